@@ -1,0 +1,200 @@
+package dev.vela.adapters.hf.random;
+
+import dev.vela.domain.model.ModelConfig;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.stream.JsonGenerator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/**
+ * Writes a Hugging Face Qwen2 model directory with random weights: {@code config.json},
+ * {@code generation_config.json} (DeepSeek-R1-Distill's defaults), {@code model.safetensors},
+ * a small byte-level BPE {@code tokenizer.json} with R1-Distill's added tokens and
+ * {@code tokenizer_config.json} with R1-Distill's chat template verbatim. The same seed and
+ * config always give the same files. Used by tests, benchmarks and the built-in demo model.
+ */
+public final class RandomModelWriter {
+
+    private static final String RESOURCES = "/dev/vela/adapters/hf/random/";
+    /** Logits come out with about this standard deviation, so greedy choices are clear. */
+    private static final double LOGIT_SCALE = 3.0;
+
+    private RandomModelWriter() {
+    }
+
+    /** Writes {@code preset} with {@code type} weights into {@code directory}. */
+    public static Path write(ModelPreset preset, WeightType type, long seed, Path directory) {
+        return write(preset.config(type), seed, directory);
+    }
+
+    /**
+     * Writes a model of shape {@code config} (weights stored as {@code config.dtype()}) into
+     * {@code directory}, which must not exist yet or be empty. Files appear all at once: they are
+     * written next to it first and moved into place.
+     */
+    public static Path write(ModelConfig config, long seed, Path directory) {
+        try {
+            Path parent = directory.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path staging = Files.createTempDirectory(parent, directory.getFileName() + ".partial-");
+            writeInto(config, seed, staging);
+            try {
+                Files.move(staging, directory, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(staging, directory);
+            }
+            return directory;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write a random model into " + directory, e);
+        }
+    }
+
+    private static void writeInto(ModelConfig config, long seed, Path dir) throws IOException {
+        WeightType type = WeightType.ofTorchName(config.dtype());
+        int addedTokens = R1DistillTokens.ALL.size();
+        int merges = Math.max(0, config.vocabSize() - 256 - addedTokens);
+        ByteLevelBpeTrainer.Vocabulary vocabulary = ByteLevelBpeTrainer.train(resource("bpe-corpus.txt"), merges);
+        TokenizerFiles tokenizer = new TokenizerFiles(vocabulary);
+        if (tokenizer.size() > config.vocabSize()) {
+            throw new IllegalArgumentException("vocab_size " + config.vocabSize()
+                    + " is too small for a byte-level tokenizer with R1-Distill's added tokens ("
+                    + tokenizer.size() + " ids)");
+        }
+        int bos = tokenizer.idOf(R1DistillTokens.BOS);
+        int eos = tokenizer.idOf(R1DistillTokens.EOS);
+        writeConfig(dir.resolve("config.json"), config, eos);
+        writeGenerationConfig(dir.resolve("generation_config.json"), bos, eos);
+        tokenizer.writeTokenizerJson(dir.resolve("tokenizer.json"));
+        tokenizer.writeTokenizerConfig(dir.resolve("tokenizer_config.json"),
+                resource("deepseek-r1-distill-chat-template.jinja"), config.maxPositionEmbeddings());
+        SafetensorsWriter.write(dir.resolve("model.safetensors"), type, tensors(config, seed));
+    }
+
+    private static List<SafetensorsWriter.Tensor> tensors(ModelConfig c, long seed) {
+        long h = c.hiddenSize();
+        long q = (long) c.numHeads() * c.headDim();
+        long kv = (long) c.numKvHeads() * c.headDim();
+        long inter = c.intermediateSize();
+        double unit = 1.0;
+        double projection = 1.0 / Math.sqrt(h);
+        List<SafetensorsWriter.Tensor> t = new ArrayList<>();
+        t.add(tensor("model.embed_tokens.weight", seed, unit, 0.0, c.vocabSize(), h));
+        for (int i = 0; i < c.numLayers(); i++) {
+            String p = "model.layers." + i + ".";
+            t.add(tensor(p + "input_layernorm.weight", seed, 0.05, 1.0, h));
+            t.add(tensor(p + "self_attn.q_proj.weight", seed, projection, 0.0, q, h));
+            t.add(tensor(p + "self_attn.q_proj.bias", seed, 0.05, 0.0, q));
+            t.add(tensor(p + "self_attn.k_proj.weight", seed, projection, 0.0, kv, h));
+            t.add(tensor(p + "self_attn.k_proj.bias", seed, 0.05, 0.0, kv));
+            t.add(tensor(p + "self_attn.v_proj.weight", seed, projection, 0.0, kv, h));
+            t.add(tensor(p + "self_attn.v_proj.bias", seed, 0.05, 0.0, kv));
+            t.add(tensor(p + "self_attn.o_proj.weight", seed, 1.0 / Math.sqrt(q), 0.0, h, q));
+            t.add(tensor(p + "post_attention_layernorm.weight", seed, 0.05, 1.0, h));
+            t.add(tensor(p + "mlp.gate_proj.weight", seed, projection, 0.0, inter, h));
+            t.add(tensor(p + "mlp.up_proj.weight", seed, projection, 0.0, inter, h));
+            t.add(tensor(p + "mlp.down_proj.weight", seed, 1.0 / Math.sqrt(inter), 0.0, h, inter));
+        }
+        t.add(tensor("model.norm.weight", seed, 0.05, 1.0, h));
+        if (!c.tieWordEmbeddings()) {
+            t.add(tensor("lm_head.weight", seed, LOGIT_SCALE / Math.sqrt(h), 0.0, c.vocabSize(), h));
+        }
+        return t;
+    }
+
+    /** Uniform values with the given standard deviation around {@code mean}, from a stream seeded by name. */
+    private static SafetensorsWriter.Tensor tensor(String name, long seed, double std, double mean, long... shape) {
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ name.hashCode());
+        double halfWidth = std * Math.sqrt(3.0);
+        return new SafetensorsWriter.Tensor(name, shape, (chunk, count) -> {
+            for (int i = 0; i < count; i++) {
+                chunk[i] = (float) (mean + (random.nextDouble() * 2.0 - 1.0) * halfWidth);
+            }
+        });
+    }
+
+    private static void writeConfig(Path file, ModelConfig c, int eos) throws IOException {
+        JsonObject json = Json.createObjectBuilder()
+                .add("architectures", Json.createArrayBuilder().add(c.architecture()))
+                .add("model_type", "qwen2")
+                .add("attention_dropout", 0.0)
+                .add("bos_token_id", eos)
+                .add("eos_token_id", eos)
+                .add("hidden_act", "silu")
+                .add("hidden_size", c.hiddenSize())
+                .add("initializer_range", 0.02)
+                .add("intermediate_size", c.intermediateSize())
+                .add("max_position_embeddings", c.maxPositionEmbeddings())
+                .add("max_window_layers", c.numLayers())
+                .add("num_attention_heads", c.numHeads())
+                .add("num_hidden_layers", c.numLayers())
+                .add("num_key_value_heads", c.numKvHeads())
+                .add("rms_norm_eps", c.rmsNormEps())
+                .add("rope_theta", c.ropeTheta())
+                .add("sliding_window", c.maxPositionEmbeddings())
+                .add("tie_word_embeddings", c.tieWordEmbeddings())
+                .add("torch_dtype", c.dtype())
+                .add("transformers_version", "4.44.0")
+                .add("use_cache", true)
+                .add("use_sliding_window", false)
+                .add("vocab_size", c.vocabSize())
+                .build();
+        writeJson(file, json);
+    }
+
+    private static void writeGenerationConfig(Path file, int bos, int eos) throws IOException {
+        writeJson(file, Json.createObjectBuilder()
+                .add("_from_model_config", true)
+                .add("bos_token_id", bos)
+                .add("eos_token_id", eos)
+                .add("do_sample", true)
+                .add("temperature", 0.6)
+                .add("top_p", 0.95)
+                .add("transformers_version", "4.44.0")
+                .build());
+    }
+
+    private static void writeJson(Path file, JsonObject json) throws IOException {
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+             JsonGenerator g = Json.createGeneratorFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true))
+                     .createGenerator(out)) {
+            g.write(json);
+        }
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = RandomModelWriter.class.getResourceAsStream(RESOURCES + name)) {
+            if (in == null) {
+                throw new IOException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Deletes a directory tree (a model written for a test). */
+    public static void delete(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

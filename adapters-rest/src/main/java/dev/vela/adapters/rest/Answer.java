@@ -1,0 +1,110 @@
+package dev.vela.adapters.rest;
+
+import dev.vela.adapters.rest.error.ErrorResponses;
+import dev.vela.adapters.rest.wire.StreamOptions;
+import dev.vela.adapters.rest.wire.UsageInfo;
+import dev.vela.application.port.in.Generation;
+import dev.vela.application.port.in.GenerationEvent;
+import dev.vela.domain.error.InvalidRequestException;
+import dev.vela.domain.error.NotFoundException;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.util.UUID;
+
+/**
+ * What the completions and chat answers share: the response id and time, the served model name,
+ * the generation being answered, and the streaming loop (chunks, usage, errors, {@code [DONE]},
+ * cancelling when the client goes away).
+ */
+abstract class Answer {
+
+    final String id;
+    final long created = System.currentTimeMillis() / 1000;
+    final String model;
+    final Generation generation;
+    private final StreamOptions streamOptions;
+
+    Answer(String idPrefix, String model, Generation generation, StreamOptions streamOptions) {
+        this.id = idPrefix + UUID.randomUUID().toString().replace("-", "");
+        this.model = model;
+        this.generation = generation;
+        this.streamOptions = streamOptions;
+    }
+
+    /** Chunks to send before any event (chat's role chunks). */
+    abstract void start(SseWriter sse) throws IOException;
+
+    /** The chunk for one event, or null when it carries nothing to send. */
+    abstract Object chunk(GenerationEvent event, UsageInfo usage);
+
+    /** The last chunk, carrying only usage. */
+    abstract Object usageChunk(UsageInfo usage);
+
+    UsageInfo usage() {
+        return UsageInfo.of(generation.usage());
+    }
+
+    /** The answer as a stream of server-sent events. */
+    StreamingOutput stream() {
+        return out -> {
+            SseWriter sse = new SseWriter(out);
+            try {
+                start(sse);
+                GenerationEvent event;
+                while ((event = generation.next()) != null) {
+                    if (event instanceof GenerationEvent.Failed failed) {
+                        generation.cancel();
+                        sse.send(ErrorResponses.body(failed.error()));
+                        break;
+                    }
+                    boolean continuous = streamOptions != null && streamOptions.continuousUsageStats();
+                    Object chunk = chunk(event, continuous ? usage() : null);
+                    if (chunk != null) {
+                        sse.send(chunk);
+                    }
+                }
+                if (streamOptions != null && streamOptions.includeUsage() && generation.done()) {
+                    sse.send(usageChunk(usage()));
+                }
+                sse.done();
+            } catch (IOException e) {
+                generation.cancel();            // the client went away: free what it held
+            } catch (InterruptedException e) {
+                generation.cancel();
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    /** Takes every event of a non-streamed answer, handing each to {@code onEvent}. */
+    void collect(java.util.function.Consumer<GenerationEvent> onEvent) {
+        try {
+            GenerationEvent event;
+            while ((event = generation.next()) != null) {
+                if (event instanceof GenerationEvent.Failed failed) {
+                    generation.cancel();
+                    throw rethrowable(failed.error());
+                }
+                onEvent.accept(event);
+            }
+        } catch (InterruptedException e) {
+            generation.cancel();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while generating", e);
+        }
+    }
+
+    private static RuntimeException rethrowable(RuntimeException error) {
+        if (error instanceof InvalidRequestException || error instanceof NotFoundException) {
+            return error;
+        }
+        return new IllegalStateException("generation failed: " + error.getMessage(), error);
+    }
+
+    static <T> T[] filled(T[] array, java.util.function.IntFunction<T> value) {
+        for (int i = 0; i < array.length; i++) {
+            array[i] = value.apply(i);
+        }
+        return array;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.vela.adapters.rest;
+
+import dev.vela.adapters.rest.wire.ChatCompletionChunk;
+import dev.vela.adapters.rest.wire.ChatCompletionResponse;
+import dev.vela.adapters.rest.wire.ChatLogprobs;
+import dev.vela.adapters.rest.wire.StreamOptions;
+import dev.vela.adapters.rest.wire.UsageInfo;
+import dev.vela.application.port.in.Generation;
+import dev.vela.application.port.in.GenerationEvent;
+import dev.vela.application.port.in.TokenLogprob;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns a chat generation into vLLM's chat completions response, whole or as chunks. */
+final class ChatAnswer extends Answer {
+
+    private static final String ROLE = "assistant";
+    private final boolean logprobs;
+
+    ChatAnswer(String model, boolean logprobs, StreamOptions streamOptions, Generation generation) {
+        super("chatcmpl-", model, generation, streamOptions);
+        this.logprobs = logprobs;
+    }
+
+    /** The whole answer, once every choice has finished. */
+    ChatCompletionResponse body() {
+        int choices = generation.choicesPerPrompt();
+        StringBuilder[] texts = filled(new StringBuilder[choices], i -> new StringBuilder());
+        @SuppressWarnings("unchecked")
+        List<TokenLogprob>[] tokens = filled(new List[choices], i -> new ArrayList<TokenLogprob>());
+        GenerationEvent.Finished[] finished = new GenerationEvent.Finished[choices];
+        collect(event -> {
+            switch (event) {
+                case GenerationEvent.Delta d -> {
+                    texts[d.choice()].append(d.text());
+                    tokens[d.choice()].addAll(d.logprobs());
+                }
+                case GenerationEvent.Finished f -> finished[f.choice()] = f;
+                case GenerationEvent.Failed f -> throw new IllegalStateException("handled by collect");
+            }
+        });
+        List<ChatCompletionResponse.Choice> list = new ArrayList<>(choices);
+        for (int i = 0; i < choices; i++) {
+            ChatCompletionResponse.Message message = new ChatCompletionResponse.Message(ROLE, texts[i].toString(), null, List.of());
+            ChatLogprobs lp = logprobs ? new ChatLogprobs(LogprobsFormat.chat(tokens[i])) : null;
+            list.add(new ChatCompletionResponse.Choice(i, message, lp,
+                    finished[i] == null ? null : finished[i].reason().wireName(),
+                    finished[i] == null ? null : finished[i].stopReason()));
+        }
+        return new ChatCompletionResponse(id, "chat.completion", created, model, list, usage(), null);
+    }
+
+    @Override
+    void start(SseWriter sse) throws IOException {
+        for (int i = 0; i < generation.choicesPerPrompt(); i++) {
+            sse.send(chunk(new ChatCompletionChunk.Choice(i, new ChatCompletionChunk.Delta(ROLE, "", null), null, null, null), null));
+        }
+    }
+
+    @Override
+    Object chunk(GenerationEvent event, UsageInfo usage) {
+        return switch (event) {
+            case GenerationEvent.Delta d -> {
+                if (d.text().isEmpty() && d.logprobs().isEmpty()) {
+                    yield null;
+                }
+                ChatLogprobs lp = logprobs ? new ChatLogprobs(LogprobsFormat.chat(d.logprobs())) : null;
+                yield chunk(new ChatCompletionChunk.Choice(d.choice(), new ChatCompletionChunk.Delta(null, d.text(), null),
+                        lp, null, null), usage);
+            }
+            case GenerationEvent.Finished f -> chunk(new ChatCompletionChunk.Choice(f.choice(), ChatCompletionChunk.Delta.EMPTY,
+                    null, f.reason().wireName(), f.stopReason()), usage);
+            case GenerationEvent.Failed f -> null;
+        };
+    }
+
+    @Override
+    Object usageChunk(UsageInfo usage) {
+        return new ChatCompletionChunk(id, "chat.completion.chunk", created, model, List.of(), usage);
+    }
+
+    private ChatCompletionChunk chunk(ChatCompletionChunk.Choice choice, UsageInfo usage) {
+        return new ChatCompletionChunk(id, "chat.completion.chunk", created, model, List.of(choice), usage);
+    }
+}

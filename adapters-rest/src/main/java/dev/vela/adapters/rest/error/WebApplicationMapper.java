@@ -1,0 +1,31 @@
+package dev.vela.adapters.rest.error;
+
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+/**
+ * Errors Jersey raises before a resource runs (unknown path, wrong method, wrong content type,
+ * unreadable body), in the OpenAI shape with their own status.
+ */
+@Provider
+public class WebApplicationMapper implements ExceptionMapper<WebApplicationException> {
+
+    @Override
+    public Response toResponse(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (e instanceof NotSupportedException) {
+            return ErrorResponses.of(415, "Unsupported Media Type: Only 'application/json' is allowed", null);
+        }
+        if (status == 404) {
+            return ErrorResponses.of(404, "Not Found", null);
+        }
+        if (status == 405) {
+            return ErrorResponses.of(405, "Method Not Allowed", null);
+        }
+        String message = e.getMessage() == null ? Response.Status.fromStatusCode(status).getReasonPhrase() : e.getMessage();
+        return ErrorResponses.of(status, message, null);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.vela.adapters.rest.wire;
+
+import dev.vela.application.port.in.ChatCommand;
+import dev.vela.domain.chat.ChatMessage;
+import dev.vela.domain.chat.ChatRenderOptions;
+import dev.vela.domain.error.InvalidRequestException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/**
+ * The body of {@code POST /v1/chat/completions}: OpenAI's fields plus vLLM's extras. Unknown fields
+ * are accepted and ignored, as vLLM does.
+ */
+@Schema(name = "ChatCompletionRequest", description = "OpenAI chat completions request, with vLLM's extra fields")
+public record ChatCompletionRequest(
+        @Schema(required = true, description = "the conversation so far") List<ChatMessageParam> messages,
+        @Schema(description = "served model name; omit or leave empty for the served model",
+                example = "DeepSeek-R1-Distill-Qwen-32B") String model,
+        @Schema(description = "in [-2, 2]; penalises tokens by how often they occurred", defaultValue = "0") Double frequencyPenalty,
+        @Schema(description = "token id (as a string) to a bias in [-100, 100] added to its logit") Map<String, Double> logitBias,
+        @Schema(description = "return the log-probability of each generated token", defaultValue = "false") Boolean logprobs,
+        @Schema(description = "most likely alternatives per position (0-20); needs logprobs") Integer topLogprobs,
+        @Schema(description = "deprecated in favour of max_completion_tokens", deprecated = true) Integer maxTokens,
+        @Schema(description = "tokens to generate at most; default: the rest of the context") Integer maxCompletionTokens,
+        @Schema(description = "choices to generate", defaultValue = "1") Integer n,
+        @Schema(description = "in [-2, 2]; penalises tokens that occurred at all", defaultValue = "0") Double presencePenalty,
+        @Schema(description = "seed of the request's random generator") Long seed,
+        @Schema(description = "a string or a list of strings that end the answer", oneOf = {String.class, String[].class})
+        List<String> stop,
+        @Schema(description = "stream the answer as server-sent events", defaultValue = "false") Boolean stream,
+        StreamOptions streamOptions,
+        @Schema(description = "in [0, 2]; 0 is greedy; default from the model's generation_config.json") Double temperature,
+        @Schema(description = "in (0, 1]; default from the model's generation_config.json") Double topP,
+        @Schema(description = "functions the model may call; rendered by the chat template") List<Map<String, Object>> tools,
+        @Schema(description = "none, auto, required or a named function; only none is served without a tool parser")
+        Object toolChoice,
+        @Schema(description = "ignored") String user,
+        @Schema(description = "vLLM: generate best_of choices and return the n most likely") Integer bestOf,
+        @Schema(description = "vLLM: keep the k most likely tokens; 0 or -1 disables") Integer topK,
+        @Schema(description = "vLLM: drop tokens less likely than min_p times the most likely") Double minP,
+        @Schema(description = "vLLM: > 0; 1 disables") Double repetitionPenalty,
+        @Schema(description = "vLLM: token ids that end the answer") List<Integer> stopTokenIds,
+        @Schema(description = "vLLM: keep the stop string in the text") Boolean includeStopStrInOutput,
+        @Schema(description = "vLLM: keep generating after EOS") Boolean ignoreEos,
+        @Schema(description = "vLLM: tokens to generate before EOS or stop may end it") Integer minTokens,
+        @Schema(description = "vLLM: leave special tokens out of the text", defaultValue = "true") Boolean skipSpecialTokens,
+        @Schema(description = "vLLM: put spaces between special tokens", defaultValue = "true") Boolean spacesBetweenSpecialTokens,
+        @Schema(description = "vLLM: only these token ids may be generated") List<Integer> allowedTokenIds,
+        @Schema(description = "vLLM: open the assistant's turn", defaultValue = "true") Boolean addGenerationPrompt,
+        @Schema(description = "vLLM: continue the last message instead of starting a new one", defaultValue = "false")
+        Boolean continueFinalMessage,
+        @Schema(description = "vLLM: a Jinja chat template to use instead of the model's") String chatTemplate,
+        @Schema(description = "vLLM: extra variables for the chat template") Map<String, Object> chatTemplateKwargs,
+        @Schema(description = "vLLM: with a reasoning parser, whether to return reasoning_content", defaultValue = "true")
+        Boolean includeReasoning)
+        implements SamplingFields {
+
+    /** Reads and checks a request body. */
+    public static ChatCompletionRequest read(RequestJson json) {
+        List<RequestJson> messageJson = json.objects("messages");
+        if (messageJson == null) {
+            throw json.missing("messages");
+        }
+        SamplingFields.checkStreamOptions(json);
+        Boolean logprobs = json.bool("logprobs");
+        Integer topLogprobs = json.integer("top_logprobs");
+        if (topLogprobs != null && topLogprobs < 0) {
+            throw new InvalidRequestException("`top_logprobs` must be a positive value.", "top_logprobs");
+        }
+        if (topLogprobs != null && topLogprobs > 0 && !Boolean.TRUE.equals(logprobs)) {
+            throw new InvalidRequestException("when using `top_logprobs`, `logprobs` must be set to true.", "top_logprobs");
+        }
+        Object toolChoice = toolChoice(json);
+        RequestJson kwargs = json.object("chat_template_kwargs");
+        return new ChatCompletionRequest(messages(messageJson), json.string("model"), json.number("frequency_penalty"),
+                json.numberMap("logit_bias"), logprobs, topLogprobs, json.integer("max_tokens"),
+                json.integer("max_completion_tokens"), json.integer("n"), json.number("presence_penalty"),
+                json.int64("seed"), json.stringOrList("stop"), json.bool("stream"), StreamOptions.read(json),
+                json.number("temperature"), json.number("top_p"), tools(json), toolChoice, json.string("user"),
+                json.integer("best_of"), json.integer("top_k"), json.number("min_p"), json.number("repetition_penalty"),
+                json.intList("stop_token_ids"), json.bool("include_stop_str_in_output"), json.bool("ignore_eos"),
+                json.integer("min_tokens"), json.bool("skip_special_tokens"), json.bool("spaces_between_special_tokens"),
+                json.intList("allowed_token_ids"), json.bool("add_generation_prompt"),
+                json.bool("continue_final_message"), json.string("chat_template"),
+                kwargs == null ? null : JsonValues.toMap(kwargs.raw()), json.bool("include_reasoning"));
+    }
+
+    public ChatCommand toCommand() {
+        List<ChatMessage> domainMessages = messages.stream().map(ChatMessageParam::toDomain).toList();
+        ChatRenderOptions render = new ChatRenderOptions(!Boolean.FALSE.equals(addGenerationPrompt),
+                Boolean.TRUE.equals(continueFinalMessage), chatTemplateKwargs, tools, chatTemplate);
+        Integer limit = maxCompletionTokens != null ? maxCompletionTokens : maxTokens;
+        Integer reportedLogprobs = Boolean.TRUE.equals(logprobs) ? (topLogprobs == null ? 0 : topLogprobs) : null;
+        return new ChatCommand(model, domainMessages, render,
+                sampling().maxTokens(limit).logprobs(reportedLogprobs).build());
+    }
+
+    /** Chat choices report exactly {@code top_logprobs} alternatives; null when logprobs are off. */
+    public Integer reportedTopLogprobs() {
+        return Boolean.TRUE.equals(logprobs) ? (topLogprobs == null ? 0 : topLogprobs) : null;
+    }
+
+    private static List<ChatMessageParam> messages(List<RequestJson> json) {
+        List<ChatMessageParam> messages = new ArrayList<>(json.size());
+        for (RequestJson message : json) {
+            messages.add(ChatMessageParam.read(message));
+        }
+        return messages;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> tools(RequestJson json) {
+        JsonValue tools = json.value("tools");
+        if (tools == null) {
+            return null;
+        }
+        Object java = JsonValues.toJava(tools);
+        if (!(java instanceof List<?> list) || !list.stream().allMatch(t -> t instanceof Map)) {
+            throw json.invalid("tools", "Input should be a valid list of tools", "list_type", tools);
+        }
+        return (List<Map<String, Object>>) java;
+    }
+
+    private static Object toolChoice(RequestJson json) {
+        JsonValue choice = json.value("tool_choice");
+        boolean hasTools = json.has("tools") && !json.raw().getJsonArray("tools").isEmpty();
+        if (choice == null) {
+            if (hasTools) {
+                throw autoToolChoiceUnavailable();
+            }
+            return null;
+        }
+        if (choice instanceof JsonString s) {
+            switch (s.getString()) {
+                case "none":
+                    return "none";
+                case "auto":
+                    if (!hasTools && !json.has("tools")) {
+                        throw new InvalidRequestException("When using `tool_choice`, `tools` must be set.", "tool_choice");
+                    }
+                    throw autoToolChoiceUnavailable();
+                case "required":
+                    if (!json.has("tools")) {
+                        throw new InvalidRequestException("When using `tool_choice`, `tools` must be set.", "tool_choice");
+                    }
+                    if (!hasTools) {
+                        return "none";
+                    }
+                    throw new InvalidRequestException(
+                            "tool_choice \"required\" needs guided decoding, which this server does not support.",
+                            "tool_choice");
+                default:
+                    throw new InvalidRequestException("Invalid value for `tool_choice`: " + s.getString()
+                            + "! Only named tools, \"none\", \"auto\" or \"required\" are supported.", "tool_choice");
+            }
+        }
+        if (choice instanceof JsonObject) {
+            if (!json.has("tools")) {
+                throw new InvalidRequestException("When using `tool_choice`, `tools` must be set.", "tool_choice");
+            }
+            throw new InvalidRequestException(
+                    "a named tool_choice needs guided decoding, which this server does not support.", "tool_choice");
+        }
+        throw new InvalidRequestException("Invalid value for `tool_choice`: " + choice
+                + "! Only named tools, \"none\", \"auto\" or \"required\" are supported.", "tool_choice");
+    }
+
+    private static InvalidRequestException autoToolChoiceUnavailable() {
+        return new InvalidRequestException(
+                "\"auto\" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set", "tool_choice");
+    }
+}

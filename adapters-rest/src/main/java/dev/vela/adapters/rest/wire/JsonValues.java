@@ -1,0 +1,51 @@
+package dev.vela.adapters.rest.wire;
+
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns JSON values into plain Java values (maps, lists, strings, numbers, booleans, null) for templates. */
+final class JsonValues {
+
+    private JsonValues() {
+    }
+
+    static Object toJava(JsonValue value) {
+        if (value == null) {
+            return null;
+        }
+        return switch (value.getValueType()) {
+            case NULL -> null;
+            case TRUE -> Boolean.TRUE;
+            case FALSE -> Boolean.FALSE;
+            case STRING -> ((JsonString) value).getString();
+            case NUMBER -> {
+                JsonNumber n = (JsonNumber) value;
+                yield n.isIntegral() ? (Object) n.longValue() : (Object) n.doubleValue();
+            }
+            case ARRAY -> {
+                List<Object> list = new ArrayList<>();
+                for (JsonValue item : (JsonArray) value) {
+                    list.add(toJava(item));
+                }
+                yield list;
+            }
+            case OBJECT -> {
+                Map<String, Object> map = new LinkedHashMap<>();
+                ((JsonObject) value).forEach((k, v) -> map.put(k, toJava(v)));
+                yield map;
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> toMap(JsonObject object) {
+        return (Map<String, Object>) toJava(object);
+    }
+}

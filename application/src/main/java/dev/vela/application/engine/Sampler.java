@@ -1,0 +1,213 @@
+package dev.vela.application.engine;
+
+import dev.vela.application.port.in.TokenLogprob;
+import dev.vela.domain.sampling.SamplingParams;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Picks the next token from a row of raw logits, in vLLM's order: allowed-token mask and
+ * {@code min_tokens} mask, {@code logit_bias}, repetition penalty (prompt and output), frequency
+ * and presence penalties (output), then greedy argmax, or temperature, min-p, top-k, top-p and a
+ * draw from the request's generator.
+ *
+ * <p>Selection is linear in the vocabulary ({@link RadixSelect}, no sort), and the only arrays
+ * proportional to the vocabulary are this sampler's scratch rows, reused for every token. One
+ * sampler serves one engine thread.
+ */
+final class Sampler {
+
+    private final float[] weights;
+    private final float[] rawCopy;
+    private final RadixSelect select = new RadixSelect();
+
+    Sampler(int vocabularySize) {
+        this.weights = new float[vocabularySize];
+        this.rawCopy = new float[vocabularySize];
+    }
+
+    /** The chosen token, and its log-probability and the top alternatives when they were asked for. */
+    record Sample(int token, double logprob, int[] topIds, float[] topLogprobs) {
+    }
+
+    /**
+     * Samples one token for a sequence that has generated {@code outputLength} tokens so far.
+     * {@code logits} is changed in place.
+     */
+    Sample sample(float[] logits, SequenceSampling seq, int outputLength, int topLogprobCount) {
+        int n = logits.length;
+        float[] raw = null;
+        if (seq.needsLogprobs) {
+            System.arraycopy(logits, 0, rawCopy, 0, n);
+            raw = rawCopy;
+        }
+        SamplingParams p = seq.params;
+        applyAllowedTokens(logits, p);
+        if (outputLength < p.minTokens()) {
+            for (int id : seq.stopIds) {
+                if (id < n) {
+                    logits[id] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+        for (Map.Entry<Integer, Double> bias : p.logitBias().entrySet()) {
+            logits[bias.getKey()] += bias.getValue().floatValue();
+        }
+        applyPenalties(logits, seq);
+
+        int token = p.greedy() ? argmax(logits) : draw(logits, p, seq);
+        if (raw == null) {
+            return new Sample(token, 0.0, null, null);
+        }
+        return withLogprobs(token, raw, topLogprobCount);
+    }
+
+    private static void applyAllowedTokens(float[] logits, SamplingParams p) {
+        if (p.allowedTokenIds() == null) {
+            return;
+        }
+        float[] kept = new float[p.allowedTokenIds().size()];
+        for (int i = 0; i < kept.length; i++) {
+            kept[i] = logits[p.allowedTokenIds().get(i)];
+        }
+        Arrays.fill(logits, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < kept.length; i++) {
+            logits[p.allowedTokenIds().get(i)] = kept[i];
+        }
+    }
+
+    private static void applyPenalties(float[] logits, SequenceSampling seq) {
+        SamplingParams p = seq.params;
+        double repetition = p.repetitionPenalty() == null ? 1.0 : p.repetitionPenalty();
+        if (repetition != 1.0) {
+            float r = (float) repetition;
+            seq.promptTokens.forEach((token, count) -> logits[token] = repetitionPenalized(logits[token], r));
+            seq.outputTokens.forEach((token, count) -> {
+                if (!seq.promptTokens.contains(token)) {
+                    logits[token] = repetitionPenalized(logits[token], r);
+                }
+            });
+        }
+        float frequency = (float) p.frequencyPenalty();
+        float presence = (float) p.presencePenalty();
+        if (frequency != 0f || presence != 0f) {
+            seq.outputTokens.forEach((token, count) -> logits[token] -= frequency * count + presence);
+        }
+    }
+
+    private static float repetitionPenalized(float logit, float penalty) {
+        return logit > 0 ? logit / penalty : logit * penalty;
+    }
+
+    static int argmax(float[] logits) {
+        int best = 0;
+        float bestValue = logits[0];
+        for (int i = 1; i < logits.length; i++) {
+            if (logits[i] > bestValue) {
+                bestValue = logits[i];
+                best = i;
+            }
+        }
+        if (Float.isNaN(bestValue) || bestValue == Float.NEGATIVE_INFINITY) {
+            ensureUsable(logits);
+        }
+        return best;
+    }
+
+    private int draw(float[] logits, SamplingParams p, SequenceSampling seq) {
+        int n = logits.length;
+        float max = logits[argmax(logits)];
+        double temperature = p.temperature();
+        float floor = Float.NEGATIVE_INFINITY;
+        if (p.minP() != null && p.minP() > 0.0) {
+            floor = (float) (max + temperature * Math.log(p.minP()));
+        }
+        if (p.topK() != null && p.topK() > 0 && p.topK() < n) {
+            floor = Math.max(floor, select.kthLargest(logits, n, p.topK()));
+        }
+        double scale = 1.0 / temperature;
+        double total = 0.0;
+        for (int i = 0; i < n; i++) {
+            float l = logits[i];
+            float w = l >= floor ? (float) Math.exp((l - max) * scale) : 0f;
+            weights[i] = w;
+            total += w;
+        }
+        float weightFloor = 0f;
+        if (p.topP() != null && p.topP() < 1.0) {
+            weightFloor = select.massThreshold(weights, n, p.topP() * total);
+            total = 0.0;
+            for (int i = 0; i < n; i++) {
+                if (weights[i] < weightFloor) {
+                    weights[i] = 0f;
+                }
+                total += weights[i];
+            }
+        }
+        double u = seq.random.nextDouble() * total;
+        double acc = 0.0;
+        int last = -1;
+        for (int i = 0; i < n; i++) {
+            float w = weights[i];
+            if (w > 0f) {
+                acc += w;
+                last = i;
+                if (acc > u) {
+                    return i;
+                }
+            }
+        }
+        return last;
+    }
+
+    private Sample withLogprobs(int token, float[] raw, int topCount) {
+        int n = raw.length;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : raw) {
+            max = Math.max(max, v);
+        }
+        double sum = 0.0;
+        for (int i = 0; i < n; i++) {
+            sum += Math.exp(raw[i] - max);
+        }
+        double logNorm = max + Math.log(sum);
+        int[] topIds = new int[Math.max(0, topCount)];
+        float[] topValues = new float[topIds.length];
+        if (topIds.length > 0) {
+            topN(raw, topIds, topValues);
+            for (int i = 0; i < topValues.length; i++) {
+                topValues[i] = TokenLogprob.clamp(topValues[i] - logNorm);
+            }
+        }
+        return new Sample(token, raw[token] - logNorm, topIds, topValues);
+    }
+
+    /** Fills {@code ids}/{@code values} with the largest entries of {@code row}, best first. */
+    static void topN(float[] row, int[] ids, float[] values) {
+        int k = ids.length;
+        int filled = 0;
+        for (int i = 0; i < row.length; i++) {
+            float v = row[i];
+            if (filled == k && !(v > values[k - 1])) {
+                continue;
+            }
+            int at = filled < k ? filled++ : k - 1;
+            while (at > 0 && v > values[at - 1]) {
+                values[at] = values[at - 1];
+                ids[at] = ids[at - 1];
+                at--;
+            }
+            values[at] = v;
+            ids[at] = i;
+        }
+    }
+
+    private static void ensureUsable(float[] logits) {
+        for (float v : logits) {
+            if (Float.isNaN(v)) {
+                throw new IllegalStateException("the model produced NaN logits");
+            }
+        }
+        throw new IllegalStateException("every token was masked out; nothing can be sampled");
+    }
+}

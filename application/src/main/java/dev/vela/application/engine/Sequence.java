@@ -1,0 +1,193 @@
+package dev.vela.application.engine;
+
+import dev.vela.application.port.in.GenerationEvent;
+import dev.vela.application.port.in.TokenLogprob;
+import dev.vela.application.port.out.Tokenizer;
+import dev.vela.domain.generation.FinishReason;
+import dev.vela.domain.sampling.SamplingParams;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One choice of a request as the engine runs it: its prompt and output ids, how many of them are
+ * in the KV cache, and its output side (detokenizer, stop strings, what the stream has been sent).
+ */
+final class Sequence {
+
+    final long id;
+    final int choice;
+    final EngineRequest request;
+    final SequenceSampling sampling;
+    private final int[] promptIds;
+    private int[] outputIds = new int[16];
+    private int outputLength;
+    /** Tokens whose keys and values are in the KV cache. */
+    int computed;
+    private final int maxTokens;
+    private final Tokenizer tokenizer;
+    private final IncrementalDetokenizer detokenizer;
+    private final StopStrings stopStrings;
+    private int textEnd = -1;
+    private int sentChars;
+    private final List<TokenLogprob> pendingLogprobs = new ArrayList<>();
+    private int pendingTokensFrom;
+    private double cumulativeLogprob;
+    private FinishReason finishReason;
+    private Object stopReason;
+
+    Sequence(long id, int choice, EngineRequest request, int[] promptIds, SamplingParams params,
+             int[] eosIds, Tokenizer tokenizer) {
+        this.id = id;
+        this.choice = choice;
+        this.request = request;
+        this.promptIds = promptIds.clone();
+        this.maxTokens = params.maxTokens();
+        this.tokenizer = tokenizer;
+        this.sampling = new SequenceSampling(params, choice, promptIds, eosIds,
+                params.logprobs() != null || request.wantsCumulativeLogprob());
+        this.detokenizer = new IncrementalDetokenizer(tokenizer, params.skipSpecialTokens());
+        this.stopStrings = new StopStrings(params.stop(), params.includeStopStrInOutput());
+    }
+
+    int promptLength() {
+        return promptIds.length;
+    }
+
+    int outputLength() {
+        return outputLength;
+    }
+
+    int totalLength() {
+        return promptIds.length + outputLength;
+    }
+
+    int tokenAt(int position) {
+        return position < promptIds.length ? promptIds[position] : outputIds[position - promptIds.length];
+    }
+
+    /** The ids from {@code from} to the end of the sequence. */
+    int[] tokens(int from, int to) {
+        int[] ids = new int[to - from];
+        for (int i = from; i < to; i++) {
+            ids[i - from] = tokenAt(i);
+        }
+        return ids;
+    }
+
+    boolean finished() {
+        return finishReason != null;
+    }
+
+    /**
+     * Takes a sampled token, decides whether the sequence ends and returns what the client may see
+     * now (an empty list when there is nothing new to tell).
+     */
+    List<GenerationEvent> accept(Sampler.Sample sample) {
+        int token = sample.token();
+        if (outputLength == outputIds.length) {
+            outputIds = Arrays.copyOf(outputIds, outputLength * 2);
+        }
+        outputIds[outputLength++] = token;
+        sampling.outputTokens.add(token);
+        cumulativeLogprob += sample.logprob();
+        if (sampling.params.logprobs() != null) {
+            pendingLogprobs.add(logprobOf(sample));
+        }
+
+        boolean stopToken = outputLength >= sampling.params.minTokens() && isStopId(token);
+        int newChars = 0;
+        if (!stopToken || (sampling.params.includeStopStrInOutput() && !isEos(token))) {
+            newChars = detokenizer.add(token);
+        }
+        if (outputLength > sampling.params.minTokens()) {
+            StopStrings.Match match = stopStrings.find(detokenizer.text(), newChars);
+            if (match != null) {
+                textEnd = match.truncateTo();
+                finish(FinishReason.STOP, match.stop());
+            }
+        }
+        if (!finished() && stopToken) {
+            finish(FinishReason.STOP, isEos(token) ? null : token);
+        }
+        if (!finished() && outputLength >= maxTokens) {
+            finish(FinishReason.LENGTH, null);
+        }
+        return drainEvents();
+    }
+
+    /** Ends the sequence from outside (cancelled, or the context is full). */
+    List<GenerationEvent> stop(FinishReason reason) {
+        finish(reason, null);
+        return drainEvents();
+    }
+
+    private void finish(FinishReason reason, Object why) {
+        if (finishReason != null) {
+            return;
+        }
+        finishReason = reason;
+        stopReason = why;
+        if (textEnd < 0) {
+            detokenizer.flush();
+        }
+    }
+
+    private List<GenerationEvent> drainEvents() {
+        StringBuilder text = detokenizer.text();
+        int end;
+        if (finished()) {
+            end = textEnd >= 0 ? textEnd : text.length();
+        } else {
+            end = text.length() - stopStrings.holdBack();
+            if (end > 0 && end < text.length() && Character.isLowSurrogate(text.charAt(end))) {
+                end--;
+            }
+        }
+        List<GenerationEvent> events = new ArrayList<>(2);
+        boolean newTokens = pendingTokensFrom < outputLength;
+        if (end > sentChars || (newTokens && (finished() || !pendingLogprobs.isEmpty()))) {
+            String delta = end > sentChars ? text.substring(sentChars, end) : "";
+            sentChars = Math.max(sentChars, end);
+            int[] ids = Arrays.copyOfRange(outputIds, pendingTokensFrom, outputLength);
+            pendingTokensFrom = outputLength;
+            events.add(new GenerationEvent.Delta(choice, delta, ids, List.copyOf(pendingLogprobs)));
+            pendingLogprobs.clear();
+        }
+        if (finished()) {
+            events.add(new GenerationEvent.Finished(choice, finishReason, stopReason, outputLength, cumulativeLogprob));
+        }
+        return events;
+    }
+
+    private boolean isStopId(int token) {
+        for (int id : sampling.stopIds) {
+            if (id == token) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isEos(int token) {
+        return !sampling.params.stopTokenIds().contains(token);
+    }
+
+    private TokenLogprob logprobOf(Sampler.Sample sample) {
+        List<TokenLogprob.Candidate> top = new ArrayList<>();
+        if (sample.topIds() != null) {
+            for (int i = 0; i < sample.topIds().length; i++) {
+                int id = sample.topIds()[i];
+                byte[] bytes = tokenizer.tokenBytes(id);
+                top.add(new TokenLogprob.Candidate(id, text(bytes), bytes, sample.topLogprobs()[i]));
+            }
+        }
+        byte[] bytes = tokenizer.tokenBytes(sample.token());
+        return new TokenLogprob(sample.token(), text(bytes), bytes, TokenLogprob.clamp(sample.logprob()), top);
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.vela.application.service;
+
+import dev.vela.application.engine.Engine;
+import dev.vela.application.port.in.ChatCommand;
+import dev.vela.application.port.in.ChatUseCase;
+import dev.vela.application.port.in.Generation;
+import dev.vela.application.port.in.Generation.PromptTokens;
+import dev.vela.application.port.out.ChatTemplates;
+import dev.vela.application.port.out.Tokenizer;
+import java.util.List;
+
+/**
+ * Answers conversations: the chat template renders them (it emits BOS itself, so the prompt is
+ * tokenized without adding special tokens again, as vLLM does), then the engine generates.
+ */
+public final class ChatService implements ChatUseCase {
+
+    private final ServedModel model;
+    private final Tokenizer tokenizer;
+    private final ChatTemplates templates;
+    private final GenerationStarter starter;
+
+    public ChatService(ServedModel model, Tokenizer tokenizer, ChatTemplates templates, Engine engine) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.templates = templates;
+        this.starter = new GenerationStarter(model, engine);
+    }
+
+    @Override
+    public Generation chat(ChatCommand command) {
+        model.check(command.model());
+        String prompt = templates.render(command.messages(), command.render());
+        PromptTokens tokens = new PromptTokens(prompt, tokenizer.encode(prompt, false));
+        return starter.start(List.of(tokens), command.sampling(), command.sampling().maxTokens(), "messages");
+    }
+}

@@ -1,0 +1,234 @@
+package dev.vela.application.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vela.application.port.in.Generation;
+import dev.vela.application.port.in.Generation.PromptTokens;
+import dev.vela.application.port.in.GenerationEvent;
+import dev.vela.application.port.out.SequenceSlice;
+import dev.vela.domain.generation.FinishReason;
+import dev.vela.domain.sampling.SamplingParams;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EngineTest {
+
+    private Engine engine;
+    private ScriptedRunner runner;
+
+    private Engine engine(ScriptedRunner scripted, int maxNumSeqs, int maxBatchedTokens) {
+        runner = scripted;
+        engine = new Engine(scripted, new ByteTokenizer(), new EngineConfig(4096, maxNumSeqs, maxBatchedTokens));
+        return engine;
+    }
+
+    @AfterEach
+    void stop() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private static SamplingParams greedy(int maxTokens) {
+        return SamplingParams.builder().temperature(0.0).maxTokens(maxTokens).build();
+    }
+
+    private static Generation.PromptTokens prompt(String text) {
+        return new PromptTokens(text, ByteTokenizer.ids(text));
+    }
+
+    private Generation submit(String prompt, SamplingParams params) {
+        return engine.submit(List.of(new Engine.PromptRequest(prompt(prompt), params)), params.n(),
+                new int[] {ByteTokenizer.EOS}, false);
+    }
+
+    /** Everything a generation produced: text per choice and the finish events. */
+    record Outcome(List<String> texts, List<GenerationEvent.Finished> finished, List<GenerationEvent> events) {
+    }
+
+    private static Outcome drain(Generation generation, int choices) throws InterruptedException {
+        List<StringBuilder> texts = new ArrayList<>();
+        for (int i = 0; i < choices; i++) {
+            texts.add(new StringBuilder());
+        }
+        GenerationEvent.Finished[] finished = new GenerationEvent.Finished[choices];
+        List<GenerationEvent> events = new ArrayList<>();
+        GenerationEvent event;
+        while ((event = generation.poll(10, TimeUnit.SECONDS)) != null) {
+            events.add(event);
+            if (event instanceof GenerationEvent.Delta d) {
+                texts.get(d.choice()).append(d.text());
+            } else if (event instanceof GenerationEvent.Finished f) {
+                finished[f.choice()] = f;
+            }
+        }
+        assertTrue(generation.done(), "the generation ended");
+        return new Outcome(texts.stream().map(StringBuilder::toString).toList(), java.util.Arrays.asList(finished), events);
+    }
+
+    @Test
+    void greedyGenerationStopsAtEosWithFinishReasonStop() throws InterruptedException {
+        engine(ScriptedRunner.spelling("Hello, world!"), 4, 64);
+        Outcome outcome = drain(submit("Hello", greedy(100)), 1);
+        assertEquals(", world!", outcome.texts().get(0));
+        assertEquals(FinishReason.STOP, outcome.finished().get(0).reason());
+        assertNull(outcome.finished().get(0).stopReason(), "EOS has no stop_reason");
+    }
+
+    @Test
+    void maxTokensEndsWithFinishReasonLength() throws InterruptedException {
+        engine(ScriptedRunner.spelling("Hello, world!"), 4, 64);
+        Outcome outcome = drain(submit("Hello", greedy(3)), 1);
+        assertEquals(", w", outcome.texts().get(0));
+        assertEquals(FinishReason.LENGTH, outcome.finished().get(0).reason());
+        assertEquals(3, outcome.finished().get(0).completionTokens());
+    }
+
+    @Test
+    void aStopStringEndsTheTextBeforeItAndIsReportedAsStopReason() throws InterruptedException {
+        engine(ScriptedRunner.spelling("Hello, world!"), 4, 64);
+        SamplingParams params = SamplingParams.builder().temperature(0.0).maxTokens(100).stop(List.of("orl")).build();
+        Outcome outcome = drain(submit("Hello", params), 1);
+        assertEquals(", w", outcome.texts().get(0));
+        assertEquals(FinishReason.STOP, outcome.finished().get(0).reason());
+        assertEquals("orl", outcome.finished().get(0).stopReason());
+    }
+
+    @Test
+    void theStopStringIsKeptWhenAskedFor() throws InterruptedException {
+        engine(ScriptedRunner.spelling("Hello, world!"), 4, 64);
+        SamplingParams params = SamplingParams.builder().temperature(0.0).maxTokens(100).stop(List.of("orl"))
+                .includeStopStrInOutput(true).build();
+        assertEquals(", worl", drain(submit("Hello", params), 1).texts().get(0));
+    }
+
+    @Test
+    void noDeltaEverCarriesThePartOfAStopStringThatIsCutAway() throws InterruptedException {
+        engine(ScriptedRunner.spelling("Hello, world!"), 4, 64);
+        SamplingParams params = SamplingParams.builder().temperature(0.0).maxTokens(100).stop(List.of("world")).build();
+        Outcome outcome = drain(submit("Hello", params), 1);
+        for (GenerationEvent event : outcome.events()) {
+            if (event instanceof GenerationEvent.Delta d) {
+                assertFalse(d.text().contains("w"), "sent " + d.text());
+            }
+        }
+        assertEquals(", ", outcome.texts().get(0));
+    }
+
+    @Test
+    void aStopTokenIdEndsTheSequenceAndIsTheStopReason() throws InterruptedException {
+        engine(ScriptedRunner.spelling("Hello, world!"), 4, 64);
+        SamplingParams params = SamplingParams.builder().temperature(0.0).maxTokens(100)
+                .stopTokenIds(List.of((int) 'w')).build();
+        Outcome outcome = drain(submit("Hello", params), 1);
+        assertEquals(", ", outcome.texts().get(0));
+        assertEquals((int) 'w', outcome.finished().get(0).stopReason());
+    }
+
+    @Test
+    void ignoreEosKeepsGeneratingUntilMaxTokens() throws InterruptedException {
+        engine(ScriptedRunner.spelling("ab"), 4, 64);
+        SamplingParams params = SamplingParams.builder().temperature(0.0).maxTokens(5).ignoreEos(true).build();
+        Outcome outcome = drain(submit("a", params), 1);
+        assertEquals(FinishReason.LENGTH, outcome.finished().get(0).reason());
+        assertEquals(5, outcome.finished().get(0).completionTokens());
+    }
+
+    @Test
+    void aCharacterSplitOverTokensIsNeverSentInHalves() throws InterruptedException {
+        engine(ScriptedRunner.spelling("x中文y"), 4, 64);
+        Outcome outcome = drain(submit("x", greedy(100)), 1);
+        assertEquals("中文y", outcome.texts().get(0));
+        for (GenerationEvent event : outcome.events()) {
+            if (event instanceof GenerationEvent.Delta d) {
+                assertFalse(d.text().contains("\uFFFD"), "a delta held a broken character");
+            }
+        }
+    }
+
+    @Test
+    void everyChoiceOfARequestRunsAndFinishes() throws InterruptedException {
+        engine(ScriptedRunner.spelling("Hello, world!"), 8, 64);
+        SamplingParams params = SamplingParams.builder().temperature(1.0).n(3).maxTokens(4).build();
+        Outcome outcome = drain(submit("Hello", params), 3);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(", wo", outcome.texts().get(i), "the scripted favourite wins for choice " + i);
+            assertEquals(FinishReason.LENGTH, outcome.finished().get(i).reason());
+        }
+    }
+
+    @Test
+    void sequencesOfDifferentRequestsShareEngineSteps() throws InterruptedException {
+        engine(ScriptedRunner.spelling("abcdefghijklmnopqrstuvwxyz"), 8, 64);
+        Generation first = submit("a", greedy(20));
+        Generation second = submit("k", greedy(10));
+        drain(first, 1);
+        drain(second, 1);
+        assertTrue(runner.batches.stream().anyMatch(b -> b.size() == 2), "some step ran both sequences");
+    }
+
+    @Test
+    void maxNumSeqsLimitsTheSequencesOfOneStep() throws InterruptedException {
+        engine(ScriptedRunner.spelling("abcdefghijklmnopqrstuvwxyz"), 2, 64);
+        List<Generation> generations = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            generations.add(submit("a", greedy(5)));
+        }
+        for (Generation g : generations) {
+            assertEquals("bcdef", drain(g, 1).texts().get(0));
+        }
+        assertTrue(runner.batches.stream().allMatch(b -> b.size() <= 2));
+    }
+
+    @Test
+    void aLongPromptIsPrefilledInChunksOfTheTokenBudget() throws InterruptedException {
+        engine(ScriptedRunner.spelling("abcdefghijklmnopqrstuvwxyz"), 4, 8);
+        String prompt = "abcdefghijklmnopqrst";
+        Outcome outcome = drain(submit(prompt, greedy(3)), 1);
+        assertEquals("uvw", outcome.texts().get(0));
+        List<SequenceSlice> firstSlices = runner.batches.stream().limit(3).map(b -> b.get(0)).toList();
+        assertEquals(List.of(0, 8, 16), firstSlices.stream().map(SequenceSlice::startPosition).toList());
+        assertFalse(firstSlices.get(0).computeLogits(), "no logits for a chunk that is not the prompt's last");
+        assertTrue(firstSlices.get(2).computeLogits());
+    }
+
+    @Test
+    void cancellingARequestEndsItsChoicesAndReleasesThem() throws InterruptedException {
+        engine(ScriptedRunner.spelling("ab"), 4, 64);
+        SamplingParams params = SamplingParams.builder().temperature(0.0).maxTokens(4000).ignoreEos(true).build();
+        Generation generation = submit("a", params);
+        assertInstanceOf(GenerationEvent.Delta.class, generation.poll(10, TimeUnit.SECONDS));
+        generation.cancel();
+        Outcome outcome = drain(generation, 1);
+        assertEquals(FinishReason.ABORT, outcome.finished().get(0).reason());
+        assertEquals(1, runner.released.size());
+    }
+
+    @Test
+    void aFailingSequenceFailsOnlyItsOwnRequest() throws InterruptedException {
+        engine(ScriptedRunner.spelling("abcdefghijklmnopqrstuvwxyz"), 8, 64);
+        runner.failingToken = 'z';
+        runner.failWhenFeeding = new IllegalStateException("boom");
+        Generation doomed = submit("xyz", greedy(5));
+        Generation fine = submit("a", greedy(5));
+        Outcome failed = drain(doomed, 1);
+        assertTrue(failed.events().stream().anyMatch(e -> e instanceof GenerationEvent.Failed));
+        assertEquals("bcdef", drain(fine, 1).texts().get(0));
+    }
+
+    @Test
+    void usageCountsPromptAndGeneratedTokens() throws InterruptedException {
+        engine(ScriptedRunner.spelling("Hello, world!"), 4, 64);
+        Generation generation = submit("Hello", greedy(3));
+        drain(generation, 1);
+        assertEquals(5, generation.usage().promptTokens());
+        assertEquals(3, generation.usage().completionTokens());
+    }
+}

@@ -1,0 +1,82 @@
+package dev.vela.application.engine;
+
+import dev.vela.application.port.out.ModelRunner;
+import dev.vela.application.port.out.RunnerInfo;
+import dev.vela.application.port.out.SequenceSlice;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntFunction;
+
+/**
+ * A test runner whose logits make a chosen token the clear favourite at every step, by position.
+ * It records what it was asked to run, so tests can check scheduling.
+ */
+final class ScriptedRunner implements ModelRunner {
+
+    /** The favourite token after {@code position} tokens. */
+    private final IntFunction<Integer> next;
+    final List<List<SequenceSlice>> batches = new ArrayList<>();
+    final Set<Long> released = new HashSet<>();
+    final Map<Long, Integer> positions = new HashMap<>();
+    volatile RuntimeException failWhenFeeding;
+    volatile int failingToken = -1;
+
+    ScriptedRunner(IntFunction<Integer> next) {
+        this.next = next;
+    }
+
+    /**
+     * A runner whose favourite continuation spells out {@code text}: the token after position p
+     * is the text's byte p (so a prompt that is a prefix of the text continues it), then EOS.
+     */
+    static ScriptedRunner spelling(String text) {
+        int[] ids = ByteTokenizer.ids(text);
+        return new ScriptedRunner(position -> position < ids.length ? ids[position] : ByteTokenizer.EOS);
+    }
+
+    @Override
+    public RunnerInfo info() {
+        return new RunnerInfo("test/scripted", "float32", ByteTokenizer.SIZE, 4096, false);
+    }
+
+    @Override
+    public synchronized float[][] execute(List<SequenceSlice> batch) {
+        batches.add(List.copyOf(batch));
+        for (SequenceSlice slice : batch) {
+            if (failWhenFeeding != null && slice.tokenIds()[slice.tokenIds().length - 1] == failingToken) {
+                throw failWhenFeeding;
+            }
+        }
+        List<float[]> rows = new ArrayList<>();
+        for (SequenceSlice slice : batch) {
+            int expected = positions.getOrDefault(slice.sequenceId(), 0);
+            if (slice.startPosition() != expected) {
+                throw new IllegalStateException("sequence " + slice.sequenceId() + " fed at " + slice.startPosition()
+                        + ", expected " + expected);
+            }
+            positions.put(slice.sequenceId(), slice.endPosition());
+            if (slice.computeLogits()) {
+                float[] row = new float[ByteTokenizer.SIZE];
+                Arrays.fill(row, -5f);
+                row[next.apply(slice.endPosition())] = 5f;
+                rows.add(row);
+            }
+        }
+        return rows.toArray(new float[0][]);
+    }
+
+    @Override
+    public synchronized void release(long sequenceId) {
+        released.add(sequenceId);
+        positions.remove(sequenceId);
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,61 @@
+package dev.vela.architecture;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import dev.vela.domain.planted.DomainClassUsingJakarta;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Vela's production classes keep the layer rules; a planted violation is caught. */
+class ArchitectureTest {
+
+    private static JavaClasses production;
+
+    @BeforeAll
+    static void importProductionClasses() {
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("/test-classes/"))
+                .importPackages("dev.vela");
+    }
+
+    static Stream<ArchRule> rules() {
+        return Stream.of(LayerRules.DOMAIN_IS_PLAIN_JAVA, LayerRules.APPLICATION_KNOWS_ONLY_DOMAIN,
+                LayerRules.ADAPTERS_ARE_INDEPENDENT, LayerRules.NOTHING_DEPENDS_ON_BOOTSTRAP,
+                LayerRules.NO_PACKAGE_CYCLES, LayerRules.PORTS_ARE_INTERFACES,
+                LayerRules.OUTBOUND_PORTS_IMPLEMENTED_IN_ADAPTERS_NAMED_BY_HOW,
+                LayerRules.FRAMEWORKS_ONLY_IN_ADAPTERS_AND_BOOTSTRAP, LayerRules.JLAMA_ONLY_IN_MODEL_RUNNERS,
+                LayerRules.TEXT_LIBRARIES_ONLY_IN_HF_ADAPTER);
+    }
+
+    @ParameterizedTest
+    @MethodSource("rules")
+    void productionClassesKeepTheRule(ArchRule rule) {
+        rule.check(production);
+    }
+
+    @Test
+    void everyModuleIsImported() {
+        for (String pkg : new String[] {"dev.vela.domain", "dev.vela.application", "dev.vela.adapters.hf",
+                "dev.vela.adapters.cpu", "dev.vela.adapters.rest", "dev.vela.bootstrap"}) {
+            assertTrue(production.containPackage(pkg), pkg + " is checked");
+        }
+        assertFalse(production.contain(DomainClassUsingJakarta.class), "test classes are not production classes");
+    }
+
+    @Test
+    void aDomainClassUsingAFrameworkBreaksTheBuild() {
+        JavaClasses planted = new ClassFileImporter().importClasses(DomainClassUsingJakarta.class);
+        assertThrows(AssertionError.class, () -> LayerRules.DOMAIN_IS_PLAIN_JAVA.check(planted));
+        assertThrows(AssertionError.class, () -> LayerRules.FRAMEWORKS_ONLY_IN_ADAPTERS_AND_BOOTSTRAP.check(planted));
+    }
+}

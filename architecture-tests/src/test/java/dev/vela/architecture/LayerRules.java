@@ -1,0 +1,112 @@
+package dev.vela.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+
+/**
+ * The rules of {@code shared/design/architecture.md}, as ArchUnit rules over Vela's production
+ * classes. Numbers refer to that page.
+ */
+final class LayerRules {
+
+    static final String DOMAIN = "dev.vela.domain..";
+    static final String APPLICATION = "dev.vela.application..";
+    static final String ADAPTERS = "dev.vela.adapters..";
+    static final String BOOTSTRAP = "dev.vela.bootstrap..";
+    static final String PORTS = "dev.vela.application.port..";
+    static final String OUTBOUND_PORTS = "dev.vela.application.port.out..";
+    static final String[] FRAMEWORKS = {"jakarta..", "javax..", "io.helidon..", "org.eclipse.microprofile..",
+        "org.glassfish..", "org.jboss..", "io.smallrye..", "picocli.."};
+
+    private LayerRules() {
+    }
+
+    /** 1. The domain imports nothing outside {@code java.*}. */
+    static final ArchRule DOMAIN_IS_PLAIN_JAVA = classes().that().resideInAPackage(DOMAIN)
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", DOMAIN)
+            .because("the domain is plain Java values and rules (rule 1)");
+
+    /** 2. The application imports only the domain and {@code java.*}. */
+    static final ArchRule APPLICATION_KNOWS_ONLY_DOMAIN = classes().that().resideInAPackage(APPLICATION)
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", DOMAIN, APPLICATION)
+            .because("use cases, ports and the engine use no framework and no adapter (rule 2)");
+
+    /** 3. No adapter imports another adapter. */
+    static final ArchRule ADAPTERS_ARE_INDEPENDENT = slices().matching("dev.vela.adapters.(*)..")
+            .should().notDependOnEachOther()
+            .because("adapters meet only through ports, wired in bootstrap (rule 3)");
+
+    /** 4. Only bootstrap knows every module: nothing depends on it. */
+    static final ArchRule NOTHING_DEPENDS_ON_BOOTSTRAP = noClasses().that().resideOutsideOfPackage(BOOTSTRAP)
+            .should().dependOnClassesThat().resideInAPackage(BOOTSTRAP)
+            .because("bootstrap wires the modules; nothing may reach back into it (rule 4)");
+
+    /** 4. No cycles between packages. */
+    static final ArchRule NO_PACKAGE_CYCLES = slices().matching("dev.vela.(**)").should().beFreeOfCycles()
+            .because("packages form layers (rule 4)");
+
+    /** 5. Ports are interfaces (the values they exchange are records or enums). */
+    static final ArchRule PORTS_ARE_INTERFACES = classes().that().resideInAPackage(PORTS).and().areTopLevelClasses()
+            .should().beInterfaces().orShould().beRecords().orShould().beEnums()
+            .because("a port is an interface; the values crossing it are records (rule 5)");
+
+    /** 5. Outbound ports are implemented in adapters, named by how: JlamaModelRunner, HfTokenizer. */
+    static final ArchRule OUTBOUND_PORTS_IMPLEMENTED_IN_ADAPTERS_NAMED_BY_HOW = classes()
+            .that(implementOutboundPort())
+            .should().resideInAPackage(ADAPTERS)
+            .andShould(beNamedByHowTheyImplementTheirPort())
+            .because("implementations of outbound ports live in adapters and are named after the port, "
+                    + "prefixed by how they do it (rule 5)");
+
+    /** 6. Framework annotations and APIs appear only in adapters and bootstrap. */
+    static final ArchRule FRAMEWORKS_ONLY_IN_ADAPTERS_AND_BOOTSTRAP = noClasses()
+            .that().resideOutsideOfPackages(ADAPTERS, BOOTSTRAP)
+            .should().dependOnClassesThat().resideInAnyPackage(FRAMEWORKS)
+            .because("CDI, JAX-RS, JSON-B and MicroProfile belong to the edges (rule 6)");
+
+    /** Jlama is the CPU adapter's library and no one else's (the GPU adapter may read safetensors with it). */
+    static final ArchRule JLAMA_ONLY_IN_MODEL_RUNNERS = noClasses()
+            .that().resideOutsideOfPackages("dev.vela.adapters.cpu..", "dev.vela.adapters.gpu..")
+            .should().dependOnClassesThat().resideInAPackage("com.github.tjake..")
+            .because("Jlama's tokenizer mangles non-ASCII text; only its tensors and loader are used, in the runners");
+
+    /** The HF tokenizers library and Jinjava are the text-side adapter's. */
+    static final ArchRule TEXT_LIBRARIES_ONLY_IN_HF_ADAPTER = noClasses()
+            .that().resideOutsideOfPackage("dev.vela.adapters.hf..")
+            .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "com.hubspot.jinjava..")
+            .because("tokenization and chat templates live behind the Tokenizer and ChatTemplates ports");
+
+    private static DescribedPredicate<JavaClass> implementOutboundPort() {
+        return new DescribedPredicate<>("implement an outbound port") {
+            @Override
+            public boolean test(JavaClass c) {
+                return !c.isInterface() && c.getAllRawInterfaces().stream()
+                        .anyMatch(i -> i.getPackageName().startsWith("dev.vela.application.port.out"));
+            }
+        };
+    }
+
+    private static ArchCondition<JavaClass> beNamedByHowTheyImplementTheirPort() {
+        return new ArchCondition<>("be named <How><Port>") {
+            @Override
+            public void check(JavaClass c, ConditionEvents events) {
+                c.getAllRawInterfaces().stream()
+                        .filter(i -> i.getPackageName().startsWith("dev.vela.application.port.out"))
+                        .forEach(port -> {
+                            String name = c.getSimpleName();
+                            boolean named = name.endsWith(port.getSimpleName()) && name.length() > port.getSimpleName().length();
+                            events.add(new SimpleConditionEvent(c, named, c.getName() + (named ? " is" : " is not")
+                                    + " named <How>" + port.getSimpleName()));
+                        });
+            }
+        };
+    }
+}

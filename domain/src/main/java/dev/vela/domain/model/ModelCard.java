@@ -1,0 +1,19 @@
+package dev.vela.domain.model;
+
+/**
+ * A served model as {@code /v1/models} lists it: the name clients use, where it came from, its
+ * context length and when the server started serving it.
+ */
+public record ModelCard(String id, String root, int maxModelLen, long createdEpochSeconds, String ownedBy) {
+
+    public ModelCard {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("a served model needs a name");
+        }
+    }
+
+    /** True when a request's {@code model} field means this model; a missing or empty name does. */
+    public boolean answersTo(String requestedModel) {
+        return requestedModel == null || requestedModel.isEmpty() || requestedModel.equals(id);
+    }
+}
