@@ -18,7 +18,6 @@ import dev.vela.application.service.CompletionService;
 import dev.vela.application.service.ModelsService;
 import dev.vela.application.service.ServedModel;
 import dev.vela.domain.budget.TokenBudget;
-import dev.vela.domain.error.InvalidRequestException;
 import dev.vela.domain.generation.GenerationConfig;
 import dev.vela.domain.model.ModelCard;
 import dev.vela.domain.model.ModelConfig;
@@ -56,27 +55,13 @@ final class ServingStack implements AutoCloseable {
         Path dir = settings.model().map(Path::of).orElseGet(() -> DemoModel.ensure(settings.cacheDir()));
         HfModelDirectory model = HfModelDirectory.open(dir);
         ModelConfig config = model.config();
-        int maxModelLen = settings.maxModelLen().orElse(config.maxPositionEmbeddings());
-        if (maxModelLen > config.maxPositionEmbeddings()) {
-            throw new IllegalArgumentException("--max-model-len " + maxModelLen + " is greater than the model's "
-                    + "max_position_embeddings (" + config.maxPositionEmbeddings() + ")");
-        }
+        int maxModelLen = settings.maxModelLen().orElse(JlamaModelRunner.maxPositions(config));
         LOG.info("Loading " + dir + " (" + config.numLayers() + " layers, hidden " + config.hiddenSize() + ", "
                 + config.dtype() + ")");
-        ModelRunner runner = JlamaModelRunner.load(dir, maxModelLen);
+        ModelRunner runner = JlamaModelRunner.load(dir, config, maxModelLen);
         RunnerInfo info = runner.info();
         Tokenizer tokenizer = HfTokenizer.load(model.tokenizerJson());
-        ChatTemplates templates = model.chatTemplate()
-                .<ChatTemplates>map(JinjavaChatTemplates::new)
-                .orElse((messages, options) -> {
-                    if (options.templateOverride() != null) {
-                        throw new InvalidRequestException("This model has no chat template of its own; "
-                                + "per-request templates need one to take the special tokens from.", "chat_template");
-                    }
-                    throw new InvalidRequestException("As of transformers v4.44, default chat template is no longer "
-                            + "allowed, so you must provide a chat template if the tokenizer does not define one.",
-                            "chat_template");
-                });
+        ChatTemplates templates = JinjavaChatTemplates.forModel(model.chatTemplate());
         GenerationConfig generation = "vllm".equals(settings.generationConfig())
                 ? model.generationConfig().withoutModelDefaults()
                 : model.generationConfig();

@@ -7,8 +7,8 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
 /**
- * Errors Jersey raises before a resource runs (unknown path, wrong method, wrong content type,
- * unreadable body), in the OpenAI shape with their own status.
+ * Errors Jersey raises before a resource runs (wrong method, wrong content type, unreadable body),
+ * in the OpenAI shape with their own status. An unknown path is left to Helidon's routing.
  */
 @Provider
 public class WebApplicationMapper implements ExceptionMapper<WebApplicationException> {
@@ -20,7 +20,8 @@ public class WebApplicationMapper implements ExceptionMapper<WebApplicationExcep
             return ErrorResponses.of(415, "Unsupported Media Type: Only 'application/json' is allowed", null);
         }
         if (status == 404) {
-            return ErrorResponses.of(404, "Not Found", null);
+            // No resource matched: an empty 404 lets Helidon try its other routes (/openapi, /health, /metrics).
+            return e.getResponse();
         }
         if (status == 405) {
             return ErrorResponses.of(405, "Method Not Allowed", null);

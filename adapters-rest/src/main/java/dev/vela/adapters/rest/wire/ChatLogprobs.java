@@ -7,6 +7,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Log-probabilities in the chat format. */
 @Schema(name = "ChatLogprobs")
+@JsonbNillable // so that a choice without them says "logprobs": null
 public record ChatLogprobs(@JsonbNillable List<Entry> content) {
 
     /** One generated token. */

@@ -17,7 +17,8 @@ public record CompletionResponse(@Schema(example = "cmpl-0f3a...") String id,
                                  long created,
                                  String model,
                                  List<Choice> choices,
-                                 @JsonbNillable UsageInfo usage,
+                                 // Object, not UsageInfo: Yasson ignores @JsonbNillable on a property whose type is a record
+                                 @JsonbNillable @Schema(implementation = UsageInfo.class, nullable = true) Object usage,
                                  @JsonbNillable String systemFingerprint) {
 
     /** One generated continuation. */
@@ -34,6 +35,8 @@ public record CompletionResponse(@Schema(example = "cmpl-0f3a...") String id,
 
     /** Log-probabilities in the legacy completions format. */
     @Schema(name = "CompletionLogprobs")
+    @JsonbNillable // so that a choice without them says "logprobs": null
+
     @JsonbPropertyOrder({"textOffset", "tokenLogprobs", "tokens", "topLogprobs"})
     public record Logprobs(List<Integer> textOffset, List<Float> tokenLogprobs, List<String> tokens,
                            List<Map<String, Float>> topLogprobs) {

@@ -1,0 +1,227 @@
+package dev.vela.adapters.hf;
+
+import dev.vela.domain.chat.ChatTemplate;
+import dev.vela.domain.generation.GenerationConfig;
+import dev.vela.domain.model.ModelConfig;
+import dev.vela.domain.sampling.SamplingDefaults;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * A Hugging Face model directory, read and checked when it is opened: the model's shape
+ * ({@code config.json}), its generation defaults ({@code generation_config.json}), its chat
+ * template ({@code tokenizer_config.json}), and where its tokenizer and weights are. Every problem
+ * is a {@link ModelDirectoryException} that names the file.
+ *
+ * @param chatTemplate empty when the model brings no chat template (a base model)
+ * @param modelFiles   {@code model.safetensors}, or the shards {@code model.safetensors.index.json} lists
+ */
+public record HfModelDirectory(Path path, ModelConfig config, GenerationConfig generationConfig,
+                               Optional<ChatTemplate> chatTemplate, Path tokenizerJson, List<Path> modelFiles) {
+
+    /** transformers' own default top_k; vLLM reads only the values that differ from its defaults. */
+    private static final int TRANSFORMERS_DEFAULT_TOP_K = 50;
+
+    public HfModelDirectory {
+        modelFiles = List.copyOf(modelFiles);
+    }
+
+    /** Reads and checks the directory. */
+    public static HfModelDirectory open(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new ModelDirectoryException(dir + ": not a model directory ("
+                    + (Files.exists(dir) ? "not a directory" : "does not exist") + ")");
+        }
+        JsonFile config = JsonFile.read(dir.resolve("config.json"));
+        ModelConfig modelConfig = modelConfig(config);
+        GenerationConfig generationConfig = generationConfig(dir.resolve("generation_config.json"), config);
+        Optional<ChatTemplate> chatTemplate = chatTemplate(dir);
+        Path tokenizerJson = dir.resolve("tokenizer.json");
+        if (!Files.isRegularFile(tokenizerJson)) {
+            throw new ModelDirectoryException("tokenizer.json: missing (looked for " + tokenizerJson.toAbsolutePath() + ")");
+        }
+        return new HfModelDirectory(dir, modelConfig, generationConfig, chatTemplate, tokenizerJson, modelFiles(dir));
+    }
+
+    private static ModelConfig modelConfig(JsonFile config) {
+        String architecture = firstArchitecture(config);
+        int hiddenSize = config.requiredInt("hidden_size");
+        int numLayers = config.requiredInt("num_hidden_layers");
+        int numHeads = config.requiredInt("num_attention_heads");
+        int numKvHeads = config.optionalInt("num_key_value_heads").orElse(numHeads);
+        int headDim = config.optionalInt("head_dim").orElse(numHeads > 0 ? hiddenSize / numHeads : 0);
+        int intermediateSize = config.requiredInt("intermediate_size");
+        int vocabSize = config.requiredInt("vocab_size");
+        int maxPositionEmbeddings = config.requiredInt("max_position_embeddings");
+        double ropeTheta = config.optionalDouble("rope_theta")
+                .or(() -> ropeThetaInRopeParameters(config))
+                .orElse(10000.0);
+        double rmsNormEps = config.requiredDouble("rms_norm_eps");
+        boolean tieWordEmbeddings = config.optionalBoolean("tie_word_embeddings").orElse(false);
+        // transformers 4.56 renamed torch_dtype to dtype; a config without either loads as float32.
+        String dtype = config.optionalString("torch_dtype")
+                .or(() -> config.optionalString("dtype"))
+                .orElse("float32");
+        try {
+            return new ModelConfig(architecture, hiddenSize, numLayers, numHeads, numKvHeads, headDim,
+                    intermediateSize, vocabSize, maxPositionEmbeddings, ropeTheta, rmsNormEps,
+                    tieWordEmbeddings, dtype);
+        } catch (IllegalArgumentException e) {
+            throw config.problem(e.getMessage());
+        }
+    }
+
+    private static String firstArchitecture(JsonFile config) {
+        JsonValue architectures = config.present("architectures")
+                .orElseThrow(() -> config.problem("missing \"architectures\""));
+        if (architectures instanceof JsonArray list && !list.isEmpty() && list.get(0) instanceof JsonString first) {
+            return first.getString();
+        }
+        throw config.problem("\"architectures\" must be a non-empty list of names, got " + architectures);
+    }
+
+    /** transformers 5 moved rope_theta into a rope_parameters object. */
+    private static Optional<Double> ropeThetaInRopeParameters(JsonFile config) {
+        return config.present("rope_parameters")
+                .filter(JsonObject.class::isInstance)
+                .map(parameters -> ((JsonObject) parameters).get("rope_theta"))
+                .filter(JsonNumber.class::isInstance)
+                .map(theta -> ((JsonNumber) theta).doubleValue());
+    }
+
+    private static GenerationConfig generationConfig(Path file, JsonFile config) {
+        List<Integer> eosFromConfig = eosTokenIds(config);
+        if (!Files.exists(file)) {
+            return new GenerationConfig(SamplingDefaults.none(), eosFromConfig);
+        }
+        JsonFile generation = JsonFile.read(file);
+        SamplingDefaults defaults = new SamplingDefaults(
+                generation.optionalDouble("temperature").orElse(null),
+                generation.optionalDouble("top_p").orElse(null),
+                generation.optionalInt("top_k").filter(k -> k != TRANSFORMERS_DEFAULT_TOP_K).orElse(null),
+                generation.optionalDouble("min_p").orElse(null),
+                generation.optionalDouble("repetition_penalty").orElse(null),
+                generation.optionalInt("max_new_tokens").orElse(null));
+        List<Integer> eos = eosTokenIds(generation);
+        return new GenerationConfig(defaults, eos.isEmpty() ? eosFromConfig : eos);
+    }
+
+    /** {@code eos_token_id} is one id or a list of them. */
+    private static List<Integer> eosTokenIds(JsonFile file) {
+        Optional<JsonValue> value = file.present("eos_token_id");
+        if (value.isEmpty()) {
+            return List.of();
+        }
+        if (value.get() instanceof JsonArray ids) {
+            List<Integer> result = new ArrayList<>();
+            for (JsonValue id : ids) {
+                if (!(id instanceof JsonNumber number) || !number.isIntegral()) {
+                    throw file.problem("\"eos_token_id\" must be an id or a list of ids, got " + ids);
+                }
+                result.add(number.intValue());
+            }
+            return result;
+        }
+        return List.of(file.requiredInt("eos_token_id"));
+    }
+
+    private static Optional<ChatTemplate> chatTemplate(Path dir) {
+        Path file = dir.resolve("tokenizer_config.json");
+        Optional<JsonFile> tokenizerConfig = Files.exists(file) ? Optional.of(JsonFile.read(file)) : Optional.empty();
+        // As in transformers, a chat_template.jinja file overrides the template inside tokenizer_config.json.
+        Optional<String> source = templateFile(dir.resolve("chat_template.jinja"))
+                .or(() -> tokenizerConfig.flatMap(HfModelDirectory::templateSource));
+        String bos = tokenizerConfig.flatMap(config -> specialTokenText(config, "bos_token")).orElse(null);
+        String eos = tokenizerConfig.flatMap(config -> specialTokenText(config, "eos_token")).orElse(null);
+        return source.filter(text -> !text.isBlank()).map(text -> new ChatTemplate(text, bos, eos));
+    }
+
+    /** {@code chat_template} is the source itself, or a list of named sources of which "default" is the chat one. */
+    private static Optional<String> templateSource(JsonFile config) {
+        Optional<JsonValue> value = config.present("chat_template");
+        if (value.isEmpty() || value.get() instanceof JsonString) {
+            return config.optionalString("chat_template");
+        }
+        if (value.get() instanceof JsonArray named) {
+            for (JsonValue entry : named) {
+                if (entry instanceof JsonObject template
+                        && "default".equals(template.getString("name", null))
+                        && template.get("template") instanceof JsonString text) {
+                    return Optional.of(text.getString());
+                }
+            }
+            throw config.problem("\"chat_template\" lists no template named \"default\"");
+        }
+        throw config.problem("\"chat_template\" must be a string or a list of {name, template}, got " + value.get());
+    }
+
+    /** Newer transformers save the template in its own file beside tokenizer_config.json. */
+    private static Optional<String> templateFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new ModelDirectoryException(file.getFileName() + ": cannot be read as UTF-8 text (" + e + ")", e);
+        }
+    }
+
+    /** A special token is written as its text or as an AddedToken object {@code {"content": ...}}. */
+    private static Optional<String> specialTokenText(JsonFile config, String field) {
+        return config.present(field).map(value -> switch (value) {
+            case JsonString text -> text.getString();
+            case JsonObject token when token.get("content") instanceof JsonString content -> content.getString();
+            default -> throw config.problem("\"" + field + "\" must be a string or {\"content\": ...}, got " + value);
+        });
+    }
+
+    private static List<Path> modelFiles(Path dir) {
+        Path single = dir.resolve("model.safetensors");
+        if (Files.isRegularFile(single)) {
+            return List.of(single);
+        }
+        Path indexPath = dir.resolve("model.safetensors.index.json");
+        if (!Files.exists(indexPath)) {
+            throw new ModelDirectoryException(
+                    "model.safetensors: missing, and there is no model.safetensors.index.json listing shards");
+        }
+        JsonFile index = JsonFile.read(indexPath);
+        if (!(index.present("weight_map").orElse(null) instanceof JsonObject weightMap)) {
+            throw index.problem("missing \"weight_map\"");
+        }
+        TreeSet<String> shardNames = new TreeSet<>();
+        weightMap.forEach((tensor, shard) -> {
+            if (!(shard instanceof JsonString name)) {
+                throw index.problem("\"weight_map\" must map tensor names to file names, got " + shard + " for " + tensor);
+            }
+            shardNames.add(name.getString());
+        });
+        if (shardNames.isEmpty()) {
+            throw index.problem("\"weight_map\" lists no shards");
+        }
+        List<Path> shards = new ArrayList<>();
+        for (String name : shardNames) {
+            Path shard = dir.resolve(name).normalize();
+            if (!shard.startsWith(dir.normalize())) {
+                throw index.problem("lists a shard outside the model directory: " + name);
+            }
+            if (!Files.isRegularFile(shard)) {
+                throw index.problem("lists " + name + ", which is missing");
+            }
+            shards.add(shard);
+        }
+        return shards;
+    }
+}

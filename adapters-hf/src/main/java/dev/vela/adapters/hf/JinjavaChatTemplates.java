@@ -1,0 +1,235 @@
+package dev.vela.adapters.hf;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.tree.Node;
+import dev.vela.application.port.out.ChatTemplates;
+import dev.vela.domain.chat.ChatMessage;
+import dev.vela.domain.chat.ChatRenderOptions;
+import dev.vela.domain.chat.ChatTemplate;
+import dev.vela.domain.chat.ToolCall;
+import dev.vela.domain.error.InvalidRequestException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import jinjava.javax.el.CompositeELResolver;
+
+/**
+ * Renders conversations with a Hugging Face chat template through Jinjava, the way transformers'
+ * {@code apply_chat_template} does with jinja2: {@code trim_blocks} and {@code lstrip_blocks}, the
+ * variables {@code messages}, {@code add_generation_prompt}, {@code tools}, {@code bos_token},
+ * {@code eos_token} and every {@code chat_template_kwargs} entry, a {@code raise_exception}
+ * function, and {@code continue_final_message} by cutting the prompt after the last message. The
+ * model's template is parsed once; rendering is thread-safe. Every failure is an
+ * {@link InvalidRequestException}.
+ */
+public final class JinjavaChatTemplates implements ChatTemplates {
+
+    private final ChatTemplate modelTemplate;
+    private final Jinjava jinjava;
+    private final ParsedTemplate parsedModelTemplate;
+
+    /**
+     * The renderer for a model's template; for a model without one, a renderer that refuses chat
+     * requests with vLLM's message (transformers no longer has a default template).
+     */
+    public static ChatTemplates forModel(Optional<ChatTemplate> modelTemplate) {
+        return modelTemplate.<ChatTemplates>map(JinjavaChatTemplates::new).orElse((messages, options) -> {
+            throw new InvalidRequestException("As of transformers v4.44, default chat template is no longer allowed, "
+                    + "so you must provide a chat template if the tokenizer does not define one.", "chat_template");
+        });
+    }
+
+    public JinjavaChatTemplates(ChatTemplate modelTemplate) {
+        this.modelTemplate = modelTemplate;
+        this.jinjava = newJinjava();
+        this.parsedModelTemplate = parse(modelTemplate.source(), TemplateOrigin.MODEL);
+    }
+
+    @Override
+    public String render(List<ChatMessage> messages, ChatRenderOptions options) {
+        ParsedTemplate template = options.templateOverride() == null
+                ? parsedModelTemplate
+                : parse(options.templateOverride(), TemplateOrigin.REQUEST);
+        String prompt = template.render(variables(messages, options));
+        return options.continueFinalMessage() ? FinalMessageContinuation.cut(prompt, messages) : prompt;
+    }
+
+    private Map<String, Object> variables(List<ChatMessage> messages, ChatRenderOptions options) {
+        Map<String, Object> variables = new HashMap<>();
+        variables.put("messages", messages.stream().map(JinjavaChatTemplates::templateMessage).toList());
+        variables.put("add_generation_prompt", options.addGenerationPrompt());
+        if (!options.tools().isEmpty()) {
+            variables.put("tools", options.tools());
+        }
+        variables.put("bos_token", modelTemplate.bosToken());
+        variables.put("eos_token", modelTemplate.eosToken());
+        // transformers passes the caller's keyword arguments last, so they win over the special tokens.
+        variables.putAll(options.templateKwargs());
+        return variables;
+    }
+
+    /** A message as the template sees it: OpenAI's field names, only the fields the message has. */
+    private static Map<String, Object> templateMessage(ChatMessage message) {
+        Map<String, Object> fields = new LinkedHashMap<>(message.extra());
+        fields.put("role", message.role().name());
+        fields.put("content", message.content());
+        if (!message.toolCalls().isEmpty()) {
+            fields.put("tool_calls", message.toolCalls().stream().map(JinjavaChatTemplates::templateToolCall).toList());
+        }
+        if (message.name() != null) {
+            fields.put("name", message.name());
+        }
+        if (message.toolCallId() != null) {
+            fields.put("tool_call_id", message.toolCallId());
+        }
+        return fields;
+    }
+
+    private static Map<String, Object> templateToolCall(ToolCall call) {
+        Map<String, Object> function = new LinkedHashMap<>();
+        function.put("name", call.functionName());
+        function.put("arguments", call.arguments());
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("id", call.id());
+        fields.put("type", call.type());
+        fields.put("function", function);
+        return fields;
+    }
+
+    private static Jinjava newJinjava() {
+        CompositeELResolver resolver = new CompositeELResolver();
+        resolver.add(new PythonMethods());
+        resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
+        JinjavaConfig config = JinjavaConfig.newBuilder()
+                .withTrimBlocks(true)
+                .withLstripBlocks(true)
+                // Jinjava would otherwise render template syntax found inside a message's text.
+                .withNestedInterpretationEnabled(false)
+                .withElResolver(resolver)
+                // jinja2's behaviour where Jinjava has a choice. Not useNaturalOperatorPrecedence: it
+                // reads `not x is defined` as `(not x) is defined`, which breaks R1's first line.
+                .withLegacyOverrides(LegacyOverrides.newBuilder()
+                        .withEvaluateMapKeys(true)
+                        .withIterateOverMapKeys(true)
+                        .withUsePyishObjectMapper(true)
+                        .withUseTrimmingForNotesAndExpressions(true)
+                        .withParseWhitespaceControlStrictly(true)
+                        .withKeepNullableLoopValues(true)
+                        .build())
+                .build();
+        Jinjava jinjava = new Jinjava(config);
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
+                TemplateRaisedException.class, "raise", String.class));
+        jinjava.getGlobalContext().registerFilter(new PythonJsonFilter());
+        return jinjava;
+    }
+
+    private ParsedTemplate parse(String source, TemplateOrigin origin) {
+        JinjavaInterpreter parser = jinjava.newInterpreter();
+        JinjavaInterpreter.pushCurrent(parser);
+        try {
+            Node root = parser.parse(asJinja2Reads(source));
+            return new ParsedTemplate(root, parser.getErrorsCopy(), origin);
+        } catch (RuntimeException e) {
+            throw origin.failure(e.getMessage(), -1);
+        } finally {
+            JinjavaInterpreter.popCurrent();
+        }
+    }
+
+    /**
+     * jinja2 turns every line ending into {@code \n} and drops one newline at the end of the
+     * source ({@code keep_trailing_newline=False}); templates saved as files usually end in one.
+     */
+    private static String asJinja2Reads(String source) {
+        String normalized = source.replace("\r\n", "\n").replace('\r', '\n');
+        return normalized.endsWith("\n") ? normalized.substring(0, normalized.length() - 1) : normalized;
+    }
+
+    /** Where a template came from, which decides the request field an error blames. */
+    private enum TemplateOrigin {
+        MODEL(null, "The model's chat template"),
+        REQUEST("chat_template", "The request's chat_template");
+
+        private final String param;
+        private final String description;
+
+        TemplateOrigin(String param, String description) {
+            this.param = param;
+            this.description = description;
+        }
+
+        InvalidRequestException failure(String problem, int line) {
+            return new InvalidRequestException(description + " failed to render: " + problem
+                    + (line > 0 ? " (template line " + line + ")" : ""), param);
+        }
+    }
+
+    /** A parsed template; the tree is only read while rendering, so one tree serves all threads. */
+    private final class ParsedTemplate {
+
+        private final Node root;
+        private final List<TemplateError> parseErrors;
+        private final TemplateOrigin origin;
+
+        ParsedTemplate(Node root, List<TemplateError> parseErrors, TemplateOrigin origin) {
+            this.root = root;
+            this.parseErrors = parseErrors;
+            this.origin = origin;
+        }
+
+        String render(Map<String, Object> variables) {
+            failOnErrors(parseErrors);
+            Context context = new Context(jinjava.getGlobalContextCopy(), variables,
+                    jinjava.getGlobalConfig().getDisabled());
+            JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, context, jinjava.getGlobalConfig());
+            JinjavaInterpreter.pushCurrent(interpreter);
+            String output;
+            try {
+                output = interpreter.render(root);
+            } catch (RuntimeException e) {
+                throw failure(e, -1);
+            } finally {
+                JinjavaInterpreter.popCurrent();
+            }
+            failOnErrors(interpreter.getErrorsCopy());
+            return output;
+        }
+
+        /**
+         * Jinjava records errors instead of throwing, and goes on rendering after them; any fatal
+         * error, and any syntax error (a stray {@code endif} is only a warning to Jinjava), fails.
+         */
+        private void failOnErrors(List<TemplateError> errors) {
+            for (TemplateError error : errors) {
+                if (error.getSeverity() == TemplateError.ErrorType.FATAL
+                        || error.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR) {
+                    throw failure(error.getException(), error.getLineno(), error.getMessage());
+                }
+            }
+        }
+
+        private InvalidRequestException failure(Throwable cause, int line) {
+            return failure(cause, line, cause.getMessage());
+        }
+
+        private InvalidRequestException failure(Throwable cause, int line, String message) {
+            for (Throwable c = cause; c != null; c = c.getCause()) {
+                if (c instanceof TemplateRaisedException raised) {
+                    // The template's own words are the error, as transformers reports raise_exception.
+                    return new InvalidRequestException(raised.getMessage(), "messages");
+                }
+            }
+            return origin.failure(message, line);
+        }
+    }
+}
