@@ -5,6 +5,7 @@ import com.github.tjake.jlama.model.ModelSupport;
 import com.github.tjake.jlama.safetensors.DType;
 import com.github.tjake.jlama.tensor.AbstractTensor;
 import com.github.tjake.jlama.tensor.KvBufferCache;
+import dev.vela.application.port.out.LogitsSink;
 import dev.vela.application.port.out.ModelRunner;
 import dev.vela.application.port.out.RunnerInfo;
 import dev.vela.application.port.out.SequenceSlice;
@@ -13,7 +14,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +38,8 @@ public final class JlamaModelRunner implements ModelRunner {
     private final Map<Long, SequenceCache> sequences = new HashMap<>();
     /** Jlama writes the raw logits of one position here; copied out into {@link #logitRows}. */
     private final AbstractTensor<?, ?> logitsScratch;
-    /** Row buffers handed to the engine, reused from call to call. */
-    private final List<float[]> logitRows = new ArrayList<>();
+    /** The row handed to the engine, reused for every position. */
+    private final float[] logitRow;
     private boolean closed;
 
     private JlamaModelRunner(AbstractModel model, RunnerInfo info) {
@@ -47,6 +47,7 @@ public final class JlamaModelRunner implements ModelRunner {
         this.info = info;
         this.kvBuffers = new KvBufferCache(model);
         this.logitsScratch = model.makeDenseTensor(1, info.vocabularySize());
+        this.logitRow = new float[info.vocabularySize()];
     }
 
     /**
@@ -92,31 +93,15 @@ public final class JlamaModelRunner implements ModelRunner {
     }
 
     @Override
-    public float[][] execute(List<SequenceSlice> batch) {
+    public void execute(List<SequenceSlice> batch, LogitsSink logits) {
         checkOpen();
-        int rowCount = 0;
         for (SequenceSlice slice : batch) {
             checkTokens(slice);
             checkPositions(slice);
-            if (slice.computeLogits()) {
-                rowCount++;
-            }
         }
-        float[][] rows = new float[rowCount][];
-        int row = 0;
-        for (SequenceSlice slice : batch) {
-            AbstractTensor<?, ?> hidden = feed(slice);
-            try {
-                if (slice.computeLogits()) {
-                    rows[row] = logitRow(row);
-                    writeLogits(hidden, rows[row]);
-                    row++;
-                }
-            } finally {
-                hidden.close();
-            }
+        for (int i = 0; i < batch.size(); i++) {
+            feed(i, batch.get(i), logits);
         }
-        return rows;
     }
 
     private void checkTokens(SequenceSlice slice) {
@@ -141,20 +126,27 @@ public final class JlamaModelRunner implements ModelRunner {
         }
     }
 
-    /** Runs the slice's tokens one by one through the layers; returns the last hidden state. */
-    private AbstractTensor<?, ?> feed(SequenceSlice slice) {
+    /**
+     * Runs the slice's tokens one by one through the layers, handing over the logits of every
+     * position from {@code logitsFrom} on.
+     */
+    private void feed(int index, SequenceSlice slice, LogitsSink logits) {
         SequenceCache cache = sequences.computeIfAbsent(slice.sequenceId(),
                 id -> new SequenceCache(kvBuffers.getEphemeralKvBuffer()));
         int[] tokens = slice.tokenIds();
-        AbstractTensor<?, ?> hidden = null;
         for (int i = 0; i < tokens.length; i++) {
-            if (hidden != null) {
+            int position = slice.startPosition() + i;
+            AbstractTensor<?, ?> hidden = model.forward(tokens[i], position, cache.kv, Optional.empty());
+            try {
+                cache.length = position + 1;
+                if (position >= slice.logitsFrom()) {
+                    writeLogits(hidden, logitRow);
+                    logits.accept(index, position, logitRow);
+                }
+            } finally {
                 hidden.close();
             }
-            hidden = model.forward(tokens[i], slice.startPosition() + i, cache.kv, Optional.empty());
         }
-        cache.length = slice.endPosition();
-        return hidden;
     }
 
     /**
@@ -164,13 +156,6 @@ public final class JlamaModelRunner implements ModelRunner {
     private void writeLogits(AbstractTensor<?, ?> hidden, float[] row) {
         model.sample(hidden, 0f, 0f, logitsScratch);
         MemorySegment.copy(logitsScratch.getMemorySegment(), LITTLE_ENDIAN_FLOAT, 0, row, 0, row.length);
-    }
-
-    private float[] logitRow(int index) {
-        while (logitRows.size() <= index) {
-            logitRows.add(new float[info.vocabularySize()]);
-        }
-        return logitRows.get(index);
     }
 
     @Override

@@ -96,12 +96,12 @@ class JlamaModelRunnerTest {
 
             List<float[]> firstTogether = new ArrayList<>();
             List<float[]> secondTogether = new ArrayList<>();
-            float[][] rows = runner.execute(List.of(slice(3, first, 0), slice(4, second, 0)));
+            float[][] rows = rows(runner, List.of(slice(3, first, 0), slice(4, second, 0)));
             for (int step = 0; step <= 4; step++) {
                 firstTogether.add(rows[0].clone());
                 secondTogether.add(rows[1].clone());
                 if (step < 4) {
-                    rows = runner.execute(List.of(
+                    rows = rows(runner, List.of(
                             slice(4, new int[] {argmax(rows[1])}, second.length + step),
                             slice(3, new int[] {argmax(rows[0])}, first.length + step)));
                     float[] swapped = rows[0];
@@ -122,22 +122,22 @@ class JlamaModelRunnerTest {
         int[] earlier = prompt(3, 512);
         int[] later = prompt(4, 512);
         try (JlamaModelRunner runner = load(TestModel.TINY_F32)) {
-            float[] fresh = runner.execute(List.of(slice(1, later, 0)))[0].clone();
-            runner.execute(List.of(slice(2, earlier, 0)));
+            float[] fresh = rows(runner, List.of(slice(1, later, 0)))[0].clone();
+            rows(runner, List.of(slice(2, earlier, 0)));
 
             runner.release(2);
 
-            assertArrayEquals(fresh, runner.execute(List.of(slice(2, later, 0)))[0]);
+            assertArrayEquals(fresh, rows(runner, List.of(slice(2, later, 0)))[0]);
         }
     }
 
     @Test
     void sliceThatSkipsPositionsOfItsSequenceIsRefused() {
         try (JlamaModelRunner runner = load(TestModel.TINY_F32)) {
-            runner.execute(List.of(slice(1, prompt(5, 512), 0)));
+            rows(runner, List.of(slice(1, prompt(5, 512), 0)));
             runner.release(1);
 
-            assertThrows(IllegalArgumentException.class, () -> runner.execute(List.of(slice(1, new int[] {7}, 3))));
+            assertThrows(IllegalArgumentException.class, () -> rows(runner, List.of(slice(1, new int[] {7}, 3))));
         }
     }
 
@@ -146,11 +146,11 @@ class JlamaModelRunnerTest {
         int[] prompt = prompt(6, 512);
         try (JlamaModelRunner runner = load(TestModel.TINY_F32)) {
             float[] expected = greedy(runner, 1, prompt, 1).get(1);
-            float[] first = runner.execute(List.of(slice(2, prompt, 0)))[0];
+            float[] first = rows(runner, List.of(slice(2, prompt, 0)))[0];
 
             runner.release(99);
 
-            float[] next = runner.execute(List.of(slice(2, new int[] {argmax(first)}, prompt.length)))[0];
+            float[] next = rows(runner, List.of(slice(2, new int[] {argmax(first)}, prompt.length)))[0];
             assertArrayEquals(expected, next);
         }
     }
@@ -159,11 +159,11 @@ class JlamaModelRunnerTest {
     void promptSplitIntoChunksGivesTheLogitsOfOneSlice() {
         int[] prompt = prompt(8, 512);
         try (JlamaModelRunner runner = load(TestModel.TINY_F32)) {
-            float[] whole = runner.execute(List.of(slice(1, prompt, 0)))[0].clone();
+            float[] whole = rows(runner, List.of(slice(1, prompt, 0)))[0].clone();
 
-            float[][] firstChunk = runner.execute(List.of(
-                    new SequenceSlice(2, Arrays.copyOf(prompt, 8), 0, new int[0], false)));
-            float[][] secondChunk = runner.execute(List.of(
+            float[][] firstChunk = rows(runner, List.of(
+                    SequenceSlice.of(2, Arrays.copyOf(prompt, 8), 0, new int[0], false)));
+            float[][] secondChunk = rows(runner, List.of(
                     slice(2, Arrays.copyOfRange(prompt, 8, prompt.length), 8)));
 
             assertEquals(0, firstChunk.length);
@@ -174,10 +174,30 @@ class JlamaModelRunnerTest {
     @Test
     void logitRowsAreReusedFromCallToCall() {
         try (JlamaModelRunner runner = load(TestModel.TINY_F32)) {
-            float[] first = runner.execute(List.of(slice(1, new int[] {1, 2, 3}, 0)))[0];
-            float[] second = runner.execute(List.of(slice(1, new int[] {4}, 3)))[0];
+            List<float[]> handed = new ArrayList<>();
+            runner.execute(List.of(slice(1, new int[] {1, 2, 3}, 0)), (slice, position, logits) -> handed.add(logits));
+            runner.execute(List.of(slice(1, new int[] {4}, 3)), (slice, position, logits) -> handed.add(logits));
 
-            assertSame(first, second);
+            assertSame(handed.get(0), handed.get(1));
+        }
+    }
+
+    @Test
+    void everyPositionFromLogitsFromGetsTheLogitsOfItsPrefix() {
+        int[] prompt = prompt(9, 512);
+        try (JlamaModelRunner runner = load(TestModel.TINY_F32)) {
+            List<Integer> positions = new ArrayList<>();
+            List<float[]> all = new ArrayList<>();
+            runner.execute(List.of(new SequenceSlice(1, prompt, 0, new int[0], 0)), (slice, position, logits) -> {
+                positions.add(position);
+                all.add(logits.clone());
+            });
+            assertEquals(prompt.length, all.size());
+            assertEquals(0, positions.get(0));
+            for (int end = 1; end <= prompt.length; end += 7) {
+                float[] alone = rows(runner, List.of(slice(100 + end, Arrays.copyOf(prompt, end), 0)))[0];
+                assertArrayEquals(alone, all.get(end - 1), 1e-6f, "the row at position " + (end - 1));
+            }
         }
     }
 
@@ -200,7 +220,7 @@ class JlamaModelRunnerTest {
     void sequenceMayFillEveryReportedPosition() {
         int[] tokens = new SplittableRandom(9).ints(TINY_MAX_POSITIONS, 0, 512).toArray();
         try (JlamaModelRunner runner = load(TestModel.TINY_F32)) {
-            float[] last = runner.execute(List.of(slice(1, tokens, 0)))[0];
+            float[] last = rows(runner, List.of(slice(1, tokens, 0)))[0];
 
             assertTrue(Float.isFinite(last[argmax(last)]));
         }
@@ -211,30 +231,37 @@ class JlamaModelRunnerTest {
         try (JlamaModelRunner runner = load(TestModel.TINY_F32)) {
             int[] tokens = new int[TINY_MAX_POSITIONS + 1];
 
-            assertThrows(IllegalArgumentException.class, () -> runner.execute(List.of(slice(1, tokens, 0))));
+            assertThrows(IllegalArgumentException.class, () -> rows(runner, List.of(slice(1, tokens, 0))));
         }
     }
 
     @Test
     void tokenOutsideTheVocabularyIsRefused() {
         try (JlamaModelRunner runner = load(TestModel.TINY_F32)) {
-            assertThrows(IllegalArgumentException.class, () -> runner.execute(List.of(slice(1, new int[] {1, 512}, 0))));
+            assertThrows(IllegalArgumentException.class, () -> rows(runner, List.of(slice(1, new int[] {1, 512}, 0))));
         }
     }
 
     private static List<float[]> greedy(JlamaModelRunner runner, long sequenceId, int[] prompt, int steps) {
         List<float[]> rows = new ArrayList<>();
-        float[] logits = runner.execute(List.of(slice(sequenceId, prompt, 0)))[0];
+        float[] logits = rows(runner, List.of(slice(sequenceId, prompt, 0)))[0];
         rows.add(logits.clone());
         for (int step = 0; step < steps; step++) {
-            logits = runner.execute(List.of(slice(sequenceId, new int[] {argmax(logits)}, prompt.length + step)))[0];
+            logits = rows(runner, List.of(slice(sequenceId, new int[] {argmax(logits)}, prompt.length + step)))[0];
             rows.add(logits.clone());
         }
         return rows;
     }
 
     private static SequenceSlice slice(long sequenceId, int[] tokens, int startPosition) {
-        return new SequenceSlice(sequenceId, tokens, startPosition, new int[0], true);
+        return SequenceSlice.of(sequenceId, tokens, startPosition, new int[0], true);
+    }
+
+    /** Runs a batch and keeps a copy of every row of logits it hands over, in order. */
+    private static float[][] rows(JlamaModelRunner runner, List<SequenceSlice> batch) {
+        List<float[]> rows = new ArrayList<>();
+        runner.execute(batch, (slice, position, logits) -> rows.add(logits.clone()));
+        return rows.toArray(new float[0][]);
     }
 
     private static int[] prompt(long seed, int vocab) {

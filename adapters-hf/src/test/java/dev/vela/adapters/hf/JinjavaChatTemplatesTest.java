@@ -8,7 +8,6 @@ import dev.vela.domain.chat.ChatMessage;
 import dev.vela.domain.chat.ChatRenderOptions;
 import dev.vela.domain.chat.ChatTemplate;
 import dev.vela.domain.chat.Role;
-import dev.vela.domain.chat.ToolCall;
 import dev.vela.domain.error.InvalidRequestException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,106 +23,17 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Expected prompts are what transformers' {@code apply_chat_template} (jinja2 3.1.6, trim_blocks,
- * lstrip_blocks) renders for the same conversation with DeepSeek-R1-Distill-Qwen's template.
+ * How the renderer works with any template: variables, errors, continuation, threads. Expected
+ * prompts are what transformers' {@code apply_chat_template} (jinja2 3.1.6, trim_blocks,
+ * lstrip_blocks) renders; DeepSeek-R1-Distill-Qwen's own conversations are in
+ * {@link R1DistillTemplateTest}.
  */
 class JinjavaChatTemplatesTest {
 
     private static final String BOS = "<｜begin▁of▁sentence｜>";
     private static final String EOS = "<｜end▁of▁sentence｜>";
-    private static final ChatTemplate R1 = new ChatTemplate(resource("deepseek-r1-distill-chat-template.jinja"), BOS, EOS);
+    private static final ChatTemplate R1 = new ChatTemplate(resource("/dev/vela/adapters/hf/random/deepseek-r1-distill-chat-template.jinja"), BOS, EOS);
     private static final JinjavaChatTemplates R1_TEMPLATES = new JinjavaChatTemplates(R1);
-
-    @Test
-    void r1RendersASingleUserMessageLikeTransformers() {
-        assertEquals("<｜begin▁of▁sentence｜><｜User｜>Hello, world!<｜Assistant｜><think>\n",
-                R1_TEMPLATES.render(List.of(ChatMessage.user("Hello, world!")), ChatRenderOptions.defaults()));
-    }
-
-    @Test
-    void r1RendersAMultiTurnConversationLikeTransformers() {
-        List<ChatMessage> conversation = List.of(
-                ChatMessage.system("SYS"),
-                ChatMessage.user("2+2?"),
-                ChatMessage.assistant("<think>\nx\n</think>\n\n4"),
-                ChatMessage.user("3+3?"));
-
-        assertEquals("<｜begin▁of▁sentence｜>SYS<｜User｜>2+2?<｜Assistant｜>\n\n4<｜end▁of▁sentence｜>"
-                        + "<｜User｜>3+3?<｜Assistant｜><think>\n",
-                R1_TEMPLATES.render(conversation, ChatRenderOptions.defaults()));
-    }
-
-    @Test
-    void onlyTheLastSystemMessageIsUsedAndItGoesRightAfterBos() {
-        List<ChatMessage> conversation = List.of(
-                ChatMessage.system("Be brief."),
-                ChatMessage.user("Hi"),
-                ChatMessage.system("Be kind."),
-                ChatMessage.user("Bye"));
-
-        assertEquals("<｜begin▁of▁sentence｜>Be kind.<｜User｜>Hi<｜User｜>Bye<｜Assistant｜><think>\n",
-                R1_TEMPLATES.render(conversation, ChatRenderOptions.defaults()));
-    }
-
-    @Test
-    void anAssistantTurnThatIsAllReasoningKeepsNothingAfterThink() {
-        List<ChatMessage> conversation = List.of(
-                ChatMessage.user("Q1"),
-                ChatMessage.assistant("<think>only reasoning</think>"),
-                ChatMessage.user("Q2"));
-
-        assertEquals("<｜begin▁of▁sentence｜><｜User｜>Q1<｜Assistant｜><｜end▁of▁sentence｜>"
-                        + "<｜User｜>Q2<｜Assistant｜><think>\n",
-                R1_TEMPLATES.render(conversation, ChatRenderOptions.defaults()));
-    }
-
-    @Test
-    void toolCallsAndToolOutputsRenderLikeTransformers() {
-        List<ChatMessage> conversation = List.of(
-                ChatMessage.user("Weather in Paris and Rome?"),
-                new ChatMessage(Role.ASSISTANT, null, List.of(
-                        new ToolCall("call_1", "function", "get_weather", "{\"city\": \"Paris\"}"),
-                        new ToolCall("call_2", "function", "get_weather", "{\"city\": \"Rome\"}")),
-                        null, null, Map.of()),
-                new ChatMessage(Role.TOOL, "18C", List.of(), null, "call_1", Map.of()),
-                new ChatMessage(Role.TOOL, "21C", List.of(), null, "call_2", Map.of()),
-                ChatMessage.assistant("Paris 18C, Rome 21C."),
-                ChatMessage.user("Thanks!"));
-
-        assertEquals("<｜begin▁of▁sentence｜><｜User｜>Weather in Paris and Rome?"
-                        + "<｜Assistant｜><｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>get_weather\n"
-                        + "```json\n{\"city\": \"Paris\"}\n```<｜tool▁call▁end｜>\n"
-                        + "<｜tool▁call▁begin｜>function<｜tool▁sep｜>get_weather\n"
-                        + "```json\n{\"city\": \"Rome\"}\n```<｜tool▁call▁end｜><｜tool▁calls▁end｜><｜end▁of▁sentence｜>"
-                        + "<｜tool▁outputs▁begin｜><｜tool▁output▁begin｜>18C<｜tool▁output▁end｜>\n"
-                        + "<｜tool▁output▁begin｜>21C<｜tool▁output▁end｜><｜tool▁outputs▁end｜>"
-                        + "Paris 18C, Rome 21C.<｜end▁of▁sentence｜><｜User｜>Thanks!<｜Assistant｜><think>\n",
-                R1_TEMPLATES.render(conversation, ChatRenderOptions.defaults()));
-    }
-
-    @Test
-    void withoutAGenerationPromptTheAssistantTurnIsNotOpened() {
-        ChatRenderOptions noGenerationPrompt = new ChatRenderOptions(false, false, Map.of(), List.of(), null);
-
-        assertEquals("<｜begin▁of▁sentence｜><｜User｜>Hi",
-                R1_TEMPLATES.render(List.of(ChatMessage.user("Hi")), noGenerationPrompt));
-    }
-
-    @Test
-    void continuingTheFinalMessageEndsThePromptWithItsText() {
-        List<ChatMessage> conversation = List.of(ChatMessage.user("Write a haiku"), ChatMessage.assistant("Autumn moonlight"));
-
-        assertEquals("<｜begin▁of▁sentence｜><｜User｜>Write a haiku<｜Assistant｜>Autumn moonlight",
-                R1_TEMPLATES.render(conversation, continuing()));
-    }
-
-    @Test
-    void continuingKeepsTrailingSpaceTheTemplateKept() {
-        List<ChatMessage> conversation = List.of(ChatMessage.user("Write a haiku"), ChatMessage.assistant("Autumn moonlight "));
-
-        assertEquals("<｜begin▁of▁sentence｜><｜User｜>Write a haiku<｜Assistant｜>Autumn moonlight ",
-                R1_TEMPLATES.render(conversation, continuing()));
-    }
 
     @Test
     void continuingAMessageTheTemplateRewroteIsRefused() {

@@ -51,10 +51,12 @@ abstract class Answer {
             try {
                 start(sse);
                 GenerationEvent event;
+                boolean failed = false;
                 while ((event = generation.next()) != null) {
-                    if (event instanceof GenerationEvent.Failed failed) {
+                    if (event instanceof GenerationEvent.Failed failure) {
                         generation.cancel();
-                        sse.send(ErrorResponses.body(failed.error()));
+                        sse.send(ErrorResponses.body(failure.error()));
+                        failed = true;
                         break;
                     }
                     boolean continuous = streamOptions != null && streamOptions.continuousUsageStats();
@@ -63,7 +65,7 @@ abstract class Answer {
                         sse.send(chunk);
                     }
                 }
-                if (streamOptions != null && streamOptions.includeUsage() && generation.done()) {
+                if (!failed && streamOptions != null && streamOptions.includeUsage()) {
                     sse.send(usageChunk(usage()));
                 }
                 sse.done();

@@ -30,6 +30,7 @@ final class ChatAnswer extends Answer {
         @SuppressWarnings("unchecked")
         List<TokenLogprob>[] tokens = filled(new List[choices], i -> new ArrayList<TokenLogprob>());
         GenerationEvent.Finished[] finished = new GenerationEvent.Finished[choices];
+        List<List<TokenLogprob>> prompt = new ArrayList<>(1);
         collect(event -> {
             switch (event) {
                 case GenerationEvent.Delta d -> {
@@ -37,7 +38,8 @@ final class ChatAnswer extends Answer {
                     tokens[d.choice()].addAll(d.logprobs());
                 }
                 case GenerationEvent.Finished f -> finished[f.choice()] = f;
-                case GenerationEvent.Failed f -> throw new IllegalStateException("handled by collect");
+                case GenerationEvent.PromptLogprobs p -> prompt.add(p.logprobs());
+                case GenerationEvent.Failed f -> throw new IllegalStateException("failures end the answer before this");
             }
         });
         List<ChatCompletionResponse.Choice> list = new ArrayList<>(choices);
@@ -48,7 +50,8 @@ final class ChatAnswer extends Answer {
                     finished[i] == null ? null : finished[i].reason().wireName(),
                     finished[i] == null ? null : finished[i].stopReason()));
         }
-        return new ChatCompletionResponse(id, "chat.completion", created, model, list, usage(), null);
+        return new ChatCompletionResponse(id, "chat.completion", created, model, list, usage(),
+                prompt.isEmpty() ? null : LogprobsFormat.prompt(prompt.getFirst()));
     }
 
     @Override
@@ -71,6 +74,7 @@ final class ChatAnswer extends Answer {
             }
             case GenerationEvent.Finished f -> chunk(new ChatCompletionChunk.Choice(f.choice(), ChatCompletionChunk.Delta.EMPTY,
                     null, f.reason().wireName(), f.stopReason()), usage);
+            case GenerationEvent.PromptLogprobs p -> null;     // prompt_logprobs cannot be streamed
             case GenerationEvent.Failed f -> null;
         };
     }

@@ -2,57 +2,108 @@ package dev.vela.adapters.rest;
 
 import dev.vela.adapters.rest.wire.CompletionRequest;
 import dev.vela.adapters.rest.wire.CompletionResponse;
+import dev.vela.adapters.rest.wire.PromptLogprob;
 import dev.vela.adapters.rest.wire.UsageInfo;
 import dev.vela.application.port.in.Generation;
 import dev.vela.application.port.in.GenerationEvent;
 import dev.vela.application.port.in.TokenLogprob;
-import java.io.IOException;
+import dev.vela.domain.generation.Usage;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** Turns a completion's generation into vLLM's completions response, whole or as chunks. */
+/**
+ * Turns a completion's generation into vLLM's completions response, whole or as chunks. With
+ * {@code echo} a choice's text (and, with {@code logprobs}, its logprobs) starts with its prompt.
+ */
 final class CompletionAnswer extends Answer {
 
     private static final String OBJECT = "text_completion";
     private final boolean echo;
+    private final boolean echoOnly;
     private final boolean logprobs;
-    private final boolean[] echoed;
-    private final int[] textLength;
+    private final List<ChoiceState> choices = new ArrayList<>();
+    private final List<List<TokenLogprob>> promptLogprobs;
+
+    /** What one choice has produced so far. */
+    private static final class ChoiceState {
+        final StringBuilder text = new StringBuilder();
+        final List<TokenLogprob> tokens = new ArrayList<>();
+        boolean echoed;
+        GenerationEvent.Finished finished;
+    }
 
     CompletionAnswer(String model, CompletionRequest request, Generation generation) {
         super("cmpl-", model, generation, request.streamOptions());
         this.echo = Boolean.TRUE.equals(request.echo());
+        this.echoOnly = request.echoOnly();
         this.logprobs = request.logprobs() != null;
-        int choices = generation.prompts().size() * generation.choicesPerPrompt();
-        this.echoed = new boolean[choices];
-        this.textLength = new int[choices];
+        for (int i = 0; i < generation.prompts().size() * generation.choicesPerPrompt(); i++) {
+            choices.add(new ChoiceState());
+        }
+        this.promptLogprobs = new ArrayList<>(java.util.Collections.nCopies(generation.prompts().size(), null));
     }
 
     /** The whole answer, once every choice has finished. */
     CompletionResponse body() {
-        int choices = echoed.length;
-        StringBuilder[] texts = filled(new StringBuilder[choices], i -> new StringBuilder(echo ? promptText(i) : ""));
-        @SuppressWarnings("unchecked")
-        List<TokenLogprob>[] tokens = filled(new List[choices], i -> new ArrayList<TokenLogprob>());
-        GenerationEvent.Finished[] finished = new GenerationEvent.Finished[choices];
-        collect(event -> {
-            switch (event) {
-                case GenerationEvent.Delta d -> {
-                    texts[d.choice()].append(d.text());
-                    tokens[d.choice()].addAll(d.logprobs());
-                }
-                case GenerationEvent.Finished f -> finished[f.choice()] = f;
-                case GenerationEvent.Failed f -> throw new IllegalStateException("handled by collect");
-            }
-        });
-        List<CompletionResponse.Choice> list = new ArrayList<>(choices);
-        for (int i = 0; i < choices; i++) {
-            CompletionResponse.Logprobs lp = logprobs
-                    ? LogprobsFormat.completion(tokens[i], echo ? promptText(i).length() : 0) : null;
-            list.add(new CompletionResponse.Choice(i, texts[i].toString(), lp, finishReason(finished[i]),
-                    finished[i] == null ? null : finished[i].stopReason(), null));
+        collect(this::record);
+        List<CompletionResponse.Choice> list = new ArrayList<>(choices.size());
+        for (int i = 0; i < choices.size(); i++) {
+            ChoiceState choice = choices.get(i);
+            Part part = part(i, choice.text.toString(), choice.tokens, 0);
+            GenerationEvent.Finished finished = choice.finished;
+            list.add(new CompletionResponse.Choice(i, part.text, part.logprobs, finished == null ? null : finished.reason().wireName(),
+                    finished == null ? null : finished.stopReason(), promptLogprobsOf(i)));
         }
         return new CompletionResponse(id, OBJECT, created, model, list, usage(), null);
+    }
+
+    /**
+     * vLLM does not stream a request whose best_of differs from n: the whole response goes out as
+     * one event, then {@code [DONE]}.
+     */
+    StreamingOutput streamWhole() {
+        return out -> {
+            SseWriter sse = new SseWriter(out);
+            sse.send(body());
+            sse.done();
+        };
+    }
+
+    private void record(GenerationEvent event) {
+        switch (event) {
+            case GenerationEvent.Delta d -> {
+                if (!echoOnly) {
+                    choices.get(d.choice()).text.append(d.text());
+                    choices.get(d.choice()).tokens.addAll(d.logprobs());
+                }
+            }
+            case GenerationEvent.Finished f -> choices.get(f.choice()).finished = f;
+            case GenerationEvent.PromptLogprobs p -> promptLogprobs.set(promptOf(p.choice()), p.logprobs());
+            case GenerationEvent.Failed f -> throw new IllegalStateException("failures end the answer before this");
+        }
+    }
+
+    /** A choice's text and logprobs for one chunk (or the whole answer), its prompt first when echoing. */
+    private record Part(String text, CompletionResponse.Logprobs logprobs) {
+    }
+
+    private Part part(int choice, String text, List<TokenLogprob> tokens, int offset) {
+        ChoiceState state = choices.get(choice);
+        List<TokenLogprob> scored = tokens;
+        String shown = text;
+        if (echo && !state.echoed) {
+            state.echoed = true;
+            shown = promptText(choice) + text;
+            List<TokenLogprob> prompt = promptLogprobs.get(promptOf(choice));
+            if (prompt != null) {
+                scored = new ArrayList<>(prompt);
+                scored.addAll(tokens);
+            }
+        }
+        CompletionResponse.Logprobs lp = logprobs ? LogprobsFormat.completion(scored, offset) : null;
+        return new Part(shown, lp);
     }
 
     @Override
@@ -62,21 +113,30 @@ final class CompletionAnswer extends Answer {
     @Override
     Object chunk(GenerationEvent event, UsageInfo usage) {
         return switch (event) {
+            case GenerationEvent.PromptLogprobs p -> {
+                promptLogprobs.set(promptOf(p.choice()), p.logprobs());
+                yield null;
+            }
             case GenerationEvent.Delta d -> {
-                if (d.text().isEmpty() && d.logprobs().isEmpty()) {
+                if (echoOnly || (d.text().isEmpty() && d.logprobs().isEmpty())) {
                     yield null;
                 }
-                String text = withEcho(d.choice(), d.text());
-                CompletionResponse.Logprobs lp = logprobs
-                        ? LogprobsFormat.completion(d.logprobs(), textLength[d.choice()] + text.length() - d.text().length())
-                        : null;
-                textLength[d.choice()] += text.length();
-                yield response(new CompletionResponse.Choice(d.choice(), text, lp, null, null, null), usage);
+                yield streamed(d.choice(), d.text(), d.logprobs(), null, usage);
             }
-            case GenerationEvent.Finished f -> response(new CompletionResponse.Choice(f.choice(), withEcho(f.choice(), ""),
-                    null, finishReason(f), f.stopReason(), null), usage);
+            case GenerationEvent.Finished f -> streamed(f.choice(), "", List.of(), f, usage);
             case GenerationEvent.Failed f -> null;
         };
+    }
+
+    private CompletionResponse streamed(int choice, String text, List<TokenLogprob> tokens,
+                                        GenerationEvent.Finished finished, UsageInfo usage) {
+        ChoiceState state = choices.get(choice);
+        Part part = part(choice, text, tokens, state.text.length());
+        state.text.append(part.text);
+        CompletionResponse.Choice wire = new CompletionResponse.Choice(choice, part.text, part.logprobs,
+                finished == null ? null : finished.reason().wireName(), finished == null ? null : finished.stopReason(),
+                finished == null ? null : promptLogprobsOf(choice));
+        return new CompletionResponse(id, OBJECT, created, model, List.of(wire), usage, null);
     }
 
     @Override
@@ -84,24 +144,23 @@ final class CompletionAnswer extends Answer {
         return new CompletionResponse(id, OBJECT, created, model, List.of(), usage, null);
     }
 
-    private CompletionResponse response(CompletionResponse.Choice choice, UsageInfo usage) {
-        return new CompletionResponse(id, OBJECT, created, model, List.of(choice), usage, null);
+    @Override
+    UsageInfo usage() {
+        Usage usage = generation.usage();
+        // With echo and max_tokens 0 the one generated token is thrown away: nothing was completed.
+        return UsageInfo.of(echoOnly ? new Usage(usage.promptTokens(), 0) : usage);
     }
 
-    /** With echo, a choice's first chunk starts with its prompt. */
-    private String withEcho(int choice, String text) {
-        if (!echo || echoed[choice]) {
-            return text;
-        }
-        echoed[choice] = true;
-        return promptText(choice) + text;
+    private List<Map<String, PromptLogprob>> promptLogprobsOf(int choice) {
+        List<TokenLogprob> prompt = promptLogprobs.get(promptOf(choice));
+        return prompt == null ? null : LogprobsFormat.prompt(prompt);
+    }
+
+    private int promptOf(int choice) {
+        return choice / generation.choicesPerPrompt();
     }
 
     private String promptText(int choice) {
-        return generation.prompts().get(choice / generation.choicesPerPrompt()).text();
-    }
-
-    private static String finishReason(GenerationEvent.Finished finished) {
-        return finished == null ? null : finished.reason().wireName();
+        return generation.prompts().get(promptOf(choice)).text();
     }
 }

@@ -59,7 +59,8 @@ public class CompletionsResource {
         Generation generation = completions.complete(request.toCommand());
         CompletionAnswer answer = new CompletionAnswer(servedModel(), request, generation);
         if (request.streaming()) {
-            return Response.ok(answer.stream(), MediaType.SERVER_SENT_EVENTS_TYPE).build();
+            boolean bestOf = request.bestOf() != null && request.bestOf() != (request.n() == null ? 1 : request.n());
+            return Response.ok(bestOf ? answer.streamWhole() : answer.stream(), MediaType.SERVER_SENT_EVENTS_TYPE).build();
         }
         return Response.ok(answer.body(), MediaType.APPLICATION_JSON_TYPE).build();
     }

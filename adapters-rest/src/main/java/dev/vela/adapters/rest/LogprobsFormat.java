@@ -2,6 +2,7 @@ package dev.vela.adapters.rest;
 
 import dev.vela.adapters.rest.wire.ChatLogprobs;
 import dev.vela.adapters.rest.wire.CompletionResponse;
+import dev.vela.adapters.rest.wire.PromptLogprob;
 import dev.vela.application.port.in.TokenLogprob;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,8 +30,13 @@ final class LogprobsFormat {
         for (TokenLogprob token : tokens) {
             offsets.add(offset);
             offset += token.token().length();
-            values.add(token.logprob());
             texts.add(token.token());
+            if (!token.scored()) {                  // a prompt's first token: nothing predicts it
+                values.add(null);
+                top.add(null);
+                continue;
+            }
+            values.add(token.logprob());
             Map<String, Float> alternatives = new LinkedHashMap<>();
             for (TokenLogprob.Candidate candidate : token.top()) {
                 alternatives.putIfAbsent(candidate.token(), candidate.logprob());
@@ -39,6 +45,28 @@ final class LogprobsFormat {
             top.add(alternatives);
         }
         return new CompletionResponse.Logprobs(offsets, values, texts, top);
+    }
+
+    /**
+     * vLLM's {@code prompt_logprobs}: per prompt position null (the first) or a map from token id
+     * to logprob, rank and text, holding the prompt's own token and the top alternatives.
+     */
+    static List<Map<String, PromptLogprob>> prompt(List<TokenLogprob> tokens) {
+        List<Map<String, PromptLogprob>> positions = new ArrayList<>(tokens.size());
+        for (TokenLogprob token : tokens) {
+            if (!token.scored()) {
+                positions.add(null);
+                continue;
+            }
+            Map<String, PromptLogprob> entries = new LinkedHashMap<>();
+            entries.put(String.valueOf(token.tokenId()), new PromptLogprob(token.logprob(), token.rank(), token.token()));
+            for (TokenLogprob.Candidate candidate : token.top()) {
+                entries.putIfAbsent(String.valueOf(candidate.tokenId()),
+                        new PromptLogprob(candidate.logprob(), candidate.rank(), candidate.token()));
+            }
+            positions.add(entries);
+        }
+        return positions;
     }
 
     /** The chat format; {@code top} holds exactly the requested number of alternatives. */

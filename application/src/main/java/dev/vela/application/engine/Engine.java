@@ -4,7 +4,6 @@ import dev.vela.application.port.in.Generation;
 import dev.vela.application.port.in.Generation.PromptTokens;
 import dev.vela.application.port.in.GenerationEvent;
 import dev.vela.application.port.out.ModelRunner;
-import dev.vela.application.port.out.SequenceSlice;
 import dev.vela.application.port.out.Tokenizer;
 import dev.vela.domain.generation.FinishReason;
 import dev.vela.domain.sampling.SamplingParams;
@@ -30,6 +29,8 @@ public final class Engine implements AutoCloseable {
     private final Sampler sampler;
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final AtomicLong sequenceIds = new AtomicLong();
+    /** Sequences that ended; their runner state is released between forward passes, never during one. */
+    private final List<Sequence> ended = new ArrayList<>();
     private final Thread thread;
     private volatile boolean closed;
     private volatile int running;
@@ -61,7 +62,7 @@ public final class Engine implements AutoCloseable {
             PromptRequest prompt = prompts.get(p);
             for (int i = 0; i < sequencesPerPrompt; i++) {
                 request.opened(new Sequence(sequenceIds.incrementAndGet(), p * sequencesPerPrompt + i, request,
-                        prompt.prompt().tokenIds(), prompt.sampling(), eosIds, tokenizer));
+                        prompt.prompt().tokenIds(), prompt.sampling(), eosIds, tokenizer, i == 0));
             }
         }
         inbox.add(() -> request.sequences.forEach(scheduler::add));
@@ -109,6 +110,7 @@ public final class Engine implements AutoCloseable {
                 if (scheduler.hasWork()) {
                     step();
                 }
+                releaseEnded();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -119,40 +121,56 @@ public final class Engine implements AutoCloseable {
         List<Scheduler.Scheduled> scheduled = scheduler.schedule();
         running = scheduler.runningCount();
         waiting = scheduler.waitingCount();
-        float[][] rows;
         try {
-            rows = runner.execute(scheduled.stream().map(Scheduler.Scheduled::slice).toList());
+            run(scheduled);
         } catch (RuntimeException e) {
             retryOneByOne(scheduled, e);
-            return;
-        }
-        int row = 0;
-        for (Scheduler.Scheduled s : scheduled) {
-            advance(s, s.slice().computeLogits() ? rows[row++] : null);
         }
     }
 
-    /** A failed batch is rerun sequence by sequence, so only the sequences that fail again see an error. */
+    private void run(List<Scheduler.Scheduled> scheduled) {
+        runner.execute(scheduled.stream().map(Scheduler.Scheduled::slice).toList(),
+                (slice, position, logits) -> onLogits(scheduled.get(slice).sequence(), position, logits));
+        for (Scheduler.Scheduled s : scheduled) {
+            s.sequence().computed = Math.max(s.sequence().computed, s.slice().endPosition());
+        }
+    }
+
+    /**
+     * A failed batch is rerun sequence by sequence, so only the sequences that fail again see an
+     * error. A sequence that already sampled in the failed batch is not fed again.
+     */
     private void retryOneByOne(List<Scheduler.Scheduled> scheduled, RuntimeException batchError) {
         LOG.log(Level.WARNING, "A forward pass failed; retrying its sequences one by one", batchError);
         for (Scheduler.Scheduled s : scheduled) {
+            Sequence sequence = s.sequence();
+            if (sequence.finished() || sequence.totalLength() > s.slice().endPosition()) {
+                continue;
+            }
             try {
-                float[][] rows = runner.execute(List.of(s.slice()));
-                advance(s, s.slice().computeLogits() ? rows[0] : null);
+                run(List.of(s));
             } catch (RuntimeException e) {
-                fail(s.sequence(), e);
+                fail(sequence, e);
             }
         }
     }
 
-    private void advance(Scheduler.Scheduled s, float[] logits) {
-        Sequence sequence = s.sequence();
-        SequenceSlice slice = s.slice();
-        sequence.computed = slice.endPosition();
-        if (logits == null) {
+    /** One row of logits: a prompt position's (prompt logprobs) or the last position's (the next token). */
+    private void onLogits(Sequence sequence, int position, float[] logits) {
+        if (sequence.finished()) {
             return;
         }
         try {
+            if (position < sequence.promptLength() - 1) {
+                if (sequence.wantsPromptLogprobs()) {
+                    sequence.addPromptLogprob(position, sampler.logprobsOf(sequence.tokenAt(position + 1), logits,
+                            sequence.promptLogprobCount()));
+                }
+                return;
+            }
+            if (position != sequence.totalLength() - 1) {
+                return;
+            }
             Integer logprobs = sequence.sampling.params.logprobs();
             Sampler.Sample sample = sampler.sample(logits, sequence.sampling, sequence.outputLength(),
                     logprobs == null ? 0 : logprobs);
@@ -175,11 +193,19 @@ public final class Engine implements AutoCloseable {
 
     private void end(Sequence sequence, List<GenerationEvent> events) {
         scheduler.remove(sequence);
-        try {
-            runner.release(sequence.id);
-        } finally {
-            sequence.request.emit(events);
+        ended.add(sequence);
+        sequence.request.emit(events);
+    }
+
+    private void releaseEnded() {
+        for (Sequence sequence : ended) {
+            try {
+                runner.release(sequence.id);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Could not release sequence " + sequence.id, e);
+            }
         }
+        ended.clear();
     }
 
     @Override

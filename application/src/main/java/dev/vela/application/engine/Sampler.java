@@ -26,8 +26,11 @@ final class Sampler {
         this.rawCopy = new float[vocabularySize];
     }
 
-    /** The chosen token, and its log-probability and the top alternatives when they were asked for. */
-    record Sample(int token, double logprob, int[] topIds, float[] topLogprobs) {
+    /**
+     * The chosen token, and when they were asked for its log-probability, its rank (1 = most
+     * likely) and the top alternatives, all from the raw logits.
+     */
+    record Sample(int token, double logprob, int rank, int[] topIds, float[] topLogprobs) {
     }
 
     /**
@@ -57,9 +60,9 @@ final class Sampler {
 
         int token = p.greedy() ? argmax(logits) : draw(logits, p, seq);
         if (raw == null) {
-            return new Sample(token, 0.0, null, null);
+            return new Sample(token, 0.0, 0, null, null);
         }
-        return withLogprobs(token, raw, topLogprobCount);
+        return logprobsOf(token, raw, topLogprobCount);
     }
 
     private static void applyAllowedTokens(float[] logits, SamplingParams p) {
@@ -160,15 +163,24 @@ final class Sampler {
         return last;
     }
 
-    private Sample withLogprobs(int token, float[] raw, int topCount) {
+    /**
+     * The log-probability and rank of {@code token} under raw logits {@code raw}, and the
+     * {@code topCount} most likely tokens; used for generated tokens and for a prompt's own tokens.
+     */
+    Sample logprobsOf(int token, float[] raw, int topCount) {
         int n = raw.length;
         float max = Float.NEGATIVE_INFINITY;
         for (float v : raw) {
             max = Math.max(max, v);
         }
         double sum = 0.0;
+        float chosen = raw[token];
+        int better = 0;
         for (int i = 0; i < n; i++) {
             sum += Math.exp(raw[i] - max);
+            if (raw[i] > chosen) {
+                better++;
+            }
         }
         double logNorm = max + Math.log(sum);
         int[] topIds = new int[Math.max(0, topCount)];
@@ -179,7 +191,7 @@ final class Sampler {
                 topValues[i] = TokenLogprob.clamp(topValues[i] - logNorm);
             }
         }
-        return new Sample(token, raw[token] - logNorm, topIds, topValues);
+        return new Sample(token, chosen - logNorm, better + 1, topIds, topValues);
     }
 
     /** Fills {@code ids}/{@code values} with the largest entries of {@code row}, best first. */

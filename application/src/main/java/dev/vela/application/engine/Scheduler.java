@@ -67,8 +67,13 @@ final class Scheduler {
     private static int add(List<Scheduled> step, Sequence sequence, int budget) {
         int from = sequence.computed;
         int to = Math.min(sequence.totalLength(), from + budget);
-        boolean last = to == sequence.totalLength();
-        step.add(new Scheduled(sequence, new SequenceSlice(sequence.id, sequence.tokens(from, to), from, new int[0], last)));
+        int logitsFrom;
+        if (sequence.wantsPromptLogprobs()) {
+            logitsFrom = from;                      // every prompt position: the prompt's own logprobs
+        } else {
+            logitsFrom = to == sequence.totalLength() ? to - 1 : to;
+        }
+        step.add(new Scheduled(sequence, new SequenceSlice(sequence.id, sequence.tokens(from, to), from, new int[0], logitsFrom)));
         return to - from;
     }
 }

@@ -32,13 +32,21 @@ final class Sequence {
     private int textEnd = -1;
     private int sentChars;
     private final List<TokenLogprob> pendingLogprobs = new ArrayList<>();
+    /** Alternatives to report per prompt position, or -1 when this sequence reports no prompt logprobs. */
+    private final int promptLogprobCount;
+    private final List<TokenLogprob> promptLogprobs = new ArrayList<>();
+    private boolean promptLogprobsSent;
     private int pendingTokensFrom;
     private double cumulativeLogprob;
     private FinishReason finishReason;
     private Object stopReason;
 
+    /**
+     * @param reportsPromptLogprobs whether this sequence computes its prompt's logprobs (one
+     *                              sequence per prompt does, when they are asked for)
+     */
     Sequence(long id, int choice, EngineRequest request, int[] promptIds, SamplingParams params,
-             int[] eosIds, Tokenizer tokenizer) {
+             int[] eosIds, Tokenizer tokenizer, boolean reportsPromptLogprobs) {
         this.id = id;
         this.choice = choice;
         this.request = request;
@@ -49,6 +57,28 @@ final class Sequence {
                 params.logprobs() != null || request.wantsCumulativeLogprob());
         this.detokenizer = new IncrementalDetokenizer(tokenizer, params.skipSpecialTokens());
         this.stopStrings = new StopStrings(params.stop(), params.includeStopStrInOutput());
+        this.promptLogprobCount = reportsPromptLogprobs && params.promptLogprobs() != null
+                ? Math.max(0, params.promptLogprobs()) : -1;
+        if (promptLogprobCount >= 0) {
+            byte[] first = tokenizer.tokenBytes(promptIds[0]);
+            promptLogprobs.add(TokenLogprob.unscored(promptIds[0], text(first), first));
+        }
+    }
+
+    /** True while the logits at prompt positions are wanted (they give the prompt's logprobs). */
+    boolean wantsPromptLogprobs() {
+        return promptLogprobCount >= 0 && promptLogprobs.size() < promptIds.length;
+    }
+
+    int promptLogprobCount() {
+        return promptLogprobCount;
+    }
+
+    /** Records the logprob of the prompt token after {@code position}; a repeated position is ignored. */
+    void addPromptLogprob(int position, Sampler.Sample sample) {
+        if (promptLogprobs.size() == position + 1) {
+            promptLogprobs.add(logprobOf(sample));
+        }
     }
 
     int promptLength() {
@@ -85,6 +115,12 @@ final class Sequence {
      * now (an empty list when there is nothing new to tell).
      */
     List<GenerationEvent> accept(Sampler.Sample sample) {
+        List<GenerationEvent> events = new ArrayList<>(3);
+        if (promptLogprobCount >= 0 && !promptLogprobsSent) {
+            promptLogprobsSent = true;
+            events.add(new GenerationEvent.PromptLogprobs(choice, java.util.Collections.unmodifiableList(
+                    new ArrayList<>(promptLogprobs))));
+        }
         int token = sample.token();
         if (outputLength == outputIds.length) {
             outputIds = Arrays.copyOf(outputIds, outputLength * 2);
@@ -114,7 +150,8 @@ final class Sequence {
         if (!finished() && outputLength >= maxTokens) {
             finish(FinishReason.LENGTH, null);
         }
-        return drainEvents();
+        events.addAll(drainEvents());
+        return events;
     }
 
     /** Ends the sequence from outside (cancelled, or the context is full). */
@@ -180,11 +217,11 @@ final class Sequence {
             for (int i = 0; i < sample.topIds().length; i++) {
                 int id = sample.topIds()[i];
                 byte[] bytes = tokenizer.tokenBytes(id);
-                top.add(new TokenLogprob.Candidate(id, text(bytes), bytes, sample.topLogprobs()[i]));
+                top.add(new TokenLogprob.Candidate(id, text(bytes), bytes, sample.topLogprobs()[i], i + 1));
             }
         }
         byte[] bytes = tokenizer.tokenBytes(sample.token());
-        return new TokenLogprob(sample.token(), text(bytes), bytes, TokenLogprob.clamp(sample.logprob()), top);
+        return new TokenLogprob(sample.token(), text(bytes), bytes, TokenLogprob.clamp(sample.logprob()), sample.rank(), top);
     }
 
     private static String text(byte[] bytes) {

@@ -33,6 +33,10 @@ final class GenerationStarter {
             int maxTokens = model.budget().maxTokens(prompt.tokenIds().length, requestedMaxTokens, inputParam);
             requests.add(new Engine.PromptRequest(prompt, resolved.withMaxTokens(maxTokens)));
         }
-        return engine.submit(requests, resolved.n(), model.eosIds(), false);
+        int generated = resolved.sequencesToGenerate();
+        if (generated == resolved.n()) {
+            return engine.submit(requests, resolved.n(), model.eosIds(), false);
+        }
+        return new BestOfGeneration(engine.submit(requests, generated, model.eosIds(), true), resolved.n(), generated);
     }
 }

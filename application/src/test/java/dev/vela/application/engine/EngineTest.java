@@ -167,8 +167,13 @@ class EngineTest {
     @Test
     void sequencesOfDifferentRequestsShareEngineSteps() throws InterruptedException {
         engine(ScriptedRunner.spelling("abcdefghijklmnopqrstuvwxyz"), 8, 64);
+        runner.entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+        runner.gate = open;
         Generation first = submit("a", greedy(20));
+        runner.entered.await(10, TimeUnit.SECONDS);   // the first request's prefill is in the runner
         Generation second = submit("k", greedy(10));
+        open.countDown();
         drain(first, 1);
         drain(second, 1);
         assertTrue(runner.batches.stream().anyMatch(b -> b.size() == 2), "some step ran both sequences");
@@ -195,8 +200,8 @@ class EngineTest {
         assertEquals("uvw", outcome.texts().get(0));
         List<SequenceSlice> firstSlices = runner.batches.stream().limit(3).map(b -> b.get(0)).toList();
         assertEquals(List.of(0, 8, 16), firstSlices.stream().map(SequenceSlice::startPosition).toList());
-        assertFalse(firstSlices.get(0).computeLogits(), "no logits for a chunk that is not the prompt's last");
-        assertTrue(firstSlices.get(2).computeLogits());
+        assertEquals(0, firstSlices.get(0).logitRows(), "no logits for a chunk that is not the prompt's last");
+        assertEquals(1, firstSlices.get(2).logitRows());
     }
 
     @Test
@@ -208,7 +213,8 @@ class EngineTest {
         generation.cancel();
         Outcome outcome = drain(generation, 1);
         assertEquals(FinishReason.ABORT, outcome.finished().get(0).reason());
-        assertEquals(1, runner.released.size());
+        drain(submit("a", greedy(1)), 1);   // the engine releases ended sequences before it runs the next
+        assertTrue(runner.released.size() >= 1, "the cancelled sequence was released");
     }
 
     @Test
@@ -221,6 +227,25 @@ class EngineTest {
         Outcome failed = drain(doomed, 1);
         assertTrue(failed.events().stream().anyMatch(e -> e instanceof GenerationEvent.Failed));
         assertEquals("bcdef", drain(fine, 1).texts().get(0));
+    }
+
+    @Test
+    void promptLogprobsScoreEveryPromptTokenButTheFirst() throws InterruptedException {
+        engine(ScriptedRunner.spelling("Hello, world!"), 4, 3);
+        SamplingParams params = SamplingParams.builder().temperature(0.0).maxTokens(2).promptLogprobs(1).build();
+        Outcome outcome = drain(submit("Hello", params), 1);
+        GenerationEvent.PromptLogprobs prompt = outcome.events().stream()
+                .filter(e -> e instanceof GenerationEvent.PromptLogprobs).map(e -> (GenerationEvent.PromptLogprobs) e)
+                .findFirst().orElseThrow();
+        assertEquals(5, prompt.logprobs().size());
+        assertFalse(prompt.logprobs().get(0).scored(), "nothing predicts the first token");
+        for (int i = 1; i < 5; i++) {
+            assertEquals("Hello".charAt(i), prompt.logprobs().get(i).tokenId());
+            assertEquals(1, prompt.logprobs().get(i).rank(), "the scripted favourite is the prompt's own next byte");
+            assertEquals(1, prompt.logprobs().get(i).top().size());
+        }
+        assertInstanceOf(GenerationEvent.PromptLogprobs.class, outcome.events().get(0), "sent before any delta");
+        assertEquals(", ", outcome.texts().get(0));
     }
 
     @Test

@@ -1,12 +1,12 @@
 package dev.vela.application.engine;
 
+import dev.vela.application.port.out.LogitsSink;
 import dev.vela.application.port.out.ModelRunner;
 import dev.vela.application.port.out.RunnerInfo;
 import dev.vela.application.port.out.SequenceSlice;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +21,10 @@ final class ScriptedRunner implements ModelRunner {
     /** The favourite token after {@code position} tokens. */
     private final IntFunction<Integer> next;
     final List<List<SequenceSlice>> batches = new ArrayList<>();
-    final Set<Long> released = new HashSet<>();
+    final Set<Long> released = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** When set, a step waits for it to open, after counting down {@link #entered}. */
+    volatile java.util.concurrent.CountDownLatch gate;
+    volatile java.util.concurrent.CountDownLatch entered;
     final Map<Long, Integer> positions = new HashMap<>();
     volatile RuntimeException failWhenFeeding;
     volatile int failingToken = -1;
@@ -45,29 +48,43 @@ final class ScriptedRunner implements ModelRunner {
     }
 
     @Override
-    public synchronized float[][] execute(List<SequenceSlice> batch) {
+    public void execute(List<SequenceSlice> batch, LogitsSink logits) {
+        java.util.concurrent.CountDownLatch waitFor = gate;
+        if (waitFor != null) {
+            gate = null;
+            entered.countDown();
+            try {
+                waitFor.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        record(batch, logits);
+    }
+
+    private synchronized void record(List<SequenceSlice> batch, LogitsSink logits) {
         batches.add(List.copyOf(batch));
         for (SequenceSlice slice : batch) {
             if (failWhenFeeding != null && slice.tokenIds()[slice.tokenIds().length - 1] == failingToken) {
                 throw failWhenFeeding;
             }
         }
-        List<float[]> rows = new ArrayList<>();
-        for (SequenceSlice slice : batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            SequenceSlice slice = batch.get(i);
             int expected = positions.getOrDefault(slice.sequenceId(), 0);
             if (slice.startPosition() != expected) {
                 throw new IllegalStateException("sequence " + slice.sequenceId() + " fed at " + slice.startPosition()
                         + ", expected " + expected);
             }
             positions.put(slice.sequenceId(), slice.endPosition());
-            if (slice.computeLogits()) {
+            for (int position = slice.logitsFrom(); position < slice.endPosition(); position++) {
                 float[] row = new float[ByteTokenizer.SIZE];
-                Arrays.fill(row, -5f);
-                row[next.apply(slice.endPosition())] = 5f;
-                rows.add(row);
+                Arrays.fill(row, -20f);
+                row[next.apply(position + 1)] = 20f;
+                logits.accept(i, position, row);
             }
         }
-        return rows.toArray(new float[0][]);
     }
 
     @Override

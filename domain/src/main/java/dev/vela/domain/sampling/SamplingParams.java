@@ -34,6 +34,7 @@ public record SamplingParams(
         Integer maxTokens,
         int minTokens,
         Integer logprobs,
+        Integer promptLogprobs,
         Map<Integer, Double> logitBias,
         List<Integer> allowedTokenIds,
         boolean skipSpecialTokens,
@@ -65,13 +66,14 @@ public record SamplingParams(
             minP = 0.0;
         }
         verify(n, bestOf, temperature, topP, topK, minP, presencePenalty, frequencyPenalty,
-                repetitionPenalty, stop, maxTokens, minTokens, logprobs, allowedTokenIds);
+                repetitionPenalty, stop, maxTokens, minTokens, logprobs, promptLogprobs, allowedTokenIds);
     }
 
     private static void verify(int n, Integer bestOf, Double temperature, Double topP, Integer topK,
                                Double minP, double presencePenalty, double frequencyPenalty,
                                Double repetitionPenalty, List<String> stop, Integer maxTokens,
-                               int minTokens, Integer logprobs, List<Integer> allowedTokenIds) {
+                               int minTokens, Integer logprobs, Integer promptLogprobs,
+                               List<Integer> allowedTokenIds) {
         if (n < 1) {
             throw new InvalidRequestException("n must be at least 1, got " + n + ".", "n");
         }
@@ -126,6 +128,14 @@ public record SamplingParams(
         if (logprobs != null && logprobs > MAX_LOGPROBS) {
             throw new InvalidRequestException("Requested sample logprobs of " + logprobs
                     + ", which is greater than max allowed: " + MAX_LOGPROBS, "logprobs");
+        }
+        if (promptLogprobs != null && promptLogprobs < -1) {
+            throw new InvalidRequestException("prompt_logprobs must be non-negative or -1, got " + promptLogprobs + ".",
+                    "prompt_logprobs");
+        }
+        if (promptLogprobs != null && promptLogprobs > MAX_LOGPROBS) {
+            throw new InvalidRequestException("Requested prompt logprobs of " + promptLogprobs
+                    + ", which is greater than max allowed: " + MAX_LOGPROBS, "prompt_logprobs");
         }
         for (String s : stop) {
             if (s == null || s.isEmpty()) {
@@ -211,7 +221,7 @@ public record SamplingParams(
                 presencePenalty, frequencyPenalty,
                 repetitionPenalty != null ? repetitionPenalty : d.repetitionPenalty(),
                 seed, stop, stopTokenIds, includeStopStrInOutput, ignoreEos,
-                maxTokens, minTokens, logprobs, logitBias, allowedTokenIds,
+                maxTokens, minTokens, logprobs, promptLogprobs, logitBias, allowedTokenIds,
                 skipSpecialTokens, spacesBetweenSpecialTokens);
     }
 
@@ -219,7 +229,7 @@ public record SamplingParams(
     public SamplingParams withMaxTokens(int resolvedMaxTokens) {
         return new SamplingParams(n, bestOf, temperature, topP, topK, minP, presencePenalty,
                 frequencyPenalty, repetitionPenalty, seed, stop, stopTokenIds, includeStopStrInOutput,
-                ignoreEos, resolvedMaxTokens, minTokens, logprobs, logitBias, allowedTokenIds,
+                ignoreEos, resolvedMaxTokens, minTokens, logprobs, promptLogprobs, logitBias, allowedTokenIds,
                 skipSpecialTokens, spacesBetweenSpecialTokens);
     }
 
@@ -231,15 +241,6 @@ public record SamplingParams(
     /** True when the next token is the most likely one (temperature below 1e-5). */
     public boolean greedy() {
         return temperature != null && temperature < GREEDY_TEMPERATURE;
-    }
-
-    /** The longest stop string, in chars; a stream holds back one less than this. */
-    public int longestStop() {
-        int longest = 0;
-        for (String s : stop) {
-            longest = Math.max(longest, s.length());
-        }
-        return longest;
     }
 
     public static Builder builder() {
@@ -265,6 +266,7 @@ public record SamplingParams(
         private Integer maxTokens;
         private int minTokens;
         private Integer logprobs;
+        private Integer promptLogprobs;
         private Map<Integer, Double> logitBias = Map.of();
         private List<Integer> allowedTokenIds;
         private boolean skipSpecialTokens = true;
@@ -287,6 +289,7 @@ public record SamplingParams(
         public Builder maxTokens(Integer value) { maxTokens = value; return this; }
         public Builder minTokens(int value) { minTokens = value; return this; }
         public Builder logprobs(Integer value) { logprobs = value; return this; }
+        public Builder promptLogprobs(Integer value) { promptLogprobs = value; return this; }
         public Builder logitBias(Map<Integer, Double> value) { logitBias = value; return this; }
         public Builder allowedTokenIds(List<Integer> value) { allowedTokenIds = value; return this; }
         public Builder skipSpecialTokens(boolean value) { skipSpecialTokens = value; return this; }
@@ -295,7 +298,7 @@ public record SamplingParams(
         public SamplingParams build() {
             return new SamplingParams(n, bestOf, temperature, topP, topK, minP, presencePenalty,
                     frequencyPenalty, repetitionPenalty, seed, stop, stopTokenIds,
-                    includeStopStrInOutput, ignoreEos, maxTokens, minTokens, logprobs, logitBias,
+                    includeStopStrInOutput, ignoreEos, maxTokens, minTokens, logprobs, promptLogprobs, logitBias,
                     allowedTokenIds, skipSpecialTokens, spacesBetweenSpecialTokens);
         }
     }

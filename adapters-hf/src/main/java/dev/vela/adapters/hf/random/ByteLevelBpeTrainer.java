@@ -23,15 +23,11 @@ final class ByteLevelBpeTrainer {
     static final String QWEN2_SPLIT =
             "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
-    /** The learned vocabulary: token strings in id order, and the merges in rank order. */
-    record Vocabulary(List<String> tokens, List<String> merges) {
-    }
-
     private ByteLevelBpeTrainer() {
     }
 
     /** Learns at most {@code maxMerges} merges from {@code corpus}. */
-    static Vocabulary train(String corpus, int maxMerges) {
+    static BpeVocabulary train(String corpus, int maxMerges) {
         List<String> tokens = new ArrayList<>(256 + maxMerges);
         for (int b = 0; b < 256; b++) {
             tokens.add(String.valueOf(ByteLevelAlphabet.charOf(b)));
@@ -76,7 +72,7 @@ final class ByteLevelBpeTrainer {
                 }
             }
         }
-        return new Vocabulary(tokens, merges);
+        return new BpeVocabulary(tokens, merges);
     }
 
     private static Map<List<String>, Integer> words(String corpus) {

@@ -8,17 +8,26 @@ import dev.vela.domain.model.ModelConfig;
  */
 public enum ModelPreset {
     /** Two layers, 4 query and 2 KV heads: fast enough for every test. */
-    TINY("vela-tiny", 64, 2, 4, 2, 128, 512, 2048, 10_000.0, 1e-6, false),
+    TINY("vela-tiny", 64, 2, 4, 2, 128, 512, 2048, 10_000.0, 1e-6, false, TokenizerKind.LEARNED),
     /** {@link #TINY} with the lm_head tied to the embedding, as Qwen2.5-0.5B has it. */
-    TINY_TIED("vela-tiny-tied", 64, 2, 4, 2, 128, 512, 2048, 1_000_000.0, 1e-6, true),
+    TINY_TIED("vela-tiny-tied", 64, 2, 4, 2, 128, 512, 2048, 1_000_000.0, 1e-6, true, TokenizerKind.LEARNED),
+    /**
+     * {@link #TINY}'s layers with DeepSeek-R1-Distill-Qwen-1.5B's vocabulary: its real tokenizer and
+     * 151,936 embedding rows, so prompts tokenize to the real model's ids.
+     */
+    R1_DISTILL_VOCAB_TINY("vela-r1-distill-vocab-tiny", 64, 2, 4, 2, 128, 151_936, 2048, 10_000.0, 1e-6, false,
+            TokenizerKind.R1_DISTILL_QWEN),
     /** Qwen2.5-0.5B's attention geometry (14 heads, 2 KV heads, head size 64) in a few small layers. */
-    QWEN2_5_GEOMETRY("vela-qwen2.5-geometry", 896, 2, 14, 2, 1024, 1024, 4096, 1_000_000.0, 1e-6, true),
+    QWEN2_5_GEOMETRY("vela-qwen2.5-geometry", 896, 2, 14, 2, 1024, 1024, 4096, 1_000_000.0, 1e-6, true,
+            TokenizerKind.LEARNED),
     /** Served when no model is configured: small, random, clearly not a real model. */
-    DEMO("vela-demo-random", 256, 4, 8, 2, 768, 1024, 4096, 10_000.0, 1e-6, false),
-    /** The real dimensions of Qwen2.5-0.5B-Instruct (494 M parameters), for benchmarks. */
-    QWEN2_5_0_5B("qwen2.5-0.5b-random", 896, 24, 14, 2, 4864, 151_936, 32_768, 1_000_000.0, 1e-6, true),
-    /** The real dimensions of DeepSeek-R1-Distill-Qwen-1.5B, for benchmarks. */
-    R1_DISTILL_QWEN_1_5B("r1-distill-qwen-1.5b-random", 1536, 28, 12, 2, 8960, 151_936, 131_072, 10_000.0, 1e-6, false);
+    DEMO("vela-demo-random", 256, 4, 8, 2, 768, 1024, 4096, 10_000.0, 1e-6, false, TokenizerKind.LEARNED),
+    /** The real dimensions of Qwen2.5-0.5B-Instruct (494 M parameters), for benchmarks; R1-Distill's real tokenizer. */
+    QWEN2_5_0_5B("qwen2.5-0.5b-random", 896, 24, 14, 2, 4864, 151_936, 32_768, 1_000_000.0, 1e-6, true,
+            TokenizerKind.R1_DISTILL_QWEN),
+    /** The real dimensions and tokenizer of DeepSeek-R1-Distill-Qwen-1.5B, for benchmarks. */
+    R1_DISTILL_QWEN_1_5B("r1-distill-qwen-1.5b-random", 1536, 28, 12, 2, 8960, 151_936, 131_072, 10_000.0, 1e-6, false,
+            TokenizerKind.R1_DISTILL_QWEN);
 
     private final String modelName;
     private final int hidden;
@@ -31,9 +40,11 @@ public enum ModelPreset {
     private final double ropeTheta;
     private final double rmsNormEps;
     private final boolean tied;
+    private final TokenizerKind tokenizer;
 
     ModelPreset(String modelName, int hidden, int layers, int heads, int kvHeads, int intermediate,
-                int vocab, int maxPositions, double ropeTheta, double rmsNormEps, boolean tied) {
+                int vocab, int maxPositions, double ropeTheta, double rmsNormEps, boolean tied,
+                TokenizerKind tokenizer) {
         this.modelName = modelName;
         this.hidden = hidden;
         this.layers = layers;
@@ -45,11 +56,17 @@ public enum ModelPreset {
         this.ropeTheta = ropeTheta;
         this.rmsNormEps = rmsNormEps;
         this.tied = tied;
+        this.tokenizer = tokenizer;
     }
 
     /** A directory-friendly name for the written model. */
     public String modelName() {
         return modelName;
+    }
+
+    /** The tokenizer written with the model. */
+    public TokenizerKind tokenizer() {
+        return tokenizer;
     }
 
     /** The preset's shape with weights stored as {@code type}. */

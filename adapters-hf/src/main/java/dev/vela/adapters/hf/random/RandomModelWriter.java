@@ -23,9 +23,10 @@ import java.util.stream.Stream;
 /**
  * Writes a Hugging Face Qwen2 model directory with random weights: {@code config.json},
  * {@code generation_config.json} (DeepSeek-R1-Distill's defaults), {@code model.safetensors},
- * a small byte-level BPE {@code tokenizer.json} with R1-Distill's added tokens and
- * {@code tokenizer_config.json} with R1-Distill's chat template verbatim. The same seed and
- * config always give the same files. Used by tests, benchmarks and the built-in demo model.
+ * a byte-level BPE {@code tokenizer.json} with R1-Distill's added tokens (a small learned one, or
+ * R1-Distill's real one: see {@link TokenizerKind}) and {@code tokenizer_config.json} with
+ * R1-Distill's chat template verbatim. The same seed, config and tokenizer always give the same
+ * files. Used by tests, benchmarks and the built-in demo model.
  */
 public final class RandomModelWriter {
 
@@ -36,22 +37,34 @@ public final class RandomModelWriter {
     private RandomModelWriter() {
     }
 
-    /** Writes {@code preset} with {@code type} weights into {@code directory}. */
+    /** Writes {@code preset} with {@code type} weights and the preset's tokenizer into {@code directory}. */
     public static Path write(ModelPreset preset, WeightType type, long seed, Path directory) {
-        return write(preset.config(type), seed, directory);
+        return write(preset.config(type), preset.tokenizer(), seed, directory);
+    }
+
+    /** Writes a model of shape {@code config} with a {@linkplain TokenizerKind#LEARNED learned} tokenizer. */
+    public static Path write(ModelConfig config, long seed, Path directory) {
+        return write(config, TokenizerKind.LEARNED, seed, directory);
     }
 
     /**
-     * Writes a model of shape {@code config} (weights stored as {@code config.dtype()}) into
-     * {@code directory}, which must not exist yet or be empty. Files appear all at once: they are
-     * written next to it first and moved into place.
+     * Writes a model of shape {@code config} (weights stored as {@code config.dtype()}) and its
+     * {@code tokenizer} into {@code directory}, which must not exist yet or be empty. Files appear
+     * all at once: they are written next to it first and moved into place.
+     *
+     * @throws IllegalArgumentException if the tokenizer has more ids than {@code config.vocabSize()}
      */
-    public static Path write(ModelConfig config, long seed, Path directory) {
+    public static Path write(ModelConfig config, TokenizerKind tokenizer, long seed, Path directory) {
         try {
             Path parent = directory.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path staging = Files.createTempDirectory(parent, directory.getFileName() + ".partial-");
-            writeInto(config, seed, staging);
+            try {
+                writeInto(config, tokenizer, seed, staging);
+            } catch (IOException | RuntimeException e) {
+                delete(staging);
+                throw e;
+            }
             try {
                 Files.move(staging, directory, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -63,16 +76,17 @@ public final class RandomModelWriter {
         }
     }
 
-    private static void writeInto(ModelConfig config, long seed, Path dir) throws IOException {
+    private static void writeInto(ModelConfig config, TokenizerKind kind, long seed, Path dir) throws IOException {
         WeightType type = WeightType.ofTorchName(config.dtype());
-        int addedTokens = R1DistillTokens.ALL.size();
-        int merges = Math.max(0, config.vocabSize() - 256 - addedTokens);
-        ByteLevelBpeTrainer.Vocabulary vocabulary = ByteLevelBpeTrainer.train(resource("bpe-corpus.txt"), merges);
-        TokenizerFiles tokenizer = new TokenizerFiles(vocabulary);
+        TokenizerFiles tokenizer = new TokenizerFiles(switch (kind) {
+            case LEARNED -> ByteLevelBpeTrainer.train(resource("bpe-corpus.txt"),
+                    Math.max(0, config.vocabSize() - 256 - R1DistillTokens.ALL.size()));
+            case R1_DISTILL_QWEN -> R1DistillVocabulary.qwen2Bpe();
+        });
         if (tokenizer.size() > config.vocabSize()) {
-            throw new IllegalArgumentException("vocab_size " + config.vocabSize()
-                    + " is too small for a byte-level tokenizer with R1-Distill's added tokens ("
-                    + tokenizer.size() + " ids)");
+            String vocabulary = kind == TokenizerKind.LEARNED ? "a byte-level tokenizer" : "Qwen2's vocabulary";
+            throw new IllegalArgumentException("vocab_size " + config.vocabSize() + " is too small for " + vocabulary
+                    + " with R1-Distill's added tokens (" + tokenizer.size() + " ids)");
         }
         int bos = tokenizer.idOf(R1DistillTokens.BOS);
         int eos = tokenizer.idOf(R1DistillTokens.EOS);

@@ -13,18 +13,19 @@ import java.util.Map;
 
 /**
  * Writes {@code tokenizer.json} and {@code tokenizer_config.json} in DeepSeek-R1-Distill-Qwen's
- * format: Qwen2's byte-level BPE pipeline with a learned vocabulary, R1-Distill's added tokens right
- * after it, a post-processor that prepends BOS, and the R1-Distill chat template verbatim.
+ * format: Qwen2's byte-level BPE pipeline over a given vocabulary (a learned one or Qwen2's own),
+ * R1-Distill's added tokens right after it, a post-processor that prepends BOS, and the R1-Distill
+ * chat template verbatim.
  */
 final class TokenizerFiles {
 
     private static final JsonGeneratorFactory JSON =
             Json.createGeneratorFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true));
 
-    private final ByteLevelBpeTrainer.Vocabulary vocabulary;
+    private final BpeVocabulary vocabulary;
     private final int addedBase;
 
-    TokenizerFiles(ByteLevelBpeTrainer.Vocabulary vocabulary) {
+    TokenizerFiles(BpeVocabulary vocabulary) {
         this.vocabulary = vocabulary;
         this.addedBase = vocabulary.tokens().size();
     }

@@ -2,6 +2,7 @@ package dev.vela.adapters.hf.random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vela.domain.model.ModelConfig;
@@ -14,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,10 +67,51 @@ class RandomModelWriterTest {
     }
 
     @Test
+    void aPresetWithTheRealVocabularyWritesR1DistillsIdsIntoItsConfigs() throws IOException {
+        Path dir = RandomModelWriter.write(ModelPreset.R1_DISTILL_VOCAB_TINY, WeightType.BFLOAT16, 1, temp.resolve("r1"));
+
+        JsonObject config = readJson(dir.resolve("config.json"));
+        assertEquals(151_643, config.getInt("bos_token_id"), "config.json names EOS as bos, like the real Distill");
+        assertEquals(151_643, config.getInt("eos_token_id"));
+        assertEquals(151_936, config.getInt("vocab_size"));
+        JsonObject generation = readJson(dir.resolve("generation_config.json"));
+        assertEquals(151_646, generation.getInt("bos_token_id"));
+        assertEquals(151_643, generation.getInt("eos_token_id"));
+        assertEquals(0.6, generation.getJsonNumber("temperature").doubleValue());
+        assertEquals(0.95, generation.getJsonNumber("top_p").doubleValue());
+    }
+
+    @Test
+    void theBenchmarkPresetsUseTheRealVocabularyAndHaveRoomForIt() {
+        assertEquals(TokenizerKind.R1_DISTILL_QWEN, ModelPreset.QWEN2_5_0_5B.tokenizer());
+        assertEquals(TokenizerKind.R1_DISTILL_QWEN, ModelPreset.R1_DISTILL_QWEN_1_5B.tokenizer());
+        Stream.of(ModelPreset.values()).filter(p -> p.tokenizer() == TokenizerKind.R1_DISTILL_QWEN).forEach(p ->
+                assertTrue(p.config(WeightType.BFLOAT16).vocabSize() >= R1DistillVocabulary.SIZE, p.name()));
+    }
+
+    @Test
+    void aVocabSizeTooSmallForTheRealVocabularyIsRefusedAndLeavesNothingBehind() throws IOException {
+        ModelConfig tiny = ModelPreset.TINY.config(WeightType.FLOAT32);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RandomModelWriter.write(tiny, TokenizerKind.R1_DISTILL_QWEN, 1, temp.resolve("small")));
+
+        assertEquals("vocab_size 512 is too small for Qwen2's vocabulary with R1-Distill's added tokens (151665 ids)",
+                e.getMessage());
+        try (Stream<Path> left = Files.list(temp)) {
+            assertEquals(0, left.count(), "no directory, not even a partial one");
+        }
+    }
+
+    @Test
     void bfloat16RoundsToNearestEven() {
         assertEquals((short) 0x3F80, WeightType.toBfloat16(1.0f));
         assertEquals((short) 0x3F80, WeightType.toBfloat16(Float.intBitsToFloat(0x3F808000)), "a tie rounds to even");
         assertEquals((short) 0x3F82, WeightType.toBfloat16(Float.intBitsToFloat(0x3F818000)), "a tie rounds to even (up)");
         assertEquals((short) 0x3F81, WeightType.toBfloat16(Float.intBitsToFloat(0x3F808001)), "above half rounds up");
+    }
+
+    private static JsonObject readJson(Path file) throws IOException {
+        return Json.createReader(new StringReader(Files.readString(file))).readObject();
     }
 }

@@ -4,6 +4,7 @@ import dev.vela.application.port.in.ChatCommand;
 import dev.vela.domain.chat.ChatMessage;
 import dev.vela.domain.chat.ChatRenderOptions;
 import dev.vela.domain.error.InvalidRequestException;
+import dev.vela.domain.sampling.SamplingParams;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -57,7 +58,9 @@ public record ChatCompletionRequest(
         @Schema(description = "vLLM: a Jinja chat template to use instead of the model's") String chatTemplate,
         @Schema(description = "vLLM: extra variables for the chat template") Map<String, Object> chatTemplateKwargs,
         @Schema(description = "vLLM: with a reasoning parser, whether to return reasoning_content", defaultValue = "true")
-        Boolean includeReasoning)
+        Boolean includeReasoning,
+        @Schema(description = "vLLM: log-probabilities of the prompt's own tokens, with this many alternatives (0-20); "
+                + "not with stream") Integer promptLogprobs)
         implements SamplingFields {
 
     /** Reads and checks a request body. */
@@ -75,6 +78,10 @@ public record ChatCompletionRequest(
         if (topLogprobs != null && topLogprobs > 0 && !Boolean.TRUE.equals(logprobs)) {
             throw new InvalidRequestException("when using `top_logprobs`, `logprobs` must be set to true.", "top_logprobs");
         }
+        if (topLogprobs != null && topLogprobs > SamplingParams.MAX_LOGPROBS) {
+            throw new InvalidRequestException("Requested sample logprobs of " + topLogprobs
+                    + ", which is greater than max allowed: " + SamplingParams.MAX_LOGPROBS, "top_logprobs");
+        }
         Object toolChoice = toolChoice(json);
         RequestJson kwargs = json.object("chat_template_kwargs");
         return new ChatCompletionRequest(messages(messageJson), json.string("model"), json.number("frequency_penalty"),
@@ -87,7 +94,8 @@ public record ChatCompletionRequest(
                 json.integer("min_tokens"), json.bool("skip_special_tokens"), json.bool("spaces_between_special_tokens"),
                 json.intList("allowed_token_ids"), json.bool("add_generation_prompt"),
                 json.bool("continue_final_message"), json.string("chat_template"),
-                kwargs == null ? null : JsonValues.toMap(kwargs.raw()), json.bool("include_reasoning"));
+                kwargs == null ? null : JsonValues.toMap(kwargs.raw()), json.bool("include_reasoning"),
+                CompletionRequest.promptLogprobs(json));
     }
 
     public ChatCommand toCommand() {
@@ -97,7 +105,7 @@ public record ChatCompletionRequest(
         Integer limit = maxCompletionTokens != null ? maxCompletionTokens : maxTokens;
         Integer reportedLogprobs = Boolean.TRUE.equals(logprobs) ? (topLogprobs == null ? 0 : topLogprobs) : null;
         return new ChatCommand(model, domainMessages, render,
-                sampling().maxTokens(limit).logprobs(reportedLogprobs).build());
+                sampling().maxTokens(limit).logprobs(reportedLogprobs).promptLogprobs(promptLogprobs).build());
     }
 
     /** Chat choices report exactly {@code top_logprobs} alternatives; null when logprobs are off. */

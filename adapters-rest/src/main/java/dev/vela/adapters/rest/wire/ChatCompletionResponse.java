@@ -3,6 +3,7 @@ package dev.vela.adapters.rest.wire;
 import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The answer of {@code POST /v1/chat/completions} without streaming. */
@@ -14,7 +15,8 @@ public record ChatCompletionResponse(@Schema(example = "chatcmpl-0f3a...") Strin
                                      String model,
                                      List<Choice> choices,
                                      UsageInfo usage,
-                                     @JsonbNillable Object promptLogprobs) {
+                                     @JsonbNillable @Schema(description = "vLLM: per prompt position null or token id -> PromptLogprob")
+                                     List<Map<String, PromptLogprob>> promptLogprobs) {
 
     /** One answer. */
     @Schema(name = "ChatCompletionChoice")

@@ -52,6 +52,8 @@ public record CompletionRequest(
         @Schema(description = "vLLM: leave special tokens out of the text", defaultValue = "true") Boolean skipSpecialTokens,
         @Schema(description = "vLLM: put spaces between special tokens", defaultValue = "true") Boolean spacesBetweenSpecialTokens,
         @Schema(description = "vLLM: only these token ids may be generated") List<Integer> allowedTokenIds,
+        @Schema(description = "vLLM: log-probabilities of the prompt's own tokens, with this many alternatives (0-20); "
+                + "not with stream") Integer promptLogprobs,
         @Schema(hidden = true) List<Prompt> prompts)
         implements SamplingFields {
 
@@ -65,6 +67,7 @@ public record CompletionRequest(
         if (logprobs != null && logprobs < 0) {
             throw new InvalidRequestException("`logprobs` must be a positive value.", "logprobs");
         }
+        Integer promptLogprobs = promptLogprobs(json);
         return new CompletionRequest(json.string("model"), json.value("prompt"), json.integer("best_of"),
                 json.bool("echo"), json.number("frequency_penalty"), json.numberMap("logit_bias"), logprobs,
                 json.integer("max_tokens"), json.integer("n"), json.number("presence_penalty"), json.int64("seed"),
@@ -73,12 +76,37 @@ public record CompletionRequest(
                 json.number("min_p"), json.number("repetition_penalty"), json.intList("stop_token_ids"),
                 json.bool("include_stop_str_in_output"), json.bool("ignore_eos"), json.integer("min_tokens"),
                 json.bool("skip_special_tokens"), json.bool("spaces_between_special_tokens"),
-                json.intList("allowed_token_ids"), prompts(json));
+                json.intList("allowed_token_ids"), promptLogprobs, prompts(json));
+    }
+
+    /** {@code prompt_logprobs}, checked as vLLM's request validator does (shared with chat). */
+    static Integer promptLogprobs(RequestJson json) {
+        Integer promptLogprobs = json.integer("prompt_logprobs");
+        if (promptLogprobs != null && json.bool("stream", false)) {
+            throw new InvalidRequestException("`prompt_logprobs` are not available when `stream=True`.", "prompt_logprobs");
+        }
+        if (promptLogprobs != null && promptLogprobs < 0 && promptLogprobs != -1) {
+            throw new InvalidRequestException("`prompt_logprobs` must be a positive value.", "prompt_logprobs");
+        }
+        return promptLogprobs;
+    }
+
+    /**
+     * {@code echo} with {@code max_tokens: 0} asks for the prompt alone (with its logprobs), as
+     * evaluation harnesses do to score a text; one token is generated and thrown away.
+     */
+    public boolean echoOnly() {
+        return Boolean.TRUE.equals(echo) && maxTokens != null && maxTokens == 0;
     }
 
     public CompletionCommand toCommand() {
-        return new CompletionCommand(model, prompts(), sampling().maxTokens(maxTokens).logprobs(logprobs).build(),
-                Boolean.TRUE.equals(echo), suffix);
+        Integer scoredPrompt = promptLogprobs != null ? promptLogprobs
+                : Boolean.TRUE.equals(echo) && logprobs != null ? logprobs : null;
+        return new CompletionCommand(model, prompts(), sampling()
+                .maxTokens(echoOnly() ? Integer.valueOf(1) : maxTokens)
+                .logprobs(logprobs)
+                .promptLogprobs(scoredPrompt)
+                .build(), Boolean.TRUE.equals(echo), suffix);
     }
 
     private static List<Prompt> prompts(RequestJson json) {

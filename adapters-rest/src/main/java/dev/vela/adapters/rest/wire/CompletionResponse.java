@@ -30,7 +30,8 @@ public record CompletionResponse(@Schema(example = "cmpl-0f3a...") String id,
                          @JsonbNillable @Schema(enumeration = {"stop", "length", "abort"}) String finishReason,
                          @JsonbNillable @Schema(description = "the stop string or stop token id that ended the choice",
                                  oneOf = {String.class, Integer.class}) Object stopReason,
-                         @JsonbNillable Object promptLogprobs) {
+                         @JsonbNillable @Schema(description = "vLLM: per prompt position null or token id -> PromptLogprob")
+                         List<Map<String, PromptLogprob>> promptLogprobs) {
     }
 
     /** Log-probabilities in the legacy completions format. */

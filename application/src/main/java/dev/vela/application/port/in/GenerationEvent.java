@@ -28,6 +28,14 @@ public sealed interface GenerationEvent {
             implements GenerationEvent {
     }
 
+    /**
+     * The log-probabilities of a prompt's own tokens, sent once per prompt (by its first choice)
+     * before that choice's first delta. The first entry is {@linkplain TokenLogprob#unscored unscored}:
+     * nothing predicts a prompt's first token.
+     */
+    record PromptLogprobs(int choice, List<TokenLogprob> logprobs) implements GenerationEvent {
+    }
+
     /** A choice failed; its request must report an error. */
     record Failed(int choice, RuntimeException error) implements GenerationEvent {
     }

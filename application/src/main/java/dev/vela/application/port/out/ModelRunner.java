@@ -13,12 +13,11 @@ public interface ModelRunner extends AutoCloseable {
     RunnerInfo info();
 
     /**
-     * Feeds every slice and returns one row of <b>raw logits</b> (not probabilities) per slice
-     * whose {@code computeLogits} is set, in the order of the slices. Rows have
-     * {@link RunnerInfo#vocabularySize()} entries and stay valid until the next call; the engine
-     * may change them in place.
+     * Feeds every slice and hands {@code logits} one row of <b>raw logits</b> (not probabilities)
+     * for each position a slice asks for ({@link SequenceSlice#logitsFrom()}), in batch order and
+     * then position order. Rows have {@link RunnerInfo#vocabularySize()} entries.
      */
-    float[][] execute(List<SequenceSlice> batch);
+    void execute(List<SequenceSlice> batch, LogitsSink logits);
 
     /** Forgets the sequence's state (its KV cache, for runners that keep one per sequence). */
     void release(long sequenceId);

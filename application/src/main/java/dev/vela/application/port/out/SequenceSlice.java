@@ -2,18 +2,19 @@ package dev.vela.application.port.out;
 
 /**
  * The part of one sequence a forward pass computes: the token ids not yet in the KV cache, the
- * position of the first of them, and the sequence's KV-cache blocks.
+ * position of the first of them, the sequence's KV-cache blocks, and which positions need logits.
  *
- * @param sequenceId     stable for the life of the sequence
- * @param tokenIds       ids to feed, in order; at least one
- * @param startPosition  position of {@code tokenIds[0]}; positions before it are in the KV cache
- * @param blockTable     the KV-cache blocks holding positions {@code [0, startPosition + tokenIds.length)},
- *                       for runners with a paged cache (empty for runners without)
- * @param computeLogits  whether the caller needs the logits after the last token (false for a
- *                       prompt chunk that is not the last)
+ * @param sequenceId    stable for the life of the sequence
+ * @param tokenIds      ids to feed, in order; at least one
+ * @param startPosition position of {@code tokenIds[0]}; positions before it are in the KV cache
+ * @param blockTable    the KV-cache blocks holding positions {@code [0, startPosition + tokenIds.length)},
+ *                      for runners with a paged cache (empty for runners without)
+ * @param logitsFrom    the first position whose logits the caller needs; positions from it to the
+ *                      slice's end get a row each. {@link #endPosition()} means none (a prompt chunk
+ *                      that is not the last), {@code endPosition() - 1} the usual last row only,
+ *                      anything lower also rows for the prompt's own tokens (prompt logprobs).
  */
-public record SequenceSlice(long sequenceId, int[] tokenIds, int startPosition, int[] blockTable,
-                            boolean computeLogits) {
+public record SequenceSlice(long sequenceId, int[] tokenIds, int startPosition, int[] blockTable, int logitsFrom) {
 
     public SequenceSlice {
         if (tokenIds.length == 0) {
@@ -22,10 +23,24 @@ public record SequenceSlice(long sequenceId, int[] tokenIds, int startPosition, 
         if (startPosition < 0) {
             throw new IllegalArgumentException("startPosition cannot be negative");
         }
+        if (logitsFrom < startPosition || logitsFrom > startPosition + tokenIds.length) {
+            throw new IllegalArgumentException("logitsFrom must lie within the slice's positions");
+        }
+    }
+
+    /** A slice that needs the logits after its last token only (or none). */
+    public static SequenceSlice of(long sequenceId, int[] tokenIds, int startPosition, int[] blockTable, boolean lastLogits) {
+        int end = startPosition + tokenIds.length;
+        return new SequenceSlice(sequenceId, tokenIds, startPosition, blockTable, lastLogits ? end - 1 : end);
     }
 
     /** Position after the last token of this slice. */
     public int endPosition() {
         return startPosition + tokenIds.length;
+    }
+
+    /** How many rows of logits this slice produces. */
+    public int logitRows() {
+        return endPosition() - logitsFrom;
     }
 }
