@@ -105,6 +105,7 @@ public final class Engine implements AutoCloseable {
                 } else {
                     inbox.take().run();
                 }
+                releaseEnded();                 // what commands (aborts) ended, before the next pass
                 running = scheduler.runningCount();
                 waiting = scheduler.waitingCount();
                 if (scheduler.hasWork()) {
