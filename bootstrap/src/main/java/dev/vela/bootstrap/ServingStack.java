@@ -10,6 +10,7 @@ import dev.vela.application.port.in.ChatUseCase;
 import dev.vela.application.port.in.CompletionUseCase;
 import dev.vela.application.port.in.ListModelsUseCase;
 import dev.vela.application.port.out.ChatTemplates;
+import dev.vela.application.port.out.EngineObserver;
 import dev.vela.application.port.out.ModelRunner;
 import dev.vela.application.port.out.RunnerInfo;
 import dev.vela.application.port.out.Tokenizer;
@@ -70,7 +71,7 @@ final class ServingStack implements AutoCloseable {
         ModelCard card = new ModelCard(name, dir.toString(), maxModelLen, System.currentTimeMillis() / 1000, "vela");
         ServedModel served = new ServedModel(card, generation, new TokenBudget(maxModelLen), info.vocabularySize());
         Engine engine = new Engine(runner, tokenizer,
-                new EngineConfig(maxModelLen, settings.maxNumSeqs(), settings.maxNumBatchedTokens()));
+                EngineConfig.of(maxModelLen, settings.maxNumSeqs(), settings.maxNumBatchedTokens()), EngineObserver.NONE);
         return new ServingStack(served, tokenizer, templates, runner, engine);
     }
 

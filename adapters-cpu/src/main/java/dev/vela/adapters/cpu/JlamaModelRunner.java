@@ -2,6 +2,7 @@ package dev.vela.adapters.cpu;
 
 import com.github.tjake.jlama.model.AbstractModel;
 import com.github.tjake.jlama.model.ModelSupport;
+import com.github.tjake.jlama.safetensors.Config;
 import com.github.tjake.jlama.safetensors.DType;
 import com.github.tjake.jlama.tensor.AbstractTensor;
 import com.github.tjake.jlama.tensor.KvBufferCache;
@@ -90,6 +91,21 @@ public final class JlamaModelRunner implements ModelRunner {
     @Override
     public RunnerInfo info() {
         return info;
+    }
+
+    /**
+     * Jlama keeps a cache per sequence that grows as it is used, so nothing is allocated here:
+     * the answer is how many blocks' worth of positions fit in {@code memoryBytes} at float32, or
+     * when no budget is given, as many as the engine could ever ask for.
+     */
+    @Override
+    public int allocateKvCache(int blockSize, long memoryBytes) {
+        if (memoryBytes <= 0) {
+            return Integer.MAX_VALUE / 2;
+        }
+        Config c = model.getConfig();
+        long bytesPerPosition = 2L * c.numberOfLayers * c.numberOfKeyValueHeads * c.headSize * Float.BYTES;
+        return (int) Math.min(Integer.MAX_VALUE / 2, memoryBytes / (bytesPerPosition * blockSize));
     }
 
     @Override

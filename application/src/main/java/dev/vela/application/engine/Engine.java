@@ -2,7 +2,9 @@ package dev.vela.application.engine;
 
 import dev.vela.application.port.in.Generation;
 import dev.vela.application.port.in.Generation.PromptTokens;
+import dev.vela.application.port.in.EngineStatus;
 import dev.vela.application.port.in.GenerationEvent;
+import dev.vela.application.port.out.EngineObserver;
 import dev.vela.application.port.out.ModelRunner;
 import dev.vela.application.port.out.Tokenizer;
 import dev.vela.domain.generation.FinishReason;
@@ -19,11 +21,12 @@ import java.util.logging.Logger;
  * {@link ModelRunner} together, samples their next tokens and hands each request its events.
  * Requests arrive from any thread; everything else happens on the engine thread.
  */
-public final class Engine implements AutoCloseable {
+public final class Engine implements EngineStatus, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Engine.class.getName());
 
     private final ModelRunner runner;
+    private final EngineObserver observer;
     private final Tokenizer tokenizer;
     private final Scheduler scheduler;
     private final Sampler sampler;
@@ -36,8 +39,9 @@ public final class Engine implements AutoCloseable {
     private volatile int running;
     private volatile int waiting;
 
-    public Engine(ModelRunner runner, Tokenizer tokenizer, EngineConfig config) {
+    public Engine(ModelRunner runner, Tokenizer tokenizer, EngineConfig config, EngineObserver observer) {
         this.runner = runner;
+        this.observer = observer;
         this.tokenizer = tokenizer;
         this.scheduler = new Scheduler(config);
         this.sampler = new Sampler(runner.info().vocabularySize());
@@ -69,18 +73,23 @@ public final class Engine implements AutoCloseable {
         return request;
     }
 
-    /** Sequences in the current step. */
+    @Override
     public int runningCount() {
         return running;
     }
 
-    /** Sequences waiting to be admitted. */
+    @Override
     public int waitingCount() {
         return waiting;
     }
 
-    /** True while the engine thread is alive. */
-    public boolean alive() {
+    @Override
+    public double kvCacheUsage() {
+        return 0.0;
+    }
+
+    @Override
+    public boolean healthy() {
         return thread.isAlive() && !closed;
     }
 

@@ -25,7 +25,7 @@ class EngineTest {
 
     private Engine engine(ScriptedRunner scripted, int maxNumSeqs, int maxBatchedTokens) {
         runner = scripted;
-        engine = new Engine(scripted, new ByteTokenizer(), new EngineConfig(4096, maxNumSeqs, maxBatchedTokens));
+        engine = new Engine(scripted, new ByteTokenizer(), EngineConfig.of(4096, maxNumSeqs, maxBatchedTokens), dev.vela.application.port.out.EngineObserver.NONE);
         return engine;
     }
 

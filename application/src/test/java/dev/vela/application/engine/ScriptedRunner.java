@@ -21,6 +21,8 @@ final class ScriptedRunner implements ModelRunner {
     /** The favourite token after {@code position} tokens. */
     private final IntFunction<Integer> next;
     final List<List<SequenceSlice>> batches = new ArrayList<>();
+    /** How many KV blocks the runner says it holds. */
+    volatile int kvBlocks = 1 << 20;
     final Set<Long> released = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** When set, a step waits for it to open, after counting down {@link #entered}. */
     volatile java.util.concurrent.CountDownLatch gate;
@@ -45,6 +47,11 @@ final class ScriptedRunner implements ModelRunner {
     @Override
     public RunnerInfo info() {
         return new RunnerInfo("test/scripted", "float32", ByteTokenizer.SIZE, 4096, false);
+    }
+
+    @Override
+    public int allocateKvCache(int blockSize, long memoryBytes) {
+        return kvBlocks;
     }
 
     @Override

@@ -13,6 +13,15 @@ public interface ModelRunner extends AutoCloseable {
     RunnerInfo info();
 
     /**
+     * Sets up the KV cache in blocks of {@code blockSize} positions and says how many blocks it
+     * holds; called once, before the first {@link #execute}. A runner with a paged cache
+     * ({@link RunnerInfo#pagedKvCache()}) sizes it from {@code memoryBytes}, or when that is 0 from
+     * what its devices have free (e.g. {@code --gpu-memory-utilization}); a runner that keeps a
+     * cache per sequence returns how many blocks' worth of positions it can hold.
+     */
+    int allocateKvCache(int blockSize, long memoryBytes);
+
+    /**
      * Feeds every slice and hands {@code logits} one row of <b>raw logits</b> (not probabilities)
      * for each position a slice asks for ({@link SequenceSlice#logitsFrom()}), in batch order and
      * then position order. Rows have {@link RunnerInfo#vocabularySize()} entries.
