@@ -10,7 +10,6 @@ import dev.vela.application.port.in.ChatUseCase;
 import dev.vela.application.port.in.CompletionUseCase;
 import dev.vela.application.port.in.ListModelsUseCase;
 import dev.vela.application.port.out.ChatTemplates;
-import dev.vela.application.port.out.EngineObserver;
 import dev.vela.application.port.out.ModelRunner;
 import dev.vela.application.port.out.RunnerInfo;
 import dev.vela.application.port.out.Tokenizer;
@@ -23,6 +22,7 @@ import dev.vela.domain.generation.GenerationConfig;
 import dev.vela.domain.model.ModelCard;
 import dev.vela.domain.model.ModelConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
@@ -71,7 +71,7 @@ final class ServingStack implements AutoCloseable {
         ModelCard card = new ModelCard(name, dir.toString(), maxModelLen, System.currentTimeMillis() / 1000, "vela");
         ServedModel served = new ServedModel(card, generation, new TokenBudget(maxModelLen), info.vocabularySize());
         Engine engine = new Engine(runner, tokenizer,
-                EngineConfig.of(maxModelLen, settings.maxNumSeqs(), settings.maxNumBatchedTokens()), EngineObserver.NONE);
+                EngineConfig.of(maxModelLen, settings.maxNumSeqs(), settings.maxNumBatchedTokens()), List.of());
         return new ServingStack(served, tokenizer, templates, runner, engine);
     }
 

@@ -26,7 +26,7 @@ public final class Engine implements EngineStatus, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Engine.class.getName());
 
     private final ModelRunner runner;
-    private final EngineObserver observer;
+    private final List<EngineObserver> observers;
     private final Tokenizer tokenizer;
     private final Scheduler scheduler;
     private final Sampler sampler;
@@ -39,9 +39,12 @@ public final class Engine implements EngineStatus, AutoCloseable {
     private volatile int running;
     private volatile int waiting;
 
-    public Engine(ModelRunner runner, Tokenizer tokenizer, EngineConfig config, EngineObserver observer) {
+    /**
+     * @param observers told what the engine does (metrics); none is fine
+     */
+    public Engine(ModelRunner runner, Tokenizer tokenizer, EngineConfig config, List<EngineObserver> observers) {
         this.runner = runner;
-        this.observer = observer;
+        this.observers = List.copyOf(observers);
         this.tokenizer = tokenizer;
         this.scheduler = new Scheduler(config);
         this.sampler = new Sampler(runner.info().vocabularySize());

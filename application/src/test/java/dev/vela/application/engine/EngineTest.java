@@ -25,7 +25,7 @@ class EngineTest {
 
     private Engine engine(ScriptedRunner scripted, int maxNumSeqs, int maxBatchedTokens) {
         runner = scripted;
-        engine = new Engine(scripted, new ByteTokenizer(), EngineConfig.of(4096, maxNumSeqs, maxBatchedTokens), dev.vela.application.port.out.EngineObserver.NONE);
+        engine = new Engine(scripted, new ByteTokenizer(), EngineConfig.of(4096, maxNumSeqs, maxBatchedTokens), java.util.List.of());
         return engine;
     }
 

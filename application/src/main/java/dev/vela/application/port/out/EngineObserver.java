@@ -8,10 +8,6 @@ import dev.vela.domain.generation.FinishReason;
  */
 public interface EngineObserver {
 
-    /** Reports nothing. */
-    EngineObserver NONE = new EngineObserver() {
-    };
-
     /** One engine step ran: prompt tokens it prefilled and tokens it generated. */
     default void stepped(int promptTokens, int generatedTokens) {
     }
