@@ -21,7 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SafetensorsWeightsTest {
+class SafetensorsModelWeightsTest {
 
     @TempDir
     Path temp;
@@ -30,7 +30,7 @@ class SafetensorsWeightsTest {
     void everyTensorOfAWrittenModelIsMappedWithItsShapeAndType() {
         ModelConfig config = ModelPreset.TINY.config(WeightType.BFLOAT16);
         Path dir = RandomModelWriter.write(config, 1, temp.resolve("m"));
-        try (SafetensorsWeights weights = SafetensorsWeights.open(HfModelDirectory.open(dir).modelFiles())) {
+        try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(HfModelDirectory.open(dir).modelFiles())) {
             WeightTensor q = weights.tensor("model.layers.1.self_attn.q_proj.weight");
             assertEquals(WeightTensor.Type.BF16, q.type());
             assertEquals(config.numHeads() * config.headDim(), q.dim(0));
@@ -44,7 +44,7 @@ class SafetensorsWeightsTest {
     @Test
     void normWeightsReadBackAsWritten() {
         Path dir = RandomModelWriter.write(ModelPreset.TINY.config(WeightType.FLOAT32), 1, temp.resolve("m"));
-        try (SafetensorsWeights weights = SafetensorsWeights.open(HfModelDirectory.open(dir).modelFiles())) {
+        try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(HfModelDirectory.open(dir).modelFiles())) {
             WeightTensor norm = weights.tensor("model.norm.weight");
             float first = norm.data().get(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
             assertTrue(Math.abs(first - 1.0f) < 0.1f, "norm weights are written around 1: " + first);
@@ -58,7 +58,7 @@ class SafetensorsWeightsTest {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.truncate(Files.size(file) - 1000);
         }
-        ModelDirectoryException e = assertThrows(ModelDirectoryException.class, () -> SafetensorsWeights.open(List.of(file)));
+        ModelDirectoryException e = assertThrows(ModelDirectoryException.class, () -> SafetensorsModelWeights.open(List.of(file)));
         assertTrue(e.getMessage().startsWith("model.safetensors: truncated"), e.getMessage());
     }
 
@@ -66,7 +66,7 @@ class SafetensorsWeightsTest {
     void aFileThatIsNotSafetensorsIsRefusedNamingIt() throws IOException {
         Path file = temp.resolve("model.safetensors");
         Files.writeString(file, "this is not a tensor file at all");
-        ModelDirectoryException e = assertThrows(ModelDirectoryException.class, () -> SafetensorsWeights.open(List.of(file)));
+        ModelDirectoryException e = assertThrows(ModelDirectoryException.class, () -> SafetensorsModelWeights.open(List.of(file)));
         assertTrue(e.getMessage().startsWith("model.safetensors: "), e.getMessage());
     }
 }

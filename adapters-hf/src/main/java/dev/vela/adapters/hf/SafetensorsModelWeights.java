@@ -30,7 +30,7 @@ import java.util.Set;
  * is checked when the files are opened; a truncated or corrupt file is a
  * {@link ModelDirectoryException} naming it.
  */
-public final class SafetensorsWeights implements ModelWeights {
+public final class SafetensorsModelWeights implements ModelWeights {
 
     private static final ValueLayout.OfLong HEADER_LENGTH = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long MAX_HEADER = 100L << 20;
@@ -38,13 +38,13 @@ public final class SafetensorsWeights implements ModelWeights {
     private final Arena arena;
     private final Map<String, WeightTensor> tensors;
 
-    private SafetensorsWeights(Arena arena, Map<String, WeightTensor> tensors) {
+    private SafetensorsModelWeights(Arena arena, Map<String, WeightTensor> tensors) {
         this.arena = arena;
         this.tensors = tensors;
     }
 
     /** Maps every file of a model directory ({@link HfModelDirectory#modelFiles()}). */
-    public static SafetensorsWeights open(List<Path> files) {
+    public static SafetensorsModelWeights open(List<Path> files) {
         Arena arena = Arena.ofShared();
         Map<String, WeightTensor> tensors = new LinkedHashMap<>();
         try {
@@ -55,7 +55,7 @@ public final class SafetensorsWeights implements ModelWeights {
             arena.close();
             throw e;
         }
-        return new SafetensorsWeights(arena, Collections.unmodifiableMap(tensors));
+        return new SafetensorsModelWeights(arena, Collections.unmodifiableMap(tensors));
     }
 
     private static void readFile(Path file, Arena arena, Map<String, WeightTensor> tensors) {
