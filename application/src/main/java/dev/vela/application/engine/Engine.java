@@ -1,12 +1,13 @@
 package dev.vela.application.engine;
 
+import dev.vela.application.port.in.EngineStatus;
 import dev.vela.application.port.in.Generation;
 import dev.vela.application.port.in.Generation.PromptTokens;
-import dev.vela.application.port.in.EngineStatus;
 import dev.vela.application.port.in.GenerationEvent;
 import dev.vela.application.port.out.EngineObserver;
 import dev.vela.application.port.out.ModelRunner;
 import dev.vela.application.port.out.Tokenizer;
+import dev.vela.domain.error.InvalidRequestException;
 import dev.vela.domain.generation.FinishReason;
 import dev.vela.domain.sampling.SamplingParams;
 import java.util.ArrayList;
@@ -18,16 +19,19 @@ import java.util.logging.Logger;
 
 /**
  * The generation engine: one platform thread that steps every running sequence through the
- * {@link ModelRunner} together, samples their next tokens and hands each request its events.
- * Requests arrive from any thread; everything else happens on the engine thread.
+ * {@link ModelRunner} together (continuous batching), samples their next tokens and hands each
+ * request its events. Requests arrive from any thread; everything else happens on the engine
+ * thread.
  */
 public final class Engine implements EngineStatus, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Engine.class.getName());
+    private static final double NANOS = 1e9;
 
     private final ModelRunner runner;
     private final List<EngineObserver> observers;
     private final Tokenizer tokenizer;
+    private final KvBlockManager blocks;
     private final Scheduler scheduler;
     private final Sampler sampler;
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
@@ -38,15 +42,31 @@ public final class Engine implements EngineStatus, AutoCloseable {
     private volatile boolean closed;
     private volatile int running;
     private volatile int waiting;
+    private volatile double kvUsage;
+    private int stepPromptTokens;
+    private int stepGeneratedTokens;
 
     /**
+     * Sets up the runner's KV cache and starts the engine thread.
+     *
      * @param observers told what the engine does (metrics); none is fine
+     * @throws IllegalArgumentException when the KV cache cannot hold one sequence of
+     *                                  {@code maxModelLen} tokens
      */
     public Engine(ModelRunner runner, Tokenizer tokenizer, EngineConfig config, List<EngineObserver> observers) {
         this.runner = runner;
         this.observers = List.copyOf(observers);
         this.tokenizer = tokenizer;
-        this.scheduler = new Scheduler(config);
+        int numBlocks = runner.allocateKvCache(config.blockSize(), config.kvCacheMemoryBytes());
+        long capacity = (long) numBlocks * config.blockSize();
+        if (capacity < config.maxModelLen()) {
+            throw new IllegalArgumentException("The model's max seq len (" + config.maxModelLen()
+                    + ") is larger than the maximum number of tokens that can be stored in KV cache (" + capacity
+                    + "). Try increasing --kv-cache-memory or decreasing --max-model-len.");
+        }
+        this.blocks = new KvBlockManager(numBlocks, config.blockSize(),
+                config.prefixCaching() && runner.info().pagedKvCache());
+        this.scheduler = new Scheduler(config, blocks, this.observers);
         this.sampler = new Sampler(runner.info().vocabularySize());
         this.thread = Thread.ofPlatform().name("vela-engine").daemon(true).start(this::loop);
     }
@@ -88,7 +108,7 @@ public final class Engine implements EngineStatus, AutoCloseable {
 
     @Override
     public double kvCacheUsage() {
-        return 0.0;
+        return kvUsage;
     }
 
     @Override
@@ -118,34 +138,65 @@ public final class Engine implements EngineStatus, AutoCloseable {
                     inbox.take().run();
                 }
                 releaseEnded();                 // what commands (aborts) ended, before the next pass
-                running = scheduler.runningCount();
-                waiting = scheduler.waitingCount();
                 if (scheduler.hasWork()) {
                     step();
                 }
                 releaseEnded();
+                publishStatus();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void step() {
-        List<Scheduler.Scheduled> scheduled = scheduler.schedule();
+    private void publishStatus() {
         running = scheduler.runningCount();
         waiting = scheduler.waitingCount();
-        try {
-            run(scheduled);
-        } catch (RuntimeException e) {
-            retryOneByOne(scheduled, e);
+        kvUsage = blocks.usage();
+    }
+
+    private void step() {
+        Scheduler.Step step = scheduler.schedule();
+        for (Sequence preempted : step.preempted()) {
+            runner.release(preempted.id);       // its KV is recomputed when it is admitted again
         }
+        for (Sequence unservable : step.unservable()) {
+            fail(unservable, new InvalidRequestException("The request needs " + unservable.totalLength()
+                    + " positions in the KV cache, more than it can hold (" + blocks.totalBlocks() * blocks.blockSize()
+                    + "). Reduce the length of the input or the output.", "max_tokens"));
+        }
+        publishStatus();
+        if (step.scheduled().isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        stepPromptTokens = 0;
+        stepGeneratedTokens = 0;
+        for (Scheduler.Scheduled s : step.scheduled()) {
+            if (s.sequence().firstScheduledNanos == 0) {
+                s.sequence().firstScheduledNanos = now;
+            }
+            stepPromptTokens += Math.max(0, Math.min(s.slice().endPosition(), s.sequence().promptLength()) - s.slice().startPosition());
+        }
+        try {
+            run(step.scheduled());
+        } catch (RuntimeException e) {
+            retryOneByOne(step.scheduled(), e);
+        }
+        int prompt = stepPromptTokens;
+        int generated = stepGeneratedTokens;
+        observers.forEach(o -> o.stepped(prompt, generated));
     }
 
     private void run(List<Scheduler.Scheduled> scheduled) {
         runner.execute(scheduled.stream().map(Scheduler.Scheduled::slice).toList(),
                 (slice, position, logits) -> onLogits(scheduled.get(slice).sequence(), position, logits));
         for (Scheduler.Scheduled s : scheduled) {
-            s.sequence().computed = Math.max(s.sequence().computed, s.slice().endPosition());
+            Sequence sequence = s.sequence();
+            sequence.computed = Math.max(sequence.computed, s.slice().endPosition());
+            if (blocks.holds(sequence.id)) {
+                blocks.computed(sequence.id, sequence, sequence.computed);
+            }
         }
     }
 
@@ -188,6 +239,7 @@ public final class Engine implements EngineStatus, AutoCloseable {
             Sampler.Sample sample = sampler.sample(logits, sequence.sampling, sequence.outputLength(),
                     logprobs == null ? 0 : logprobs);
             List<GenerationEvent> events = sequence.accept(sample);
+            observeToken(sequence);
             if (sequence.finished()) {
                 end(sequence, events);
             } else {
@@ -198,8 +250,23 @@ public final class Engine implements EngineStatus, AutoCloseable {
         }
     }
 
+    private void observeToken(Sequence sequence) {
+        long now = System.nanoTime();
+        stepGeneratedTokens++;
+        if (sequence.lastTokenNanos == 0) {
+            double seconds = (now - sequence.arrivedNanos) / NANOS;
+            observers.forEach(o -> o.firstToken(seconds));
+        } else {
+            double seconds = (now - sequence.lastTokenNanos) / NANOS;
+            observers.forEach(o -> o.interToken(seconds));
+        }
+        sequence.lastTokenNanos = now;
+    }
+
     private void fail(Sequence sequence, RuntimeException error) {
-        LOG.log(Level.WARNING, "Sequence " + sequence.id + " failed", error);
+        if (!(error instanceof InvalidRequestException)) {
+            LOG.log(Level.WARNING, "Sequence " + sequence.id + " failed", error);
+        }
         sequence.stop(FinishReason.ABORT);
         end(sequence, List.of(new GenerationEvent.Failed(sequence.choice, error)));
     }
@@ -207,7 +274,17 @@ public final class Engine implements EngineStatus, AutoCloseable {
     private void end(Sequence sequence, List<GenerationEvent> events) {
         scheduler.remove(sequence);
         ended.add(sequence);
+        publishStatus();                        // a client that sees the end sees the freed blocks too
         sequence.request.emit(events);
+        GenerationEvent last = events.getLast();
+        if (last instanceof GenerationEvent.Finished finished) {
+            long now = System.nanoTime();
+            double queue = sequence.firstScheduledNanos == 0 ? (now - sequence.arrivedNanos) / NANOS
+                    : (sequence.firstScheduledNanos - sequence.arrivedNanos) / NANOS;
+            double e2e = (now - sequence.arrivedNanos) / NANOS;
+            observers.forEach(o -> o.finished(finished.reason(), queue, e2e, sequence.promptLength(),
+                    sequence.outputLength()));
+        }
     }
 
     private void releaseEnded() {

@@ -10,8 +10,16 @@ package dev.vela.application.engine;
  * @param blockSize            {@code --block-size}: positions per KV-cache block
  * @param kvCacheMemoryBytes   {@code --kv-cache-memory}: bytes for the KV cache; 0 lets the runner
  *                             decide from what its devices have free
+ * @param prefixCaching        {@code --enable-prefix-caching}: reuse the KV blocks of shared prompt
+ *                             prefixes (only where the runner keeps KV in the engine's blocks)
  */
-public record EngineConfig(int maxModelLen, int maxNumSeqs, int maxNumBatchedTokens, int blockSize, long kvCacheMemoryBytes) {
+public record EngineConfig(int maxModelLen, int maxNumSeqs, int maxNumBatchedTokens, int blockSize, long kvCacheMemoryBytes,
+                           boolean prefixCaching) {
+
+    /** The same limits with another KV-cache budget. */
+    public EngineConfig withKvCacheMemory(long bytes) {
+        return new EngineConfig(maxModelLen, maxNumSeqs, maxNumBatchedTokens, blockSize, bytes, prefixCaching);
+    }
 
     public EngineConfig {
         if (maxModelLen < 1 || maxNumSeqs < 1 || maxNumBatchedTokens < 1 || blockSize < 1 || kvCacheMemoryBytes < 0) {
@@ -21,6 +29,6 @@ public record EngineConfig(int maxModelLen, int maxNumSeqs, int maxNumBatchedTok
 
     /** The defaults for everything but the context length. */
     public static EngineConfig of(int maxModelLen, int maxNumSeqs, int maxNumBatchedTokens) {
-        return new EngineConfig(maxModelLen, maxNumSeqs, maxNumBatchedTokens, 16, 0);
+        return new EngineConfig(maxModelLen, maxNumSeqs, maxNumBatchedTokens, 16, 0, true);
     }
 }

@@ -1,38 +1,54 @@
 package dev.vela.application.engine;
 
+import dev.vela.application.port.out.EngineObserver;
 import dev.vela.application.port.out.SequenceSlice;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decides which tokens run in the next engine step: every running sequence continues (one token
- * to decode, or the next chunk of its prompt), then waiting sequences are admitted first come,
- * first served while {@code --max-num-seqs} and {@code --max-num-batched-tokens} allow. A prompt
- * longer than the step's token budget is prefilled in chunks, so running decodes never stall.
+ * Decides which tokens run in the next engine step, first come, first served: every running
+ * sequence continues (one token to decode, or the next chunk of its prompt), then waiting
+ * sequences are admitted while {@code --max-num-seqs}, {@code --max-num-batched-tokens} and the
+ * free KV blocks allow. A prompt longer than the step's token budget is prefilled in chunks, so
+ * running decodes never stall. When a running sequence needs a block and none is free, the most
+ * recently admitted sequence is preempted: it gives its blocks back and is recomputed later.
  */
 final class Scheduler {
 
     private final EngineConfig config;
+    private final KvBlockManager blocks;
+    private final List<EngineObserver> observers;
     private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
     private final List<Sequence> running = new ArrayList<>();
 
-    Scheduler(EngineConfig config) {
+    Scheduler(EngineConfig config, KvBlockManager blocks, List<EngineObserver> observers) {
         this.config = config;
+        this.blocks = blocks;
+        this.observers = observers;
     }
 
     /** A sequence and the slice of it that runs in this step. */
     record Scheduled(Sequence sequence, SequenceSlice slice) {
     }
 
+    /**
+     * What one step runs, the sequences it preempted, and those it gave up on: a sequence whose
+     * tokens need more blocks than the whole cache has can never run.
+     */
+    record Step(List<Scheduled> scheduled, List<Sequence> preempted, List<Sequence> unservable) {
+    }
+
     void add(Sequence sequence) {
         waiting.add(sequence);
     }
 
+    /** Takes a sequence out of the queues and frees its blocks. */
     void remove(Sequence sequence) {
         if (!running.remove(sequence)) {
             waiting.remove(sequence);
         }
+        blocks.free(sequence.id);
     }
 
     boolean hasWork() {
@@ -47,33 +63,66 @@ final class Scheduler {
         return waiting.size();
     }
 
-    List<Scheduled> schedule() {
+    Step schedule() {
         List<Scheduled> step = new ArrayList<>(running.size() + 1);
+        List<Sequence> preempted = new ArrayList<>();
+        List<Sequence> unservable = new ArrayList<>();
         int budget = config.maxNumBatchedTokens();
-        for (Sequence sequence : running) {
-            if (budget == 0) {
-                break;
+        for (int i = 0; i < running.size() && budget > 0; i++) {
+            Sequence sequence = running.get(i);
+            int end = Math.min(sequence.totalLength(), sequence.computed + budget);
+            while (!blocks.canHold(sequence.id, end) && running.contains(sequence)) {
+                Sequence victim = running.getLast();
+                preempt(victim);
+                preempted.add(victim);
             }
-            budget -= add(step, sequence, budget);
+            if (!running.contains(sequence)) {
+                break;                          // it preempted itself: nothing after it can run either
+            }
+            blocks.grow(sequence.id, end);
+            budget -= add(step, sequence, end);
         }
-        while (budget > 0 && !waiting.isEmpty() && running.size() < config.maxNumSeqs()) {
-            Sequence admitted = waiting.poll();
-            running.add(admitted);
-            budget -= add(step, admitted, budget);
+        while (budget > 0 && !waiting.isEmpty() && running.size() < config.maxNumSeqs() && preempted.isEmpty()) {
+            Sequence next = waiting.peekFirst();
+            int wholeBlocks = KvBlockManager.blocksFor(next.totalLength(), blocks.blockSize());
+            if (wholeBlocks > blocks.totalBlocks()) {
+                waiting.removeFirst();
+                unservable.add(next);
+                continue;
+            }
+            if (wholeBlocks > blocks.freeBlocks()) {
+                break;                          // first come, first served: wait for blocks to free up
+            }
+            waiting.removeFirst();
+            int cachedTokens = blocks.admit(next.id, next);
+            observers.forEach(o -> o.prefixCacheLookup(next.totalLength(), cachedTokens));
+            next.computed = cachedTokens;
+            int end = Math.min(next.totalLength(), next.computed + budget);
+            blocks.grow(next.id, next.totalLength());
+            running.add(next);
+            budget -= add(step, next, end);
         }
-        return step;
+        return new Step(step, preempted, unservable);
     }
 
-    private static int add(List<Scheduled> step, Sequence sequence, int budget) {
+    private void preempt(Sequence sequence) {
+        running.remove(sequence);
+        blocks.free(sequence.id);
+        sequence.computed = 0;
+        waiting.addFirst(sequence);
+        observers.forEach(EngineObserver::preempted);
+    }
+
+    private int add(List<Scheduled> step, Sequence sequence, int end) {
         int from = sequence.computed;
-        int to = Math.min(sequence.totalLength(), from + budget);
         int logitsFrom;
         if (sequence.wantsPromptLogprobs()) {
             logitsFrom = from;                      // every prompt position: the prompt's own logprobs
         } else {
-            logitsFrom = to == sequence.totalLength() ? to - 1 : to;
+            logitsFrom = end == sequence.totalLength() ? end - 1 : end;
         }
-        step.add(new Scheduled(sequence, new SequenceSlice(sequence.id, sequence.tokens(from, to), from, new int[0], logitsFrom)));
-        return to - from;
+        step.add(new Scheduled(sequence, new SequenceSlice(sequence.id, sequence.tokens(from, end), from,
+                blocks.table(sequence.id), logitsFrom)));
+        return end - from;
     }
 }

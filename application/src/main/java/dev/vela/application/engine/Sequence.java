@@ -25,6 +25,10 @@ final class Sequence {
     private int outputLength;
     /** Tokens whose keys and values are in the KV cache. */
     int computed;
+    /** When the request arrived, when the sequence first ran, when it last produced a token (System.nanoTime). */
+    final long arrivedNanos = System.nanoTime();
+    long firstScheduledNanos;
+    long lastTokenNanos;
     private final int maxTokens;
     private final Tokenizer tokenizer;
     private final IncrementalDetokenizer detokenizer;

@@ -248,6 +248,99 @@ class EngineTest {
         assertEquals(", ", outcome.texts().get(0));
     }
 
+    /** Counts what the engine reports. */
+    static final class CountingObserver implements dev.vela.application.port.out.EngineObserver {
+        final java.util.concurrent.atomic.AtomicInteger preemptions = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger queried = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger generated = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void preempted() {
+            preemptions.incrementAndGet();
+        }
+
+        @Override
+        public void prefixCacheLookup(int queriedTokens, int hitTokens) {
+            queried.addAndGet(queriedTokens);
+            hits.addAndGet(hitTokens);
+        }
+
+        @Override
+        public void stepped(int promptTokens, int generatedTokens) {
+            generated.addAndGet(generatedTokens);
+        }
+
+        @Override
+        public void finished(FinishReason reason, double queueSeconds, double e2eSeconds, int promptTokens, int generationTokens) {
+            finished.incrementAndGet();
+        }
+    }
+
+    private CountingObserver observed(ScriptedRunner scripted, EngineConfig config) {
+        runner = scripted;
+        CountingObserver observer = new CountingObserver();
+        engine = new Engine(scripted, new ByteTokenizer(), config, List.of(observer));
+        return observer;
+    }
+
+    @Test
+    void whenBlocksRunOutTheNewestSequenceIsPreemptedAndLaterFinishesTheSame() throws InterruptedException {
+        ScriptedRunner scripted = ScriptedRunner.spelling("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+        scripted.kvBlocks = 8;                            // 32 positions for 4 sequences that want 20 each
+        CountingObserver observer = observed(scripted, new EngineConfig(32, 4, 64, 4, 0, true));
+        List<Generation> generations = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            generations.add(submit("abcd", greedy(16)));
+        }
+        for (Generation g : generations) {
+            Outcome outcome = drain(g, 1);
+            assertEquals("efghijklmnopqrst", outcome.texts().get(0), "recomputed sequences continue where they were");
+            assertEquals(FinishReason.LENGTH, outcome.finished().get(0).reason());
+        }
+        assertTrue(observer.preemptions.get() > 0, "the cache was too small for all four at once");
+        drain(submit("a", greedy(1)), 1);
+        assertEquals(0.0, engine.kvCacheUsage(), 1e-9, "every block is back");
+    }
+
+    @Test
+    void aRepeatedPromptPrefixIsServedFromTheCache() throws InterruptedException {
+        ScriptedRunner scripted = ScriptedRunner.spelling("the same long system prompt, then a question");
+        scripted.paged = true;
+        CountingObserver observer = observed(scripted, new EngineConfig(256, 4, 256, 4, 0, true));
+        String prompt = "the same long system prompt, then";
+        assertEquals(" a question", drain(submit(prompt, greedy(11)), 1).texts().get(0));
+        int before = scripted.batches.size();
+        assertEquals(" a question", drain(submit(prompt, greedy(11)), 1).texts().get(0), "the same answer from cached blocks");
+        SequenceSlice prefill = scripted.batches.get(before).get(0);
+        assertEquals(32, prefill.startPosition(), "8 full blocks of 4 came from the cache; only the rest ran");
+        assertEquals(32, observer.hits.get());
+        assertEquals(2 * prompt.length(), observer.queried.get());
+    }
+
+    @Test
+    void aKvCacheSmallerThanOneFullSequenceIsRefusedAtStart() {
+        ScriptedRunner scripted = ScriptedRunner.spelling("ab");
+        scripted.kvBlocks = 2;
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Engine(scripted, new ByteTokenizer(), new EngineConfig(64, 4, 64, 16, 0, true), List.of()));
+        assertTrue(e.getMessage().startsWith("The model's max seq len (64) is larger than the maximum number of tokens "
+                + "that can be stored in KV cache (32)."), e.getMessage());
+    }
+
+    @Test
+    void cancellingFreesTheKvBlocks() throws InterruptedException {
+        engine(ScriptedRunner.spelling("ab"), 4, 64);
+        SamplingParams params = SamplingParams.builder().temperature(0.0).maxTokens(4000).ignoreEos(true).build();
+        Generation generation = submit("a", params);
+        generation.poll(10, TimeUnit.SECONDS);
+        generation.cancel();
+        drain(generation, 1);
+        drain(submit("a", greedy(1)), 1);
+        assertEquals(0.0, engine.kvCacheUsage(), 1e-9);
+    }
+
     @Test
     void usageCountsPromptAndGeneratedTokens() throws InterruptedException {
         engine(ScriptedRunner.spelling("Hello, world!"), 4, 64);
