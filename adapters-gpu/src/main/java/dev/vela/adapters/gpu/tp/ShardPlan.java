@@ -73,6 +73,12 @@ public record ShardPlan(ModelConfig model, int tensorParallelSize) {
         return rank / kvHeadReplicas() * kvHeadsPerRank();
     }
 
+    /** The attention heads {@code rank} computes and the KV heads it keeps. */
+    public HeadLayout heads(int rank) {
+        return new HeadLayout(qHeadsPerRank(), kvHeadsPerRank(), headDim(), firstQHead(rank), firstKvHead(rank),
+                model.queriesPerKvHead());
+    }
+
     /** Width of a rank's merged q|k|v projection output. */
     public int qkvWidth() {
         return (qHeadsPerRank() + 2 * kvHeadsPerRank()) * headDim();

@@ -1,0 +1,78 @@
+package dev.vela.adapters.gpu.tp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * All-reduce for the {@link CpuBackend}: fp32 sums in rank order, rounded once to the buffers'
+ * type, which is exactly what the same-device kernel computes. Workers on several threads (one
+ * per rank, as with NCCL) meet at a barrier; a single worker holding every rank needs none.
+ */
+public final class CpuCollective {
+
+    private final int ranks;
+    private final CyclicBarrier barrier;
+    private final CpuBackend.CpuTensor[] buffers;
+
+    private CpuCollective(int ranks, int workers) {
+        this.ranks = ranks;
+        this.barrier = new CyclicBarrier(workers);
+        this.buffers = new CpuBackend.CpuTensor[ranks];
+    }
+
+    /** One collective per worker: worker {@code w} drives ranks {@code [w·tp/workers, (w+1)·tp/workers)}. */
+    public static List<Collective> forWorkers(int tensorParallelSize, int workers) {
+        if (workers <= 0 || tensorParallelSize % workers != 0) {
+            throw new IllegalArgumentException(workers + " workers cannot share " + tensorParallelSize + " ranks evenly");
+        }
+        CpuCollective group = new CpuCollective(tensorParallelSize, workers);
+        int perWorker = tensorParallelSize / workers;
+        List<Collective> members = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            int first = w * perWorker;
+            members.add((local, count) -> group.allReduce(first, local, count));
+        }
+        return List.copyOf(members);
+    }
+
+    private void allReduce(int firstRank, List<Tensor> local, long count) {
+        for (int i = 0; i < local.size(); i++) {
+            buffers[firstRank + i] = (CpuBackend.CpuTensor) local.get(i);
+        }
+        await();
+        float[] sum = sum(count, local.getFirst().type());
+        // everyone has read every buffer before anyone overwrites its own
+        await();
+        for (Tensor tensor : local) {
+            CpuBackend.CpuTensor mine = (CpuBackend.CpuTensor) tensor;
+            System.arraycopy(sum, 0, mine.floats, mine.offset, (int) count);
+        }
+    }
+
+    private float[] sum(long count, ElementType type) {
+        float[] sum = new float[(int) count];
+        for (int e = 0; e < count; e++) {
+            float s = 0.0f;
+            for (int r = 0; r < ranks; r++) {
+                s += buffers[r].get(e);
+            }
+            sum[e] = type.round(s);
+        }
+        return sum;
+    }
+
+    private void await() {
+        try {
+            barrier.await(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted in an all-reduce", e);
+        } catch (BrokenBarrierException | TimeoutException e) {
+            throw new IllegalStateException("another rank failed during an all-reduce", e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.vela.adapters.gpu.tp;
+
+/** How a backend stores the elements of a {@link Tensor}. */
+public enum ElementType {
+    F32(4), BF16(2), F16(2), I32(4);
+
+    private final int bytes;
+
+    ElementType(int bytes) {
+        this.bytes = bytes;
+    }
+
+    public int bytes() {
+        return bytes;
+    }
+
+    /** The activation type for {@code --dtype}: {@code bfloat16}, {@code float16} or {@code float32}. */
+    public static ElementType ofDtype(String dtype) {
+        return switch (dtype) {
+            case "bfloat16" -> BF16;
+            case "float16", "half" -> F16;
+            case "float32", "float" -> F32;
+            default -> throw new IllegalArgumentException("--dtype must be bfloat16, float16 or float32, got " + dtype);
+        };
+    }
+
+    /** Rounds {@code value} to what this type stores (round to nearest even), back as a float. */
+    public float round(float value) {
+        return switch (this) {
+            case F32, I32 -> value;
+            case BF16 -> bfloat16ToFloat(floatToBfloat16(value));
+            case F16 -> Float.float16ToFloat(Float.floatToFloat16(value));
+        };
+    }
+
+    /** The 16 bits of {@code value} rounded to bfloat16, to nearest even (NaN stays NaN). */
+    public static short floatToBfloat16(float value) {
+        int bits = Float.floatToRawIntBits(value);
+        if (Float.isNaN(value)) {
+            return (short) ((bits >>> 16) | 0x40);
+        }
+        return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
+    }
+
+    public static float bfloat16ToFloat(short bits) {
+        return Float.intBitsToFloat((bits & 0xFFFF) << 16);
+    }
+}

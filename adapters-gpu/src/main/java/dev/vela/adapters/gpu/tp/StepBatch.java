@@ -1,0 +1,196 @@
+package dev.vela.adapters.gpu.tp;
+
+import dev.vela.application.port.out.SequenceSlice;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One forward step laid out per token, as the kernels read it: every slice's tokens back to back,
+ * each with its position, its KV-cache slot ({@code block · blockSize + position % blockSize}),
+ * the batch index of its sequence, the sequences' block tables padded to one width, and the tokens
+ * whose logits are wanted. Built on the host from the engine's slices and uploaded once per step
+ * as one int array ({@link #packed()}).
+ */
+public final class StepBatch {
+
+    private final int tokens;
+    private final int sequences;
+    private final int maxBlocks;
+    private final int maxContext;
+    private final int[] tokenIds;
+    private final int[] positions;
+    private final int[] slots;
+    private final int[] tokenSequence;
+    private final int[] blockTables;
+    private final int[] logitRows;
+    private final int[] rowSlice;
+    private final int[] rowPosition;
+
+    private StepBatch(int tokens, int sequences, int maxBlocks, int maxContext, int[] tokenIds, int[] positions,
+                      int[] slots, int[] tokenSequence, int[] blockTables, int[] logitRows, int[] rowSlice,
+                      int[] rowPosition) {
+        this.tokens = tokens;
+        this.sequences = sequences;
+        this.maxBlocks = maxBlocks;
+        this.maxContext = maxContext;
+        this.tokenIds = tokenIds;
+        this.positions = positions;
+        this.slots = slots;
+        this.tokenSequence = tokenSequence;
+        this.blockTables = blockTables;
+        this.logitRows = logitRows;
+        this.rowSlice = rowSlice;
+        this.rowPosition = rowPosition;
+    }
+
+    /**
+     * Lays out {@code batch}, whose block tables index a cache of {@code numBlocks} blocks of
+     * {@code blockSize} positions.
+     *
+     * @throws IllegalArgumentException naming the sequence whose token id, block table or position
+     *                                  does not fit
+     */
+    public static StepBatch of(List<SequenceSlice> batch, int blockSize, int numBlocks, int vocabularySize,
+                               int maxPositions) {
+        int tokens = 0;
+        int rows = 0;
+        int maxBlocks = 1;
+        int maxContext = 0;
+        for (SequenceSlice slice : batch) {
+            check(slice, blockSize, numBlocks, vocabularySize, maxPositions);
+            tokens += slice.tokenIds().length;
+            rows += slice.logitRows();
+            maxBlocks = Math.max(maxBlocks, blocksFor(slice.endPosition(), blockSize));
+            maxContext = Math.max(maxContext, slice.endPosition());
+        }
+        int[] tokenIds = new int[tokens];
+        int[] positions = new int[tokens];
+        int[] slots = new int[tokens];
+        int[] tokenSequence = new int[tokens];
+        int[] blockTables = new int[batch.size() * maxBlocks];
+        int[] logitRows = new int[rows];
+        int[] rowSlice = new int[rows];
+        int[] rowPosition = new int[rows];
+        int t = 0;
+        int row = 0;
+        for (int s = 0; s < batch.size(); s++) {
+            SequenceSlice slice = batch.get(s);
+            int[] table = slice.blockTable();
+            System.arraycopy(table, 0, blockTables, s * maxBlocks, blocksFor(slice.endPosition(), blockSize));
+            for (int i = 0; i < slice.tokenIds().length; i++, t++) {
+                int position = slice.startPosition() + i;
+                tokenIds[t] = slice.tokenIds()[i];
+                positions[t] = position;
+                slots[t] = table[position / blockSize] * blockSize + position % blockSize;
+                tokenSequence[t] = s;
+                if (position >= slice.logitsFrom()) {
+                    logitRows[row] = t;
+                    rowSlice[row] = s;
+                    rowPosition[row] = position;
+                    row++;
+                }
+            }
+        }
+        return new StepBatch(tokens, batch.size(), maxBlocks, maxContext, tokenIds, positions, slots, tokenSequence,
+                blockTables, logitRows, rowSlice, rowPosition);
+    }
+
+    private static void check(SequenceSlice slice, int blockSize, int numBlocks, int vocabularySize, int maxPositions) {
+        for (int token : slice.tokenIds()) {
+            if (token < 0 || token >= vocabularySize) {
+                throw new IllegalArgumentException("sequence " + slice.sequenceId() + " feeds token id " + token
+                        + ", outside the model's vocabulary of " + vocabularySize);
+            }
+        }
+        if (slice.endPosition() > maxPositions) {
+            throw new IllegalArgumentException("sequence " + slice.sequenceId() + " would reach position "
+                    + slice.endPosition() + ", more than the " + maxPositions + " this runner serves");
+        }
+        int needed = blocksFor(slice.endPosition(), blockSize);
+        int[] table = slice.blockTable();
+        if (table.length < needed) {
+            throw new IllegalArgumentException("sequence " + slice.sequenceId() + " reaches position "
+                    + slice.endPosition() + " but its block table holds " + table.length + " blocks of "
+                    + blockSize + " positions");
+        }
+        for (int i = 0; i < needed; i++) {
+            if (table[i] < 0 || table[i] >= numBlocks) {
+                throw new IllegalArgumentException("sequence " + slice.sequenceId() + " names KV block " + table[i]
+                        + ", outside the cache of " + numBlocks + " blocks");
+            }
+        }
+    }
+
+    static int blocksFor(int positions, int blockSize) {
+        return (positions + blockSize - 1) / blockSize;
+    }
+
+    public int tokens() {
+        return tokens;
+    }
+
+    public int sequences() {
+        return sequences;
+    }
+
+    /** Width of each padded block-table row. */
+    public int maxBlocks() {
+        return maxBlocks;
+    }
+
+    /** The longest context any token of the step attends over. */
+    public int maxContext() {
+        return maxContext;
+    }
+
+    /** How many rows of logits the step produces. */
+    public int rows() {
+        return logitRows.length;
+    }
+
+    /** The batch index of the slice logits row {@code row} belongs to. */
+    public int rowSlice(int row) {
+        return rowSlice[row];
+    }
+
+    /** The position logits row {@code row} follows. */
+    public int rowPosition(int row) {
+        return rowPosition[row];
+    }
+
+    int[] tokenIds() {
+        return tokenIds.clone();
+    }
+
+    int[] positions() {
+        return positions.clone();
+    }
+
+    int[] slots() {
+        return slots.clone();
+    }
+
+    /**
+     * Every per-token array in one, in the order of {@link StepTensors#of}: token ids, positions,
+     * slots, sequence of each token, block tables, logit rows.
+     */
+    public int[] packed() {
+        int[] all = new int[packedLength()];
+        int at = 0;
+        for (int[] part : new int[][] {tokenIds, positions, slots, tokenSequence, blockTables, logitRows}) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
+    }
+
+    public int packedLength() {
+        return 4 * tokens + blockTables.length + logitRows.length;
+    }
+
+    @Override
+    public String toString() {
+        return "StepBatch[" + sequences + " sequences, " + tokens + " tokens, " + rows() + " rows, positions "
+                + Arrays.toString(positions) + "]";
+    }
+}

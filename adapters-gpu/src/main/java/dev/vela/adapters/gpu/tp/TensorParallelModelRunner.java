@@ -1,0 +1,284 @@
+package dev.vela.adapters.gpu.tp;
+
+import dev.vela.application.port.out.LogitsSink;
+import dev.vela.application.port.out.ModelRunner;
+import dev.vela.application.port.out.RunnerInfo;
+import dev.vela.application.port.out.SequenceSlice;
+import dev.vela.domain.model.ModelConfig;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+/**
+ * A {@link ModelRunner} over {@link Qwen2TpEngine} workers: each step is laid out once on the
+ * engine's thread ({@link StepBatch}), every worker runs it on its own executor (a device's
+ * thread), and the logits rows the workers gathered into host memory go to the sink. The KV cache
+ * is paged with the engine's block tables; an engine that gives none gets blocks from the runner
+ * itself, per sequence, until {@link #release}. Not thread-safe: one engine thread calls it.
+ */
+public final class TensorParallelModelRunner implements ModelRunner {
+
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** One worker: an engine and the executor all of its backend calls must run on. */
+    public record Worker(Qwen2TpEngine engine, Executor executor) {
+    }
+
+    private final ShardPlan plan;
+    private final RunnerInfo info;
+    private final List<Worker> workers;
+    private final AutoCloseable resources;
+    private final float[] row;
+    private MemorySegment hostLogits;
+    private int hostRows;
+    private int blockSize;
+    private int numBlocks;
+    /** Whether the engine gives block tables; null until the first step says. */
+    private Boolean engineGivesBlockTables;
+    private final Map<Long, int[]> ownTables = new HashMap<>();
+    private final Deque<Integer> ownFreeBlocks = new ArrayDeque<>();
+    private boolean closed;
+
+    /**
+     * @param resources closed after the engines: backends, collectives, threads
+     */
+    public TensorParallelModelRunner(ShardPlan plan, String engineName, String dtype, int maxPositions,
+                                     List<Worker> workers, AutoCloseable resources) {
+        this.plan = plan;
+        this.info = new RunnerInfo(engineName, dtype, plan.model().vocabSize(), maxPositions, true);
+        this.workers = List.copyOf(workers);
+        this.resources = resources;
+        this.row = new float[plan.model().vocabSize()];
+    }
+
+    /**
+     * The tensor-parallel engine on the CPU reference backend: {@code tp} ranks driven by one
+     * worker on the calling thread, or with {@code threadPerRank} by one thread per rank meeting
+     * at a barrier in each all-reduce, as GPUs meet in NCCL.
+     *
+     * @param activations  F32 for the exact model, BF16/F16 to round like a GPU
+     * @param memoryBudget bytes of tensors per worker, which sizes the KV cache
+     */
+    public static TensorParallelModelRunner onCpu(ModelConfig model, WeightSource weights, int tp,
+                                                  ElementType activations, long memoryBudget, boolean threadPerRank) {
+        ShardPlan plan = new ShardPlan(model, tp);
+        int workerCount = threadPerRank ? tp : 1;
+        List<Collective> collectives = CpuCollective.forWorkers(tp, workerCount);
+        List<ExecutorService> threads = new ArrayList<>();
+        List<Worker> workers = new ArrayList<>();
+        List<Backend> backends = new ArrayList<>();
+        for (int w = 0; w < workerCount; w++) {
+            int[] ranks = new int[tp / workerCount];
+            Arrays.setAll(ranks, i -> i + ranks.length * workers.size());
+            CpuBackend backend = new CpuBackend(activations, memoryBudget);
+            backends.add(backend);
+            Qwen2TpEngine engine = Qwen2TpEngine.load(plan, ranks, backend, collectives.get(w), weights);
+            Executor executor = Runnable::run;
+            if (threadPerRank) {
+                ExecutorService thread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("cpu-rank-" + w).factory());
+                threads.add(thread);
+                executor = thread;
+            }
+            workers.add(new Worker(engine, executor));
+        }
+        AutoCloseable resources = () -> {
+            threads.forEach(ExecutorService::close);
+            backends.forEach(Backend::close);
+        };
+        return new TensorParallelModelRunner(plan, "cpu-reference/tp" + tp, activations.name().toLowerCase(Locale.ROOT),
+                model.maxPositionEmbeddings(), workers, resources);
+    }
+
+    public ShardPlan plan() {
+        return plan;
+    }
+
+    @Override
+    public RunnerInfo info() {
+        return info;
+    }
+
+    /**
+     * Allocates the paged cache on every worker: {@code memoryBytes} per device, or when 0 what
+     * each device's backend still has free; the device with the least room sets the block count.
+     */
+    @Override
+    public int allocateKvCache(int blockSize, long memoryBytes) {
+        checkOpen();
+        if (numBlocks != 0) {
+            throw new IllegalStateException("the KV cache is already allocated");
+        }
+        if (blockSize <= 0) {
+            throw new IllegalArgumentException("--block-size must be positive, got " + blockSize);
+        }
+        long blocks = Long.MAX_VALUE;
+        for (Worker worker : workers) {
+            long budget = memoryBytes > 0 ? memoryBytes : onWorker(worker, w -> w.engine().backend().freeMemory());
+            blocks = Math.min(blocks, budget / worker.engine().kvBytesPerBlock(blockSize));
+        }
+        if (blocks < 1) {
+            throw new IllegalStateException("no room for a single KV-cache block of " + blockSize
+                    + " positions after the weights; raise --gpu-memory-utilization or lower --max-num-batched-tokens");
+        }
+        int count = (int) Math.min(blocks, Integer.MAX_VALUE / 2);
+        onEachWorker(w -> {
+            w.engine().allocateKvCache(blockSize, count);
+            return null;
+        });
+        this.blockSize = blockSize;
+        this.numBlocks = count;
+        for (int b = 0; b < count; b++) {
+            ownFreeBlocks.add(b);
+        }
+        return count;
+    }
+
+    /** Sizes every worker's workspace for steps of up to {@code tokens} tokens and {@code rows} logits rows. */
+    public void reserve(int tokens, int rows) {
+        onEachWorker(w -> {
+            w.engine().reserve(tokens, rows);
+            return null;
+        });
+    }
+
+    @Override
+    public void execute(List<SequenceSlice> batch, LogitsSink logits) {
+        checkOpen();
+        if (numBlocks == 0) {
+            throw new IllegalStateException("allocateKvCache must come before the first forward pass");
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        StepBatch step = StepBatch.of(withBlockTables(batch), blockSize, numBlocks, info.vocabularySize(),
+                info.maxPositions());
+        long pitch = (long) plan.paddedVocab() * Float.BYTES;
+        if (step.rows() > hostRows) {
+            hostRows = Math.max(step.rows(), 2 * hostRows);
+            hostLogits = onWorker(workers.getFirst(), w -> w.engine().backend().allocateHost(hostRows * pitch));
+        }
+        MemorySegment gathered = hostLogits;
+        onEachWorker(w -> {
+            w.engine().forward(step, gathered, pitch);
+            return null;
+        });
+        for (int r = 0; r < step.rows(); r++) {
+            MemorySegment.copy(gathered, FLOAT, r * pitch, row, 0, row.length);
+            logits.accept(step.rowSlice(r), step.rowPosition(r), row);
+        }
+    }
+
+    /** The slices with their block tables: the engine's, or the runner's own when the engine gives none. */
+    private List<SequenceSlice> withBlockTables(List<SequenceSlice> batch) {
+        boolean given = batch.stream().allMatch(s -> s.blockTable().length > 0);
+        boolean none = batch.stream().allMatch(s -> s.blockTable().length == 0);
+        if (!given && !none || engineGivesBlockTables != null && engineGivesBlockTables != given) {
+            throw new IllegalStateException("block tables must come with every slice or with none");
+        }
+        engineGivesBlockTables = given;
+        if (given) {
+            return batch;
+        }
+        List<SequenceSlice> tabled = new ArrayList<>(batch.size());
+        for (SequenceSlice slice : batch) {
+            int[] table = ownTables.getOrDefault(slice.sequenceId(), new int[0]);
+            int needed = StepBatch.blocksFor(slice.endPosition(), blockSize);
+            if (needed > table.length) {
+                if (needed - table.length > ownFreeBlocks.size()) {
+                    throw new IllegalStateException("the KV cache is full: sequence " + slice.sequenceId() + " needs "
+                            + (needed - table.length) + " more blocks, " + ownFreeBlocks.size() + " are free");
+                }
+                int[] grown = Arrays.copyOf(table, needed);
+                for (int i = table.length; i < needed; i++) {
+                    grown[i] = ownFreeBlocks.poll();
+                }
+                table = grown;
+                ownTables.put(slice.sequenceId(), table);
+            }
+            tabled.add(new SequenceSlice(slice.sequenceId(), slice.tokenIds(), slice.startPosition(), table,
+                    slice.logitsFrom()));
+        }
+        return tabled;
+    }
+
+    @Override
+    public void release(long sequenceId) {
+        int[] table = ownTables.remove(sequenceId);
+        if (table != null) {
+            for (int block : table) {
+                ownFreeBlocks.add(block);
+            }
+        }
+    }
+
+    private <T> T onWorker(Worker worker, Function<Worker, T> task) {
+        return onEachWorker(List.of(worker), task).getFirst();
+    }
+
+    private <T> List<T> onEachWorker(Function<Worker, T> task) {
+        return onEachWorker(workers, task);
+    }
+
+    /** Runs {@code task} on every worker's executor at once and waits for all; the first failure is rethrown. */
+    private static <T> List<T> onEachWorker(List<Worker> workers, Function<Worker, T> task) {
+        List<CompletableFuture<T>> futures = new ArrayList<>();
+        for (Worker worker : workers) {
+            futures.add(CompletableFuture.supplyAsync(() -> task.apply(worker), worker.executor()));
+        }
+        List<T> results = new ArrayList<>();
+        RuntimeException failure = null;
+        for (CompletableFuture<T> future : futures) {
+            try {
+                results.add(future.join());
+            } catch (CompletionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return results;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the " + info.engine() + " runner is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            onEachWorker(w -> {
+                w.engine().close();
+                return null;
+            });
+        } finally {
+            try {
+                resources.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not close the " + info.engine() + " runner", e);
+            }
+        }
+    }
+}
