@@ -1,0 +1,393 @@
+package dev.vela.adapters.cpu;
+
+import dev.vela.application.port.out.LogitsSink;
+import dev.vela.application.port.out.ModelRunner;
+import dev.vela.application.port.out.ModelWeights;
+import dev.vela.application.port.out.RunnerInfo;
+import dev.vela.application.port.out.SequenceSlice;
+import dev.vela.application.port.out.WeightTensor;
+import dev.vela.domain.model.ModelConfig;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A {@link ModelRunner} on the CPU with Vela's own batched Qwen2 forward pass: one pass over the
+ * weights per engine step serves every token of every sequence in the batch (the projections and
+ * the MLP are matrix products over all of them), attention runs per sequence over its own blocks
+ * of a paged KV cache, and the weights are read in place from the memory-mapped safetensors.
+ * Kernels use the Panama Vector API; work is split over the cores by output rows.
+ *
+ * <p>A sequence's logits are bit-for-bit the same whether it runs alone or in any batch: every
+ * output element is computed by the same operations in the same order. Engine thread only.
+ */
+public final class PanamaModelRunner implements ModelRunner {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    /** Rows of logits computed together (the lm_head is read once per group). */
+    private static final int LOGIT_GROUP = 16;
+    /** The KV budget when neither the command line nor the caller gives one. */
+    public static final long DEFAULT_KV_CACHE_BYTES = 2L << 30;
+
+    private final ModelConfig config;
+    private final ModelWeights weights;
+    private final RunnerInfo info;
+    private final WorkerPool pool;
+    private final Matrix embed;
+    private final Layer[] layers;
+    private final float[] finalNorm;
+    private final StackedMatrices lmHead;
+    private final float eps;
+    private final int hidden;
+    private final int qDim;
+    private final int kvDim;
+    private final int headDim;
+    private final int groups;
+    private final double[] inverseFrequencies;
+    private PagedKvCache cache;
+
+    // per-step buffers, grown to the largest batch seen
+    private float[] x = new float[0];
+    private float[] qkv = new float[0];
+    private float[] projected = new float[0];
+    private float[] gateUp = new float[0];
+    private float[] cos = new float[0];
+    private float[] sin = new float[0];
+    private final Activations normed;
+    private final Activations attention;
+    private final Activations activated;
+    private final Activations logitInput;
+    private float[] logitRows = new float[0];
+    private final float[] row;
+    private final ThreadLocal<float[]> scores = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** The weights of one decoder layer. */
+    private record Layer(float[] inputNorm, StackedMatrices qkvProjection, float[] qkvBias, StackedMatrices outputProjection,
+                         float[] postNorm, StackedMatrices gateUpProjection, StackedMatrices downProjection) {
+    }
+
+    private PanamaModelRunner(ModelConfig config, ModelWeights weights, int threads) {
+        this.config = config;
+        this.weights = weights;
+        this.hidden = config.hiddenSize();
+        this.headDim = config.headDim();
+        this.qDim = config.numHeads() * headDim;
+        this.kvDim = config.numKvHeads() * headDim;
+        this.groups = config.queriesPerKvHead();
+        this.eps = (float) config.rmsNormEps();
+        this.embed = new Matrix(weights.tensor("model.embed_tokens.weight"));
+        this.layers = new Layer[config.numLayers()];
+        for (int i = 0; i < layers.length; i++) {
+            layers[i] = layer(i);
+        }
+        this.finalNorm = vector("model.norm.weight");
+        this.lmHead = new StackedMatrices(config.tieWordEmbeddings() || !weights.contains("lm_head.weight")
+                ? embed : matrix("lm_head.weight"));
+        this.inverseFrequencies = new double[headDim / 2];
+        for (int i = 0; i < inverseFrequencies.length; i++) {
+            inverseFrequencies[i] = Math.pow(config.ropeTheta(), -2.0 * i / headDim);
+        }
+        this.pool = new WorkerPool(threads);
+        this.normed = new Activations(hidden);
+        this.attention = new Activations(qDim);
+        this.activated = new Activations(config.intermediateSize());
+        this.logitInput = new Activations(hidden);
+        this.row = new float[lmHead.rows];
+        this.info = new RunnerInfo("cpu/panama", config.dtype(), lmHead.rows, config.maxPositionEmbeddings(), true);
+    }
+
+    /**
+     * A runner over {@code weights} (Hugging Face Qwen2 tensor names; float32 or bfloat16).
+     *
+     * @param threads cores to use; the physical cores are usually best
+     */
+    public static PanamaModelRunner load(ModelConfig config, ModelWeights weights, int threads) {
+        return new PanamaModelRunner(config, weights, threads);
+    }
+
+    private Layer layer(int i) {
+        String p = "model.layers." + i + ".";
+        StackedMatrices qkvProjection = new StackedMatrices(matrix(p + "self_attn.q_proj.weight"),
+                matrix(p + "self_attn.k_proj.weight"), matrix(p + "self_attn.v_proj.weight"));
+        float[] bias = new float[qDim + 2 * kvDim];
+        copyVector(p + "self_attn.q_proj.bias", bias, 0);
+        copyVector(p + "self_attn.k_proj.bias", bias, qDim);
+        copyVector(p + "self_attn.v_proj.bias", bias, qDim + kvDim);
+        return new Layer(vector(p + "input_layernorm.weight"), qkvProjection, bias,
+                new StackedMatrices(matrix(p + "self_attn.o_proj.weight")), vector(p + "post_attention_layernorm.weight"),
+                new StackedMatrices(matrix(p + "mlp.gate_proj.weight"), matrix(p + "mlp.up_proj.weight")),
+                new StackedMatrices(matrix(p + "mlp.down_proj.weight")));
+    }
+
+    private Matrix matrix(String name) {
+        return new Matrix(weights.tensor(name));
+    }
+
+    /** A small weight vector (norm, bias) as floats on the heap; they are a few kilobytes each. */
+    private float[] vector(String name) {
+        WeightTensor tensor = weights.tensor(name);
+        float[] values = new float[Math.toIntExact(tensor.elements())];
+        copyVector(name, values, 0);
+        return values;
+    }
+
+    private void copyVector(String name, float[] into, int at) {
+        WeightTensor tensor = weights.tensor(name);
+        MemorySegment data = tensor.data();
+        int n = Math.toIntExact(tensor.elements());
+        for (int i = 0; i < n; i++) {
+            into[at + i] = switch (tensor.type()) {
+                case F32 -> data.get(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 4L * i);
+                case BF16 -> Float.intBitsToFloat(data.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 2L * i) << 16);
+                case F16 -> Float.float16ToFloat(data.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 2L * i));
+            };
+        }
+    }
+
+    @Override
+    public RunnerInfo info() {
+        return info;
+    }
+
+    /** Bytes of weights read per decoded token (every matrix once; the embedding is one row). */
+    public long bytesPerToken() {
+        long bytes = lmHead.bytes();
+        for (Layer layer : layers) {
+            bytes += layer.qkvProjection.bytes() + layer.outputProjection.bytes() + layer.gateUpProjection.bytes()
+                    + layer.downProjection.bytes();
+        }
+        return bytes;
+    }
+
+    @Override
+    public int allocateKvCache(int blockSize, long memoryBytes) {
+        long budget = memoryBytes > 0 ? memoryBytes : DEFAULT_KV_CACHE_BYTES;
+        long perBlock = PagedKvCache.bytesPerBlock(layers.length, config.numKvHeads(), headDim, blockSize);
+        int blocks = (int) Math.min(Integer.MAX_VALUE / 2, budget / perBlock);
+        if (cache != null) {
+            cache.close();
+        }
+        cache = new PagedKvCache(layers.length, config.numKvHeads(), headDim, blockSize, blocks);
+        return blocks;
+    }
+
+    @Override
+    public void execute(List<SequenceSlice> batch, LogitsSink sink) {
+        if (cache == null) {
+            throw new IllegalStateException("allocateKvCache before execute");
+        }
+        int total = 0;
+        for (SequenceSlice slice : batch) {
+            total += slice.tokenIds().length;
+        }
+        int[] token = new int[total];
+        int[] position = new int[total];
+        int[] sliceOf = new int[total];
+        int t = 0;
+        for (int s = 0; s < batch.size(); s++) {
+            SequenceSlice slice = batch.get(s);
+            check(slice);
+            for (int i = 0; i < slice.tokenIds().length; i++, t++) {
+                token[t] = slice.tokenIds()[i];
+                position[t] = slice.startPosition() + i;
+                sliceOf[t] = s;
+            }
+        }
+        grow(total);
+        for (t = 0; t < total; t++) {
+            embed.row(token[t], x, t * hidden);
+        }
+        ropeTables(position, total);
+        for (int l = 0; l < layers.length; l++) {
+            layer(l, layers[l], batch, position, sliceOf, total);
+        }
+        logits(batch, position, sliceOf, total, sink);
+    }
+
+    private void check(SequenceSlice slice) {
+        for (int id : slice.tokenIds()) {
+            if (id < 0 || id >= embed.rows) {
+                throw new IllegalArgumentException("sequence " + slice.sequenceId() + " feeds token id " + id
+                        + ", outside the model's vocabulary of " + embed.rows);
+            }
+        }
+        int needed = (slice.endPosition() + cache.blockSize() - 1) / cache.blockSize();
+        if (slice.blockTable().length < needed) {
+            throw new IllegalArgumentException("sequence " + slice.sequenceId() + " reaches position "
+                    + slice.endPosition() + " but holds only " + slice.blockTable().length + " KV blocks");
+        }
+    }
+
+    private void grow(int tokens) {
+        if (x.length < tokens * hidden) {
+            x = new float[tokens * hidden];
+            qkv = new float[tokens * (qDim + 2 * kvDim)];
+            projected = new float[tokens * hidden];
+            gateUp = new float[tokens * 2 * config.intermediateSize()];
+            cos = new float[tokens * headDim / 2];
+            sin = new float[tokens * headDim / 2];
+        }
+    }
+
+    private void ropeTables(int[] position, int tokens) {
+        int half = headDim / 2;
+        for (int t = 0; t < tokens; t++) {
+            for (int i = 0; i < half; i++) {
+                double angle = position[t] * inverseFrequencies[i];
+                cos[t * half + i] = (float) Math.cos(angle);
+                sin[t * half + i] = (float) Math.sin(angle);
+            }
+        }
+    }
+
+    private void layer(int index, Layer layer, List<SequenceSlice> batch, int[] position, int[] sliceOf, int tokens) {
+        int qkvWidth = qDim + 2 * kvDim;
+        float[] h = normed.reset(tokens);
+        for (int t = 0; t < tokens; t++) {
+            VectorMath.rmsNorm(x, t * hidden, layer.inputNorm, eps, h, t * hidden, hidden);
+        }
+        multiply(layer.qkvProjection, normed, tokens, qkv, qkvWidth);
+        int half = headDim / 2;
+        float[] c = new float[half];
+        float[] s = new float[half];
+        for (int t = 0; t < tokens; t++) {
+            VectorMath.add(qkv, t * qkvWidth, layer.qkvBias, 0, qkvWidth);
+            System.arraycopy(cos, t * half, c, 0, half);
+            System.arraycopy(sin, t * half, s, 0, half);
+            VectorMath.rope(qkv, t * qkvWidth, config.numHeads() + config.numKvHeads(), headDim, c, s);
+            SequenceSlice slice = batch.get(sliceOf[t]);
+            int p = position[t];
+            cache.write(index, slice.blockTable()[p / cache.blockSize()], p % cache.blockSize(),
+                    qkv, t * qkvWidth + qDim, qkv, t * qkvWidth + qDim + kvDim);
+        }
+        float[] attended = attention.reset(tokens);
+        int heads = config.numHeads();
+        pool.run(tokens * heads, (from, to) -> {
+            for (int w = from; w < to; w++) {
+                int t = w / heads;
+                attend(index, batch.get(sliceOf[t]), position[t], t * qkvWidth + (w % heads) * headDim, w % heads,
+                        attended, t * qDim + (w % heads) * headDim);
+            }
+        });
+        multiply(layer.outputProjection, attention, tokens, projected, hidden);
+        VectorMath.add(x, 0, projected, 0, tokens * hidden);
+        float[] h2 = normed.reset(tokens);
+        for (int t = 0; t < tokens; t++) {
+            VectorMath.rmsNorm(x, t * hidden, layer.postNorm, eps, h2, t * hidden, hidden);
+        }
+        int inter = config.intermediateSize();
+        multiply(layer.gateUpProjection, normed, tokens, gateUp, 2 * inter);
+        float[] act = activated.reset(tokens);
+        for (int t = 0; t < tokens; t++) {
+            VectorMath.siluMul(gateUp, t * 2 * inter, gateUp, t * 2 * inter + inter, act, t * inter, inter);
+        }
+        multiply(layer.downProjection, activated, tokens, projected, hidden);
+        VectorMath.add(x, 0, projected, 0, tokens * hidden);
+    }
+
+    /** A matrix product over all tokens, its output rows shared out over the cores. */
+    private void multiply(StackedMatrices matrix, Activations input, int tokens, float[] out, int outWidth) {
+        if (matrix.bf16()) {
+            input.prepareSplit();
+        }
+        pool.run(matrix.rows, (from, to) -> matrix.multiply(input, tokens, out, outWidth, from, to));
+    }
+
+    /**
+     * One head of one token: softmax(q . k / sqrt(d)) over the sequence's positions up to its own,
+     * then the weighted sum of the values, read from the sequence's blocks.
+     */
+    private void attend(int layer, SequenceSlice slice, int position, int qAt, int head, float[] out, int outAt) {
+        int kvHead = head / groups;
+        int length = position + 1;
+        float[] score = scores.get();
+        if (score.length < length) {
+            score = new float[Math.max(length, 2 * score.length)];
+            scores.set(score);
+        }
+        int blockSize = cache.blockSize();
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float max = Float.NEGATIVE_INFINITY;
+        long headOffset = (long) kvHead * headDim * Float.BYTES;
+        for (int p = 0; p < length; p++) {
+            int block = slice.blockTable()[p / blockSize];
+            MemorySegment keys = cache.keySlab(layer, block);
+            long at = cache.byteOffset(block, p % blockSize) + headOffset;
+            FloatVector acc = FloatVector.zero(F);
+            int d = 0;
+            for (; d + L <= headDim; d += L) {
+                acc = FloatVector.fromMemorySegment(F, keys, at + 4L * d, ByteOrder.nativeOrder())
+                        .fma(FloatVector.fromArray(F, qkv, qAt + d), acc);
+            }
+            float dot = VectorMath.sum(acc);
+            for (; d < headDim; d++) {
+                dot += keys.get(ValueLayout.JAVA_FLOAT, at + 4L * d) * qkv[qAt + d];
+            }
+            score[p] = dot * scale;
+            max = Math.max(max, score[p]);
+        }
+        float sum = VectorMath.expShifted(score, max, length);
+        float inverse = 1f / sum;
+        java.util.Arrays.fill(out, outAt, outAt + headDim, 0f);
+        for (int p = 0; p < length; p++) {
+            int block = slice.blockTable()[p / blockSize];
+            MemorySegment values = cache.valueSlab(layer, block);
+            long at = cache.byteOffset(block, p % blockSize) + headOffset;
+            float weight = score[p] * inverse;
+            int d = 0;
+            for (; d + L <= headDim; d += L) {
+                FloatVector.fromMemorySegment(F, values, at + 4L * d, ByteOrder.nativeOrder())
+                                .fma(FloatVector.broadcast(F, weight), FloatVector.fromArray(F, out, outAt + d)).intoArray(out, outAt + d);
+            }
+            for (; d < headDim; d++) {
+                out[outAt + d] += weight * values.get(ValueLayout.JAVA_FLOAT, at + 4L * d);
+            }
+        }
+    }
+
+    /** Final norm and lm_head for every position a slice asks logits for, handed to the sink in order. */
+    private void logits(List<SequenceSlice> batch, int[] position, int[] sliceOf, int tokens, LogitsSink sink) {
+        int[] wanted = new int[tokens];
+        int count = 0;
+        for (int t = 0; t < tokens; t++) {
+            if (position[t] >= batch.get(sliceOf[t]).logitsFrom()) {
+                wanted[count++] = t;
+            }
+        }
+        int vocab = lmHead.rows;
+        for (int first = 0; first < count; first += LOGIT_GROUP) {
+            int group = Math.min(LOGIT_GROUP, count - first);
+            float[] h = logitInput.reset(group);
+            for (int g = 0; g < group; g++) {
+                VectorMath.rmsNorm(x, wanted[first + g] * hidden, finalNorm, eps, h, g * hidden, hidden);
+            }
+            if (logitRows.length < group * vocab) {
+                logitRows = new float[group * vocab];
+            }
+            multiply(lmHead, logitInput, group, logitRows, vocab);
+            for (int g = 0; g < group; g++) {
+                int t = wanted[first + g];
+                System.arraycopy(logitRows, g * vocab, row, 0, vocab);
+                sink.accept(sliceOf[t], position[t], row);
+            }
+        }
+    }
+
+    @Override
+    public void release(long sequenceId) {
+        // The engine owns the blocks; nothing here is kept per sequence.
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        if (cache != null) {
+            cache.close();
+        }
+    }
+}

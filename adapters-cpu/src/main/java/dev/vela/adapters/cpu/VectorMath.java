@@ -1,0 +1,178 @@
+package dev.vela.adapters.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/** The small vector kernels of a Qwen2 layer besides the matrix products. */
+final class VectorMath {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+
+    private VectorMath() {
+    }
+
+    /** Lane permutations i -> i xor w; static finals so the JIT folds them into the code. */
+    private static final VectorShuffle<Float> XOR8 = VectorShuffle.fromOp(F, i -> (i ^ 8) % L);
+    private static final VectorShuffle<Float> XOR4 = VectorShuffle.fromOp(F, i -> (i ^ 4) % L);
+    private static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(F, i -> (i ^ 2) % L);
+    private static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(F, i -> (i ^ 1) % L);
+
+    /**
+     * The sum of a vector's lanes by a fixed tree of pairwise additions. The Vector API's own
+     * reduction leaves the order open, and it differs between interpreted and compiled code,
+     * which would make the same sequence's logits depend on how warm the JIT is.
+     */
+    static float sum(FloatVector v) {
+        if (L >= 16) {
+            v = v.add(v.rearrange(XOR8));
+        }
+        if (L >= 8) {
+            v = v.add(v.rearrange(XOR4));
+        }
+        if (L >= 4) {
+            v = v.add(v.rearrange(XOR2));
+        }
+        v = v.add(v.rearrange(XOR1));
+        if (L > 16) {
+            throw new IllegalStateException("vectors wider than 16 floats are not supported");
+        }
+        return v.lane(0);
+    }
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    private static final float ROUNDER = 12582912f;
+
+    /**
+     * {@code e^x} per lane from basic arithmetic only (Cephes' expf: range reduction by ln 2, a
+     * degree-5 polynomial, the exponent set through the float's bits), about 1 ulp. Unlike the
+     * Vector API's EXP it gives the same bits interpreted or compiled.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector clamped = x.max(-87.3f).min(88.7f);
+        // adding and taking away 1.5 * 2^23 rounds to the nearest integer (|x log2 e| < 2^22)
+        FloatVector n = clamped.mul(LOG2E).add(ROUNDER).sub(ROUNDER);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
+        p = p.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
+        p = p.fma(r.mul(r), r).add(1f);
+        jdk.incubator.vector.IntVector bits = ((jdk.incubator.vector.IntVector) n.convert(VectorOperators.F2I, 0))
+                .add(127).lanewise(VectorOperators.LSHL, 23);
+        return p.mul(bits.reinterpretAsFloats());
+    }
+
+    /** The scalar twin of {@link #exp(FloatVector)}, for the elements after the last whole vector. */
+    static float exp(float x) {
+        float clamped = Math.min(Math.max(x, -87.3f), 88.7f);
+        float n = clamped * LOG2E + ROUNDER - ROUNDER;
+        float r = Math.fma(n, -LN2_HI, clamped);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = 1.9875691500e-4f;
+        p = Math.fma(p, r, 1.3981999507e-3f);
+        p = Math.fma(p, r, 8.3334519073e-3f);
+        p = Math.fma(p, r, 4.1665795894e-2f);
+        p = Math.fma(p, r, 1.6666665459e-1f);
+        p = Math.fma(p, r, 5.0000001201e-1f);
+        p = Math.fma(p, r * r, r) + 1f;
+        return p * Float.intBitsToFloat(((int) n + 127) << 23);
+    }
+
+    /** {@code out[o..o+n) = x[i..i+n) / rms(x) * weight}. */
+    static void rmsNorm(float[] x, int i, float[] weight, float eps, float[] out, int o, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int k = 0;
+        for (; k + L <= n; k += L) {
+            FloatVector v = FloatVector.fromArray(F, x, i + k);
+            acc = v.fma(v, acc);
+        }
+        float sum = sum(acc);
+        for (; k < n; k++) {
+            sum += x[i + k] * x[i + k];
+        }
+        float scale = (float) (1.0 / Math.sqrt(sum / n + eps));
+        k = 0;
+        for (; k + L <= n; k += L) {
+            FloatVector.fromArray(F, x, i + k).mul(scale).mul(FloatVector.fromArray(F, weight, k)).intoArray(out, o + k);
+        }
+        for (; k < n; k++) {
+            out[o + k] = x[i + k] * scale * weight[k];
+        }
+    }
+
+    /** {@code x[i..i+n) += y[j..j+n)}. */
+    static void add(float[] x, int i, float[] y, int j, int n) {
+        int k = 0;
+        for (; k + L <= n; k += L) {
+            FloatVector.fromArray(F, x, i + k).add(FloatVector.fromArray(F, y, j + k)).intoArray(x, i + k);
+        }
+        for (; k < n; k++) {
+            x[i + k] += y[j + k];
+        }
+    }
+
+    /** {@code out[o..o+n) = silu(gate[g..g+n)) * up[u..u+n)}. */
+    static void siluMul(float[] gate, int g, float[] up, int u, float[] out, int o, int n) {
+        int k = 0;
+        for (; k + L <= n; k += L) {
+            FloatVector x = FloatVector.fromArray(F, gate, g + k);
+            FloatVector silu = x.div(exp(x.neg()).add(1f));
+            silu.mul(FloatVector.fromArray(F, up, u + k)).intoArray(out, o + k);
+        }
+        for (; k < n; k++) {
+            float x = gate[g + k];
+            out[o + k] = x / (1f + exp(-x)) * up[u + k];
+        }
+    }
+
+    /**
+     * Rotates {@code heads} heads of size {@code dim} in place, neox style: element {@code i} pairs
+     * with {@code i + dim/2}.
+     */
+    static void rope(float[] x, int at, int heads, int dim, float[] cos, float[] sin) {
+        int half = dim / 2;
+        for (int h = 0; h < heads; h++) {
+            int base = at + h * dim;
+            int i = 0;
+            for (; i + L <= half; i += L) {
+                FloatVector a = FloatVector.fromArray(F, x, base + i);
+                FloatVector b = FloatVector.fromArray(F, x, base + half + i);
+                FloatVector c = FloatVector.fromArray(F, cos, i);
+                FloatVector s = FloatVector.fromArray(F, sin, i);
+                a.mul(c).sub(b.mul(s)).intoArray(x, base + i);
+                b.mul(c).add(a.mul(s)).intoArray(x, base + half + i);
+            }
+            for (; i < half; i++) {
+                float a = x[base + i];
+                float b = x[base + half + i];
+                x[base + i] = a * cos[i] - b * sin[i];
+                x[base + half + i] = b * cos[i] + a * sin[i];
+            }
+        }
+    }
+
+    /** {@code x[i..i+n) = exp(x - max)} and returns their sum. */
+    static float expShifted(float[] x, float max, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int k = 0;
+        for (; k + L <= n; k += L) {
+            FloatVector e = exp(FloatVector.fromArray(F, x, k).sub(max));
+            e.intoArray(x, k);
+            acc = acc.add(e);
+        }
+        float sum = sum(acc);
+        for (; k < n; k++) {
+            x[k] = exp(x[k] - max);
+            sum += x[k];
+        }
+        return sum;
+    }
+}
