@@ -60,22 +60,35 @@ public final class GpuCheck {
         String stage = null;
         Path out = Path.of(System.getenv().getOrDefault("OUT", "gpu-check-out"));
         boolean with32b = false;
+        String timedOut = null;
+        String crashed = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--stage" -> stage = args[++i];
                 case "--out" -> out = Path.of(args[++i]);
                 case "--with-32b" -> with32b = true;
-                default -> {
-                    System.err.println("usage: GpuCheck --stage 0|1|2|3|4|summary [--out DIR] [--with-32b]");
-                    System.exit(2);
-                }
+                case "--timed-out" -> timedOut = args[++i];
+                case "--crashed" -> crashed = args[++i];
+                default -> usage();
             }
         }
         if (stage == null) {
-            System.err.println("usage: GpuCheck --stage 0|1|2|3|4|summary [--out DIR] [--with-32b]");
-            System.exit(2);
+            usage();
         }
-        System.exit(new GpuCheck(out, with32b).run(stage));
+        GpuCheck check = new GpuCheck(out, with32b);
+        if (timedOut != null || crashed != null) {
+            int number = Integer.parseInt(stage);
+            check.results.fail(number, STAGES[number], timedOut != null
+                    ? "killed after its " + timedOut + " s limit; the results above are what it measured"
+                    : "the JVM exited with status " + crashed + "; see stage" + number + ".log");
+            return;
+        }
+        System.exit(check.run(stage));
+    }
+
+    private static void usage() {
+        System.err.println("usage: GpuCheck --stage 0|1|2|3|4|summary [--out DIR] [--with-32b] [--timed-out SECONDS | --crashed STATUS]");
+        System.exit(2);
     }
 
     /** Runs one stage; returns the process exit code (1 when the summary holds a failure). */
