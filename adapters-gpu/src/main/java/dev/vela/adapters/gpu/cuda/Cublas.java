@@ -16,6 +16,7 @@ import java.util.List;
  * and fp32 accumulation. cuBLAS is column-major; {@link #gemmRowMajor} does the row-major
  * {@code Y[T, out] = X[T, in] · W[out, in]ᵀ} of a linear layer as {@code Yᵀ = W · Xᵀ}.
  */
+@SuppressWarnings("restricted") // binding native libraries is what this type is for
 public final class Cublas {
 
     static final int CUDA_R_32F = 0;

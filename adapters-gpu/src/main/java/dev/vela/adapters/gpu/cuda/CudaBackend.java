@@ -464,7 +464,7 @@ public final class CudaBackend implements Backend {
     }
 
     private static int grid(long elements) {
-        return (int) Math.clamp((elements + 255) / 256, 1, MAX_GRID);
+        return Math.clamp((elements + 255) / 256, 1, MAX_GRID);
     }
 
     private static int roundUp(int value, int multiple) {

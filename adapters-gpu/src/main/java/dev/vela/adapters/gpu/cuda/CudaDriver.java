@@ -22,6 +22,7 @@ import java.util.List;
  * naming it and the driver's error name and text. Calls that need a context run on a
  * {@link DeviceThread}; nothing here is called from a request thread.
  */
+@SuppressWarnings("restricted") // binding native libraries is what this type is for
 public final class CudaDriver {
 
     public static final int CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16;
@@ -181,7 +182,7 @@ public final class CudaDriver {
         if (instance == null) {
             NativeLibraries.Found found = NativeLibraries.cuda();
             CudaDriver driver = new CudaDriver(found.symbols(), found.path());
-            driver.check("cuInit", driver.invoke(() -> (int) driver.cuInit.invokeExact(0)));
+            driver.check("cuInit", invoke(() -> (int) driver.cuInit.invokeExact(0)));
             instance = driver;
         }
         return instance;

@@ -10,6 +10,7 @@ import java.lang.invoke.MethodHandle;
  * the exported name, so driver functions that cuda.h renames by macro are declared by their
  * versioned name ({@code cuMemAlloc_v2}); the legacy names are a 32-bit ABI.
  */
+@SuppressWarnings("restricted") // binding native libraries is what this type is for
 public record NativeFunction(String symbol, FunctionDescriptor descriptor) {
 
     /** A downcall handle to this function in {@code library}. */

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
  * (the driver is a read-only mount at {@code /usr/local/nvidia} in some sandboxes). Every attempt is
  * kept, so a failure says what was tried.
  */
+@SuppressWarnings("restricted") // binding native libraries is what this type is for
 public final class NativeLibraries {
 
     /** One place a library was looked for, and what happened. */

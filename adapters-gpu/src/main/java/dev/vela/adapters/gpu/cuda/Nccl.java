@@ -17,6 +17,7 @@ import java.util.List;
  * communicator per device, and each device's thread enqueues its all-reduces on its own stream.
  * NCCL refuses two ranks on one GPU, so logical ranks use the same-device kernel instead.
  */
+@SuppressWarnings("restricted") // binding native libraries is what this type is for
 public final class Nccl {
 
     static final int NCCL_FLOAT16 = 6;

@@ -38,9 +38,13 @@ public final class SameDeviceCollective implements Collective {
         backend.allReduce(((CudaBackend.CudaTensor) array).pointer(), localBuffers.size(), count);
     }
 
+    /** Frees the pointer arrays, on the device's thread. */
     @Override
     public void close() {
-        pointerArrays.values().forEach(backend::free);
-        pointerArrays.clear();
+        backend.thread().call(() -> {
+            pointerArrays.values().forEach(backend::free);
+            pointerArrays.clear();
+            return null;
+        });
     }
 }
