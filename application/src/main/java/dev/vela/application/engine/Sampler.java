@@ -18,11 +18,13 @@ import java.util.Map;
 final class Sampler {
 
     private final float[] weights;
+    private final int[] candidates;
     private final float[] rawCopy;
     private final RadixSelect select = new RadixSelect();
 
     Sampler(int vocabularySize) {
         this.weights = new float[vocabularySize];
+        this.candidates = new int[vocabularySize];
         this.rawCopy = new float[vocabularySize];
     }
 
@@ -128,35 +130,39 @@ final class Sampler {
         if (p.topK() != null && p.topK() > 0 && p.topK() < n) {
             floor = Math.max(floor, select.kthLargest(logits, n, p.topK()));
         }
-        double scale = 1.0 / temperature;
+        // the candidates (every token when nothing truncates) and their unnormalised probabilities
+        float scale = (float) (1.0 / temperature);
+        int m = 0;
         double total = 0.0;
         for (int i = 0; i < n; i++) {
             float l = logits[i];
-            float w = l >= floor ? (float) Math.exp((l - max) * scale) : 0f;
-            weights[i] = w;
-            total += w;
+            if (l >= floor) {
+                float w = FastExp.exp((l - max) * scale);
+                candidates[m] = i;
+                weights[m++] = w;
+                total += w;
+            }
         }
         float weightFloor = 0f;
         if (p.topP() != null && p.topP() < 1.0) {
-            weightFloor = select.massThreshold(weights, n, p.topP() * total);
+            weightFloor = select.massThreshold(weights, m, p.topP() * total);
             total = 0.0;
-            for (int i = 0; i < n; i++) {
-                if (weights[i] < weightFloor) {
-                    weights[i] = 0f;
+            for (int j = 0; j < m; j++) {
+                if (weights[j] >= weightFloor) {
+                    total += weights[j];
                 }
-                total += weights[i];
             }
         }
         double u = seq.random.nextDouble() * total;
         double acc = 0.0;
         int last = -1;
-        for (int i = 0; i < n; i++) {
-            float w = weights[i];
-            if (w > 0f) {
+        for (int j = 0; j < m; j++) {
+            float w = weights[j];
+            if (w >= weightFloor && w > 0f) {
                 acc += w;
-                last = i;
+                last = candidates[j];
                 if (acc > u) {
-                    return i;
+                    return last;
                 }
             }
         }
@@ -169,26 +175,38 @@ final class Sampler {
      */
     Sample logprobsOf(int token, float[] raw, int topCount) {
         int n = raw.length;
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : raw) {
-            max = Math.max(max, v);
-        }
-        double sum = 0.0;
+        float max = raw[argmax(raw)];
+        // one pass for the normaliser (four partial sums the CPU can overlap) and the chosen token's rank
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
         float chosen = raw[token];
         int better = 0;
-        for (int i = 0; i < n; i++) {
-            sum += Math.exp(raw[i] - max);
-            if (raw[i] > chosen) {
-                better++;
-            }
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            float v0 = raw[i];
+            float v1 = raw[i + 1];
+            float v2 = raw[i + 2];
+            float v3 = raw[i + 3];
+            s0 += FastExp.exp(v0 - max);
+            s1 += FastExp.exp(v1 - max);
+            s2 += FastExp.exp(v2 - max);
+            s3 += FastExp.exp(v3 - max);
+            better += (v0 > chosen ? 1 : 0) + (v1 > chosen ? 1 : 0) + (v2 > chosen ? 1 : 0) + (v3 > chosen ? 1 : 0);
         }
+        for (; i < n; i++) {
+            s0 += FastExp.exp(raw[i] - max);
+            better += raw[i] > chosen ? 1 : 0;
+        }
+        double sum = (double) s0 + s1 + s2 + s3;
         double logNorm = max + Math.log(sum);
         int[] topIds = new int[Math.max(0, topCount)];
         float[] topValues = new float[topIds.length];
         if (topIds.length > 0) {
             topN(raw, topIds, topValues);
-            for (int i = 0; i < topValues.length; i++) {
-                topValues[i] = TokenLogprob.clamp(topValues[i] - logNorm);
+            for (int k = 0; k < topValues.length; k++) {
+                topValues[k] = TokenLogprob.clamp(topValues[k] - logNorm);
             }
         }
         return new Sample(token, chosen - logNorm, better + 1, topIds, topValues);
