@@ -139,12 +139,6 @@ public final class CudaBackend implements Backend {
         return Math.max(0, free - (long) (total * (1.0 - memoryUtilization)));
     }
 
-    /** {@code [free, total]} bytes of the device. */
-    public long[] memoryInfo() {
-        thread.checkCurrent();
-        return driver.memoryInfo();
-    }
-
     @Override
     public MemorySegment allocateHost(long bytes) {
         thread.checkCurrent();

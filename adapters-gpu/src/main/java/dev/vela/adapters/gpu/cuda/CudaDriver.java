@@ -59,9 +59,7 @@ public final class CudaDriver {
     static final NativeFunction CU_MEM_FREE_HOST = fn("cuMemFreeHost", ADDRESS);
     static final NativeFunction CU_MEMCPY_HTOD_ASYNC = fn("cuMemcpyHtoDAsync_v2", JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS);
     static final NativeFunction CU_MEMCPY_DTOH_ASYNC = fn("cuMemcpyDtoHAsync_v2", ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS);
-    static final NativeFunction CU_MEMCPY_DTOD_ASYNC = fn("cuMemcpyDtoDAsync_v2", JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
     static final NativeFunction CU_MEMCPY_2D_ASYNC = fn("cuMemcpy2DAsync_v2", ADDRESS, ADDRESS);
-    static final NativeFunction CU_MEMSET_D8_ASYNC = fn("cuMemsetD8Async", JAVA_LONG, JAVA_BYTE, JAVA_LONG, ADDRESS);
     static final NativeFunction CU_MEMSET_D16_ASYNC = fn("cuMemsetD16Async", JAVA_LONG, JAVA_SHORT, JAVA_LONG, ADDRESS);
     static final NativeFunction CU_MEMSET_D32_ASYNC = fn("cuMemsetD32Async", JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS);
     static final NativeFunction CU_STREAM_CREATE = fn("cuStreamCreate", ADDRESS, JAVA_INT);
@@ -80,8 +78,8 @@ public final class CudaDriver {
             CU_DEVICE_GET, CU_DEVICE_GET_NAME, CU_DEVICE_GET_ATTRIBUTE, CU_DEVICE_TOTAL_MEM, CU_PRIMARY_CTX_RETAIN,
             CU_PRIMARY_CTX_RELEASE, CU_CTX_SET_CURRENT, CU_CTX_SYNCHRONIZE, CU_MODULE_LOAD_DATA_EX, CU_MODULE_UNLOAD,
             CU_MODULE_GET_FUNCTION, CU_LAUNCH_KERNEL, CU_MEM_ALLOC, CU_MEM_FREE, CU_MEM_GET_INFO, CU_MEM_HOST_ALLOC,
-            CU_MEM_FREE_HOST, CU_MEMCPY_HTOD_ASYNC, CU_MEMCPY_DTOH_ASYNC, CU_MEMCPY_DTOD_ASYNC, CU_MEMCPY_2D_ASYNC,
-            CU_MEMSET_D8_ASYNC, CU_MEMSET_D16_ASYNC, CU_MEMSET_D32_ASYNC, CU_STREAM_CREATE, CU_STREAM_SYNCHRONIZE,
+            CU_MEM_FREE_HOST, CU_MEMCPY_HTOD_ASYNC, CU_MEMCPY_DTOH_ASYNC, CU_MEMCPY_2D_ASYNC,
+            CU_MEMSET_D16_ASYNC, CU_MEMSET_D32_ASYNC, CU_STREAM_CREATE, CU_STREAM_SYNCHRONIZE,
             CU_STREAM_DESTROY, CU_EVENT_CREATE, CU_EVENT_RECORD, CU_EVENT_SYNCHRONIZE, CU_EVENT_ELAPSED_TIME,
             CU_EVENT_DESTROY, CU_GET_ERROR_NAME, CU_GET_ERROR_STRING);
 
@@ -112,9 +110,7 @@ public final class CudaDriver {
     private final MethodHandle cuMemFreeHost;
     private final MethodHandle cuMemcpyHtoDAsync;
     private final MethodHandle cuMemcpyDtoHAsync;
-    private final MethodHandle cuMemcpyDtoDAsync;
     private final MethodHandle cuMemcpy2DAsync;
-    private final MethodHandle cuMemsetD8Async;
     private final MethodHandle cuMemsetD16Async;
     private final MethodHandle cuMemsetD32Async;
     private final MethodHandle cuStreamCreate;
@@ -153,9 +149,7 @@ public final class CudaDriver {
         cuMemFreeHost = CU_MEM_FREE_HOST.bind(lib, name);
         cuMemcpyHtoDAsync = CU_MEMCPY_HTOD_ASYNC.bind(lib, name);
         cuMemcpyDtoHAsync = CU_MEMCPY_DTOH_ASYNC.bind(lib, name);
-        cuMemcpyDtoDAsync = CU_MEMCPY_DTOD_ASYNC.bind(lib, name);
         cuMemcpy2DAsync = CU_MEMCPY_2D_ASYNC.bind(lib, name);
-        cuMemsetD8Async = CU_MEMSET_D8_ASYNC.bind(lib, name);
         cuMemsetD16Async = CU_MEMSET_D16_ASYNC.bind(lib, name);
         cuMemsetD32Async = CU_MEMSET_D32_ASYNC.bind(lib, name);
         cuStreamCreate = CU_STREAM_CREATE.bind(lib, name);
@@ -355,20 +349,12 @@ public final class CudaDriver {
         check("cuMemcpyDtoHAsync_v2", invoke(() -> (int) cuMemcpyDtoHAsync.invokeExact(destination, source, bytes, stream)));
     }
 
-    void copyOnDevice(long destination, long source, long bytes, MemorySegment stream) {
-        check("cuMemcpyDtoDAsync_v2", invoke(() -> (int) cuMemcpyDtoDAsync.invokeExact(destination, source, bytes, stream)));
-    }
-
     /** A strided copy described by a {@link Copy2D}. */
     void copy2D(Copy2D copy, MemorySegment stream) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment parameters = copy.toStruct(arena);
             check("cuMemcpy2DAsync_v2", invoke(() -> (int) cuMemcpy2DAsync.invokeExact(parameters, stream)));
         }
-    }
-
-    void set8(long destination, byte value, long count, MemorySegment stream) {
-        check("cuMemsetD8Async", invoke(() -> (int) cuMemsetD8Async.invokeExact(destination, value, count, stream)));
     }
 
     void set16(long destination, short value, long count, MemorySegment stream) {

@@ -15,6 +15,7 @@ import java.util.List;
 /**
  * NCCL 2 through FFM, single process and several devices: {@code ncclCommInitAll} makes one
  * communicator per device, and each device's thread enqueues its all-reduces on its own stream.
+ * No group calls are needed: NCCL wants them only when one thread issues for several devices.
  * NCCL refuses two ranks on one GPU, so logical ranks use the same-device kernel instead.
  */
 @SuppressWarnings("restricted") // binding native libraries is what this type is for
@@ -31,14 +32,12 @@ public final class Nccl {
     static final NativeFunction COMM_DESTROY = new NativeFunction("ncclCommDestroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     static final NativeFunction ALL_REDUCE = new NativeFunction("ncclAllReduce", FunctionDescriptor.of(JAVA_INT,
             JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    static final NativeFunction GROUP_START = new NativeFunction("ncclGroupStart", FunctionDescriptor.of(JAVA_INT));
-    static final NativeFunction GROUP_END = new NativeFunction("ncclGroupEnd", FunctionDescriptor.of(JAVA_INT));
     static final NativeFunction GET_ERROR_STRING = new NativeFunction("ncclGetErrorString",
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     /** Every NCCL function Vela binds. */
     public static final List<NativeFunction> FUNCTIONS = List.of(GET_VERSION, COMM_INIT_ALL, COMM_DESTROY, ALL_REDUCE,
-            GROUP_START, GROUP_END, GET_ERROR_STRING);
+            GET_ERROR_STRING);
 
     private static volatile Nccl instance;
 
@@ -47,8 +46,6 @@ public final class Nccl {
     private final MethodHandle commInitAll;
     private final MethodHandle commDestroy;
     private final MethodHandle allReduce;
-    private final MethodHandle groupStart;
-    private final MethodHandle groupEnd;
     private final MethodHandle getErrorString;
 
     private Nccl(NativeLibraries.Found library) {
@@ -58,8 +55,6 @@ public final class Nccl {
         commInitAll = COMM_INIT_ALL.bind(library.symbols(), name);
         commDestroy = COMM_DESTROY.bind(library.symbols(), name);
         allReduce = ALL_REDUCE.bind(library.symbols(), name);
-        groupStart = GROUP_START.bind(library.symbols(), name);
-        groupEnd = GROUP_END.bind(library.symbols(), name);
         getErrorString = GET_ERROR_STRING.bind(library.symbols(), name);
     }
 
@@ -105,14 +100,6 @@ public final class Nccl {
     void allReduceInPlace(long buffer, long count, int dataType, MemorySegment comm, MemorySegment stream) {
         check("ncclAllReduce", CudaDriver.invoke(() -> (int) allReduce.invokeExact(buffer, buffer, count, dataType,
                 NCCL_SUM, comm, stream)));
-    }
-
-    void groupStart() {
-        check("ncclGroupStart", CudaDriver.invoke(() -> (int) groupStart.invokeExact()));
-    }
-
-    void groupEnd() {
-        check("ncclGroupEnd", CudaDriver.invoke(() -> (int) groupEnd.invokeExact()));
     }
 
     private void check(String call, int result) {

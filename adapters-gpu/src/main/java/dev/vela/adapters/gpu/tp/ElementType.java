@@ -14,16 +14,6 @@ public enum ElementType {
         return bytes;
     }
 
-    /** The activation type for {@code --dtype}: {@code bfloat16}, {@code float16} or {@code float32}. */
-    public static ElementType ofDtype(String dtype) {
-        return switch (dtype) {
-            case "bfloat16" -> BF16;
-            case "float16", "half" -> F16;
-            case "float32", "float" -> F32;
-            default -> throw new IllegalArgumentException("--dtype must be bfloat16, float16 or float32, got " + dtype);
-        };
-    }
-
     /** Rounds {@code value} to what this type stores (round to nearest even), back as a float. */
     public float round(float value) {
         return switch (this) {

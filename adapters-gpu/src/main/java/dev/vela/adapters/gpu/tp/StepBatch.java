@@ -158,18 +158,6 @@ public final class StepBatch {
         return rowPosition[row];
     }
 
-    int[] tokenIds() {
-        return tokenIds.clone();
-    }
-
-    int[] positions() {
-        return positions.clone();
-    }
-
-    int[] slots() {
-        return slots.clone();
-    }
-
     /**
      * Every per-token array in one, in the order of {@link StepTensors#of}: token ids, positions,
      * slots, sequence of each token, block tables, logit rows.

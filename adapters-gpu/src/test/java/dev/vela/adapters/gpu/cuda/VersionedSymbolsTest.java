@@ -53,7 +53,7 @@ class VersionedSymbolsTest {
     void theFunctionsWithAVersionedAbiAreBoundByTheirVersionedName() {
         Set<String> bound = names(CudaDriver.FUNCTIONS);
         for (String symbol : List.of("cuMemAlloc_v2", "cuMemFree_v2", "cuMemGetInfo_v2", "cuMemcpyHtoDAsync_v2",
-                "cuMemcpyDtoHAsync_v2", "cuMemcpyDtoDAsync_v2", "cuMemcpy2DAsync_v2", "cuDeviceTotalMem_v2",
+                "cuMemcpyDtoHAsync_v2", "cuMemcpy2DAsync_v2", "cuDeviceTotalMem_v2",
                 "cuStreamDestroy_v2", "cuEventDestroy_v2", "cuEventElapsedTime_v2", "cuDevicePrimaryCtxRelease_v2")) {
             assertTrue(bound.contains(symbol), symbol + " is bound");
         }
