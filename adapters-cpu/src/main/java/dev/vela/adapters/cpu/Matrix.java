@@ -15,57 +15,53 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Every output element is computed by the same sequence of operations whatever the batch, the
  * tiling or the thread: one accumulator per (row, token) takes two fused multiply-adds per step of
- * {@code 2 x lanes} columns, then a fixed tree sums its lanes, then the leftover columns are added
- * in order. So a sequence's logits are bit-for-bit the same alone or in a batch. For bfloat16 a
- * vector of ints holds pairs of weights: shifted left by 16 they are the even columns as floats,
- * with the low half masked off the odd ones; activations come split accordingly
- * ({@link Activations#split()}).
+ * {@code 2 x lanes} columns, then its lanes are summed in order, then the leftover columns are added
+ * in order. So a sequence's logits are bit-for-bit the same alone or in a batch. The kernels are
+ * written out per weight type, straight-line, because the JIT turns Vector API code into vector
+ * instructions only when every call in it inlines.
  */
-final class Matrix {
+abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
 
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    private static final int L = F.length();
-    private static final int STEP = 2 * L;
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    static final int L = F.length();
+    static final int STEP = 2 * L;
+    static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     final String name;
     final int rows;
     final int cols;
-    private final boolean bf16;
-    private final MemorySegment data;
-    private final long rowBytes;
+    final MemorySegment data;
+    final long rowBytes;
     /** Columns covered by whole vector steps; the rest is added one by one. */
-    private final int vectorCols;
-    /** Where the odd columns start in a split activation row. */
-    private final int oddStart;
+    final int vectorCols;
 
-    Matrix(WeightTensor tensor) {
-        if (tensor.rank() != 2) {
-            throw new IllegalArgumentException(tensor.name() + " is not a matrix");
-        }
-        if (tensor.type() == WeightTensor.Type.F16) {
-            throw new IllegalArgumentException(tensor.name() + ": float16 weights are not supported by the CPU runner "
-                    + "(convert to bfloat16 or float32)");
-        }
+    private Matrix(WeightTensor tensor, int elementBytes) {
         this.name = tensor.name();
         this.rows = Math.toIntExact(tensor.dim(0));
         this.cols = Math.toIntExact(tensor.dim(1));
-        this.bf16 = tensor.type() == WeightTensor.Type.BF16;
-        if (bf16 && cols % 2 != 0) {
-            throw new IllegalArgumentException(tensor.name() + ": a bfloat16 matrix needs an even number of columns");
-        }
         this.data = tensor.data();
-        this.rowBytes = (long) cols * tensor.type().bytes();
+        this.rowBytes = (long) cols * elementBytes;
         this.vectorCols = cols - cols % STEP;
-        this.oddStart = cols / 2;
     }
 
-    boolean bf16() {
-        return bf16;
+    /** The matrix in {@code tensor}, read in place. */
+    static Matrix of(WeightTensor tensor) {
+        if (tensor.rank() != 2) {
+            throw new IllegalArgumentException(tensor.name() + " is not a matrix");
+        }
+        return switch (tensor.type()) {
+            case BF16 -> new Bf16(tensor);
+            case F32 -> new F32(tensor);
+            case F16 -> throw new IllegalArgumentException(tensor.name()
+                    + ": float16 weights are not supported by the CPU runner (convert to bfloat16 or float32)");
+        };
     }
+
+    /** True when activations must come split into even and odd columns ({@link Activations#split()}). */
+    abstract boolean bf16();
 
     /** Bytes this matrix occupies. */
     long bytes() {
@@ -73,32 +69,24 @@ final class Matrix {
     }
 
     /** Row {@code r} as floats (an embedding lookup). */
-    void row(int r, float[] out, int offset) {
-        long base = r * rowBytes;
-        if (bf16) {
-            for (int k = 0; k < cols; k++) {
-                out[offset + k] = Float.intBitsToFloat(data.get(SHORT, base + 2L * k) << 16);
-            }
-        } else {
-            MemorySegment.copy(data, FLOAT, base, out, offset, cols);
-        }
-    }
+    abstract void row(int r, float[] out, int offset);
 
     /**
      * {@code out[t * outStride + outOffset + j] = sum_k x[t][k] * W[j][k]} for rows
      * {@code j in [from, to)} and tokens {@code t in [0, tokens)}.
      */
-    void multiply(Activations x, int tokens, float[] out, int outStride, int outOffset, int from, int to) {
-        float[] in = bf16 ? x.split() : x.plain();
+    final void multiply(Activations x, int tokens, float[] out, int outStride, int outOffset, int from, int to) {
+        float[] in = bf16() ? x.split() : x.plain();
         float[] plain = x.plain();
         int width = x.width();
+        float[] lanes = new float[L];
         if (tokens == 1) {
             int j = from;
             for (; j + 4 <= to; j += 4) {
-                fourRowsOneToken(in, plain, j, out, outOffset + j);
+                fourRowsOneToken(in, plain, lanes, j, out, outOffset + j);
             }
             for (; j < to; j++) {
-                out[outOffset + j] = one(in, plain, 0, j);
+                out[outOffset + j] = one(in, plain, lanes, 0, j);
             }
             return;
         }
@@ -106,175 +94,293 @@ final class Matrix {
         for (; j + 2 <= to; j += 2) {
             int t = 0;
             for (; t + 4 <= tokens; t += 4) {
-                twoRowsFourTokens(in, plain, t * width, width, j, out, t * outStride + outOffset + j, outStride);
+                twoRowsFourTokens(in, plain, lanes, t * width, width, j, out, t * outStride + outOffset + j, outStride);
             }
             for (; t < tokens; t++) {
-                out[t * outStride + outOffset + j] = one(in, plain, t * width, j);
-                out[t * outStride + outOffset + j + 1] = one(in, plain, t * width, j + 1);
+                out[t * outStride + outOffset + j] = one(in, plain, lanes, t * width, j);
+                out[t * outStride + outOffset + j + 1] = one(in, plain, lanes, t * width, j + 1);
             }
         }
         for (; j < to; j++) {
             for (int t = 0; t < tokens; t++) {
-                out[t * outStride + outOffset + j] = one(in, plain, t * width, j);
+                out[t * outStride + outOffset + j] = one(in, plain, lanes, t * width, j);
             }
         }
-    }
-
-    /** The weights of row {@code row} for columns {@code [c, c + STEP)}: the first and second vector of the step. */
-    private FloatVector first(long row, int c) {
-        return bf16 ? even(IntVector.fromMemorySegment(I, data, row + 2L * c, LE))
-                : FloatVector.fromMemorySegment(F, data, row + 4L * c, LE);
-    }
-
-    /** Activation offsets of a step: where its first and second vector start. */
-    private int firstAt(int c) {
-        return bf16 ? c / 2 : c;
-    }
-
-    private int secondAt(int c) {
-        return bf16 ? oddStart + c / 2 : c + L;
     }
 
     /** One row times one token. */
-    private float one(float[] in, float[] plain, int base, int j) {
-        long row = j * rowBytes;
-        FloatVector acc = FloatVector.zero(F);
-        for (int c = 0; c < vectorCols; c += STEP) {
-            FloatVector wa;
-            FloatVector wb;
-            if (bf16) {
-                IntVector w = IntVector.fromMemorySegment(I, data, row + 2L * c, LE);
-                wa = even(w);
-                wb = odd(w);
-            } else {
-                wa = FloatVector.fromMemorySegment(F, data, row + 4L * c, LE);
-                wb = FloatVector.fromMemorySegment(F, data, row + 4L * (c + L), LE);
-            }
-            acc = wa.fma(FloatVector.fromArray(F, in, base + firstAt(c)), acc);
-            acc = wb.fma(FloatVector.fromArray(F, in, base + secondAt(c)), acc);
-        }
-        return VectorMath.sum(acc) + tail(plain, base, row);
-    }
+    abstract float one(float[] in, float[] plain, float[] lanes, int base, int j);
 
     /** Four consecutive rows times one token (decode): the token's activations are loaded once per step. */
-    private void fourRowsOneToken(float[] in, float[] plain, int j, float[] out, int at) {
-        long r0 = j * rowBytes;
-        long r1 = r0 + rowBytes;
-        long r2 = r1 + rowBytes;
-        long r3 = r2 + rowBytes;
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        FloatVector acc2 = FloatVector.zero(F);
-        FloatVector acc3 = FloatVector.zero(F);
-        for (int c = 0; c < vectorCols; c += STEP) {
-            FloatVector xa = FloatVector.fromArray(F, in, firstAt(c));
-            FloatVector xb = FloatVector.fromArray(F, in, secondAt(c));
-            if (bf16) {
+    abstract void fourRowsOneToken(float[] in, float[] plain, float[] lanes, int j, float[] out, int at);
+
+    /** Two rows times four tokens (batches): weights are loaded once per step for four tokens. */
+    abstract void twoRowsFourTokens(float[] in, float[] plain, float[] lanes, int base, int stride, int j, float[] out,
+                                    int at, int outStride);
+
+    /** The leftover columns after the last whole vector step, one by one, in column order. */
+    abstract float tail(float[] plain, int base, long row);
+
+    /** Stores an accumulator's lanes and sums them in order (see {@link VectorMath#sumLanes}). */
+    static float lanesOf(FloatVector acc, float[] lanes) {
+        acc.intoArray(lanes, 0);
+        return VectorMath.sumLanes(lanes);
+    }
+
+    /**
+     * bfloat16 weights: a vector of ints holds pairs of them. Shifted left by 16 the ints are the
+     * even columns as floats; with the low half masked off, the odd ones. Activations come split
+     * into even and odd columns to match.
+     */
+    static final class Bf16 extends Matrix {
+
+        private final int oddStart;
+
+        Bf16(WeightTensor tensor) {
+            super(tensor, 2);
+            if (cols % 2 != 0) {
+                throw new IllegalArgumentException(tensor.name() + ": a bfloat16 matrix needs an even number of columns");
+            }
+            this.oddStart = cols / 2;
+        }
+
+        @Override
+        boolean bf16() {
+            return true;
+        }
+
+        @Override
+        void row(int r, float[] out, int offset) {
+            long base = r * rowBytes;
+            for (int k = 0; k < cols; k++) {
+                out[offset + k] = Float.intBitsToFloat(data.get(SHORT, base + 2L * k) << 16);
+            }
+        }
+
+        @Override
+        float one(float[] in, float[] plain, float[] lanes, int base, int j) {
+            long row = j * rowBytes;
+            int odd = base + oddStart;
+            FloatVector acc = FloatVector.zero(F);
+            for (int c = 0; c < vectorCols; c += STEP) {
+                IntVector w = IntVector.fromMemorySegment(I, data, row + 2L * c, LE);
+                acc = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, in, base + c / 2), acc);
+                acc = w.and(0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(F, in, odd + c / 2), acc);
+            }
+            return lanesOf(acc, lanes) + tail(plain, base, row);
+        }
+
+        @Override
+        void fourRowsOneToken(float[] in, float[] plain, float[] lanes, int j, float[] out, int at) {
+            long r0 = j * rowBytes;
+            long r1 = r0 + rowBytes;
+            long r2 = r1 + rowBytes;
+            long r3 = r2 + rowBytes;
+            FloatVector acc0 = FloatVector.zero(F);
+            FloatVector acc1 = FloatVector.zero(F);
+            FloatVector acc2 = FloatVector.zero(F);
+            FloatVector acc3 = FloatVector.zero(F);
+            for (int c = 0; c < vectorCols; c += STEP) {
+                FloatVector xa = FloatVector.fromArray(F, in, c / 2);
+                FloatVector xb = FloatVector.fromArray(F, in, oddStart + c / 2);
                 IntVector w0 = IntVector.fromMemorySegment(I, data, r0 + 2L * c, LE);
                 IntVector w1 = IntVector.fromMemorySegment(I, data, r1 + 2L * c, LE);
                 IntVector w2 = IntVector.fromMemorySegment(I, data, r2 + 2L * c, LE);
                 IntVector w3 = IntVector.fromMemorySegment(I, data, r3 + 2L * c, LE);
-                acc0 = odd(w0).fma(xb, even(w0).fma(xa, acc0));
-                acc1 = odd(w1).fma(xb, even(w1).fma(xa, acc1));
-                acc2 = odd(w2).fma(xb, even(w2).fma(xa, acc2));
-                acc3 = odd(w3).fma(xb, even(w3).fma(xa, acc3));
-            } else {
-                acc0 = floats(r0, c + L).fma(xb, floats(r0, c).fma(xa, acc0));
-                acc1 = floats(r1, c + L).fma(xb, floats(r1, c).fma(xa, acc1));
-                acc2 = floats(r2, c + L).fma(xb, floats(r2, c).fma(xa, acc2));
-                acc3 = floats(r3, c + L).fma(xb, floats(r3, c).fma(xa, acc3));
+                acc0 = w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xa, acc0);
+                acc1 = w1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xa, acc1);
+                acc2 = w2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xa, acc2);
+                acc3 = w3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xa, acc3);
+                acc0 = w0.and(0xFFFF0000).reinterpretAsFloats().fma(xb, acc0);
+                acc1 = w1.and(0xFFFF0000).reinterpretAsFloats().fma(xb, acc1);
+                acc2 = w2.and(0xFFFF0000).reinterpretAsFloats().fma(xb, acc2);
+                acc3 = w3.and(0xFFFF0000).reinterpretAsFloats().fma(xb, acc3);
             }
+            out[at] = lanesOf(acc0, lanes) + tail(plain, 0, r0);
+            out[at + 1] = lanesOf(acc1, lanes) + tail(plain, 0, r1);
+            out[at + 2] = lanesOf(acc2, lanes) + tail(plain, 0, r2);
+            out[at + 3] = lanesOf(acc3, lanes) + tail(plain, 0, r3);
         }
-        out[at] = VectorMath.sum(acc0) + tail(plain, 0, r0);
-        out[at + 1] = VectorMath.sum(acc1) + tail(plain, 0, r1);
-        out[at + 2] = VectorMath.sum(acc2) + tail(plain, 0, r2);
-        out[at + 3] = VectorMath.sum(acc3) + tail(plain, 0, r3);
-    }
 
-    /** Two rows times four tokens (batches): weights are loaded once per step for four tokens, activations once for two rows. */
-    private void twoRowsFourTokens(float[] in, float[] plain, int base, int stride, int j, float[] out, int at, int outStride) {
-        long r0 = j * rowBytes;
-        long r1 = r0 + rowBytes;
-        int b1 = base + stride;
-        int b2 = b1 + stride;
-        int b3 = b2 + stride;
-        FloatVector acc00 = FloatVector.zero(F);
-        FloatVector acc01 = FloatVector.zero(F);
-        FloatVector acc02 = FloatVector.zero(F);
-        FloatVector acc03 = FloatVector.zero(F);
-        FloatVector acc10 = FloatVector.zero(F);
-        FloatVector acc11 = FloatVector.zero(F);
-        FloatVector acc12 = FloatVector.zero(F);
-        FloatVector acc13 = FloatVector.zero(F);
-        for (int c = 0; c < vectorCols; c += STEP) {
-            FloatVector w0a;
-            FloatVector w0b;
-            FloatVector w1a;
-            FloatVector w1b;
-            if (bf16) {
+        @Override
+        void twoRowsFourTokens(float[] in, float[] plain, float[] lanes, int base, int stride, int j, float[] out, int at,
+                               int outStride) {
+            long r0 = j * rowBytes;
+            long r1 = r0 + rowBytes;
+            int b1 = base + stride;
+            int b2 = b1 + stride;
+            int b3 = b2 + stride;
+            FloatVector acc00 = FloatVector.zero(F);
+            FloatVector acc01 = FloatVector.zero(F);
+            FloatVector acc02 = FloatVector.zero(F);
+            FloatVector acc03 = FloatVector.zero(F);
+            FloatVector acc10 = FloatVector.zero(F);
+            FloatVector acc11 = FloatVector.zero(F);
+            FloatVector acc12 = FloatVector.zero(F);
+            FloatVector acc13 = FloatVector.zero(F);
+            for (int c = 0; c < vectorCols; c += STEP) {
                 IntVector w0 = IntVector.fromMemorySegment(I, data, r0 + 2L * c, LE);
                 IntVector w1 = IntVector.fromMemorySegment(I, data, r1 + 2L * c, LE);
-                w0a = even(w0);
-                w0b = odd(w0);
-                w1a = even(w1);
-                w1b = odd(w1);
-            } else {
-                w0a = floats(r0, c);
-                w0b = floats(r0, c + L);
-                w1a = floats(r1, c);
-                w1b = floats(r1, c + L);
+                FloatVector w0a = w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                FloatVector w1a = w1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                int e = c / 2;
+                FloatVector x = FloatVector.fromArray(F, in, base + e);
+                acc00 = w0a.fma(x, acc00);
+                acc10 = w1a.fma(x, acc10);
+                x = FloatVector.fromArray(F, in, b1 + e);
+                acc01 = w0a.fma(x, acc01);
+                acc11 = w1a.fma(x, acc11);
+                x = FloatVector.fromArray(F, in, b2 + e);
+                acc02 = w0a.fma(x, acc02);
+                acc12 = w1a.fma(x, acc12);
+                x = FloatVector.fromArray(F, in, b3 + e);
+                acc03 = w0a.fma(x, acc03);
+                acc13 = w1a.fma(x, acc13);
+                FloatVector w0b = w0.and(0xFFFF0000).reinterpretAsFloats();
+                FloatVector w1b = w1.and(0xFFFF0000).reinterpretAsFloats();
+                int o = oddStart + e;
+                x = FloatVector.fromArray(F, in, base + o);
+                acc00 = w0b.fma(x, acc00);
+                acc10 = w1b.fma(x, acc10);
+                x = FloatVector.fromArray(F, in, b1 + o);
+                acc01 = w0b.fma(x, acc01);
+                acc11 = w1b.fma(x, acc11);
+                x = FloatVector.fromArray(F, in, b2 + o);
+                acc02 = w0b.fma(x, acc02);
+                acc12 = w1b.fma(x, acc12);
+                x = FloatVector.fromArray(F, in, b3 + o);
+                acc03 = w0b.fma(x, acc03);
+                acc13 = w1b.fma(x, acc13);
             }
-            int fa = firstAt(c);
-            int fb = secondAt(c);
-            FloatVector xa = FloatVector.fromArray(F, in, base + fa);
-            FloatVector xb = FloatVector.fromArray(F, in, base + fb);
-            acc00 = w0b.fma(xb, w0a.fma(xa, acc00));
-            acc10 = w1b.fma(xb, w1a.fma(xa, acc10));
-            xa = FloatVector.fromArray(F, in, b1 + fa);
-            xb = FloatVector.fromArray(F, in, b1 + fb);
-            acc01 = w0b.fma(xb, w0a.fma(xa, acc01));
-            acc11 = w1b.fma(xb, w1a.fma(xa, acc11));
-            xa = FloatVector.fromArray(F, in, b2 + fa);
-            xb = FloatVector.fromArray(F, in, b2 + fb);
-            acc02 = w0b.fma(xb, w0a.fma(xa, acc02));
-            acc12 = w1b.fma(xb, w1a.fma(xa, acc12));
-            xa = FloatVector.fromArray(F, in, b3 + fa);
-            xb = FloatVector.fromArray(F, in, b3 + fb);
-            acc03 = w0b.fma(xb, w0a.fma(xa, acc03));
-            acc13 = w1b.fma(xb, w1a.fma(xa, acc13));
+            out[at] = lanesOf(acc00, lanes) + tail(plain, base, r0);
+            out[at + outStride] = lanesOf(acc01, lanes) + tail(plain, b1, r0);
+            out[at + 2 * outStride] = lanesOf(acc02, lanes) + tail(plain, b2, r0);
+            out[at + 3 * outStride] = lanesOf(acc03, lanes) + tail(plain, b3, r0);
+            out[at + 1] = lanesOf(acc10, lanes) + tail(plain, base, r1);
+            out[at + 1 + outStride] = lanesOf(acc11, lanes) + tail(plain, b1, r1);
+            out[at + 1 + 2 * outStride] = lanesOf(acc12, lanes) + tail(plain, b2, r1);
+            out[at + 1 + 3 * outStride] = lanesOf(acc13, lanes) + tail(plain, b3, r1);
         }
-        out[at] = VectorMath.sum(acc00) + tail(plain, base, r0);
-        out[at + outStride] = VectorMath.sum(acc01) + tail(plain, b1, r0);
-        out[at + 2 * outStride] = VectorMath.sum(acc02) + tail(plain, b2, r0);
-        out[at + 3 * outStride] = VectorMath.sum(acc03) + tail(plain, b3, r0);
-        out[at + 1] = VectorMath.sum(acc10) + tail(plain, base, r1);
-        out[at + 1 + outStride] = VectorMath.sum(acc11) + tail(plain, b1, r1);
-        out[at + 1 + 2 * outStride] = VectorMath.sum(acc12) + tail(plain, b2, r1);
-        out[at + 1 + 3 * outStride] = VectorMath.sum(acc13) + tail(plain, b3, r1);
-    }
 
-    private FloatVector floats(long row, int c) {
-        return FloatVector.fromMemorySegment(F, data, row + 4L * c, LE);
-    }
-
-    private static FloatVector even(IntVector pairs) {
-        return pairs.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-    }
-
-    private static FloatVector odd(IntVector pairs) {
-        return pairs.and(0xFFFF0000).reinterpretAsFloats();
-    }
-
-    /** The columns after the last whole vector step, one by one, in column order. */
-    private float tail(float[] plain, int base, long row) {
-        if (vectorCols == cols) {
-            return 0f;
+        @Override
+        float tail(float[] plain, int base, long row) {
+            float sum = 0f;
+            for (int k = vectorCols; k < cols; k++) {
+                sum += Float.intBitsToFloat(data.get(SHORT, row + 2L * k) << 16) * plain[base + k];
+            }
+            return sum;
         }
-        float sum = 0f;
-        for (int k = vectorCols; k < cols; k++) {
-            float w = bf16 ? Float.intBitsToFloat(data.get(SHORT, row + 2L * k) << 16) : data.get(FLOAT, row + 4L * k);
-            sum += w * plain[base + k];
+    }
+
+    /** float32 weights, read as they are. */
+    static final class F32 extends Matrix {
+
+        F32(WeightTensor tensor) {
+            super(tensor, 4);
         }
-        return sum;
+
+        @Override
+        boolean bf16() {
+            return false;
+        }
+
+        @Override
+        void row(int r, float[] out, int offset) {
+            MemorySegment.copy(data, FLOAT, r * rowBytes, out, offset, cols);
+        }
+
+        @Override
+        float one(float[] in, float[] plain, float[] lanes, int base, int j) {
+            long row = j * rowBytes;
+            FloatVector acc = FloatVector.zero(F);
+            for (int c = 0; c < vectorCols; c += STEP) {
+                acc = FloatVector.fromMemorySegment(F, data, row + 4L * c, LE).fma(FloatVector.fromArray(F, in, base + c), acc);
+                acc = FloatVector.fromMemorySegment(F, data, row + 4L * (c + L), LE)
+                        .fma(FloatVector.fromArray(F, in, base + c + L), acc);
+            }
+            return lanesOf(acc, lanes) + tail(plain, base, row);
+        }
+
+        @Override
+        void fourRowsOneToken(float[] in, float[] plain, float[] lanes, int j, float[] out, int at) {
+            long r0 = j * rowBytes;
+            long r1 = r0 + rowBytes;
+            long r2 = r1 + rowBytes;
+            long r3 = r2 + rowBytes;
+            FloatVector acc0 = FloatVector.zero(F);
+            FloatVector acc1 = FloatVector.zero(F);
+            FloatVector acc2 = FloatVector.zero(F);
+            FloatVector acc3 = FloatVector.zero(F);
+            for (int c = 0; c < vectorCols; c += STEP) {
+                FloatVector xa = FloatVector.fromArray(F, in, c);
+                FloatVector xb = FloatVector.fromArray(F, in, c + L);
+                acc0 = FloatVector.fromMemorySegment(F, data, r0 + 4L * c, LE).fma(xa, acc0);
+                acc1 = FloatVector.fromMemorySegment(F, data, r1 + 4L * c, LE).fma(xa, acc1);
+                acc2 = FloatVector.fromMemorySegment(F, data, r2 + 4L * c, LE).fma(xa, acc2);
+                acc3 = FloatVector.fromMemorySegment(F, data, r3 + 4L * c, LE).fma(xa, acc3);
+                acc0 = FloatVector.fromMemorySegment(F, data, r0 + 4L * (c + L), LE).fma(xb, acc0);
+                acc1 = FloatVector.fromMemorySegment(F, data, r1 + 4L * (c + L), LE).fma(xb, acc1);
+                acc2 = FloatVector.fromMemorySegment(F, data, r2 + 4L * (c + L), LE).fma(xb, acc2);
+                acc3 = FloatVector.fromMemorySegment(F, data, r3 + 4L * (c + L), LE).fma(xb, acc3);
+            }
+            out[at] = lanesOf(acc0, lanes) + tail(plain, 0, r0);
+            out[at + 1] = lanesOf(acc1, lanes) + tail(plain, 0, r1);
+            out[at + 2] = lanesOf(acc2, lanes) + tail(plain, 0, r2);
+            out[at + 3] = lanesOf(acc3, lanes) + tail(plain, 0, r3);
+        }
+
+        @Override
+        void twoRowsFourTokens(float[] in, float[] plain, float[] lanes, int base, int stride, int j, float[] out, int at,
+                               int outStride) {
+            long r0 = j * rowBytes;
+            long r1 = r0 + rowBytes;
+            int b1 = base + stride;
+            int b2 = b1 + stride;
+            int b3 = b2 + stride;
+            FloatVector acc00 = FloatVector.zero(F);
+            FloatVector acc01 = FloatVector.zero(F);
+            FloatVector acc02 = FloatVector.zero(F);
+            FloatVector acc03 = FloatVector.zero(F);
+            FloatVector acc10 = FloatVector.zero(F);
+            FloatVector acc11 = FloatVector.zero(F);
+            FloatVector acc12 = FloatVector.zero(F);
+            FloatVector acc13 = FloatVector.zero(F);
+            for (int c = 0; c < vectorCols; c += STEP) {
+                for (int half = 0; half < STEP; half += L) {
+                    int k = c + half;
+                    FloatVector w0 = FloatVector.fromMemorySegment(F, data, r0 + 4L * k, LE);
+                    FloatVector w1 = FloatVector.fromMemorySegment(F, data, r1 + 4L * k, LE);
+                    FloatVector x = FloatVector.fromArray(F, in, base + k);
+                    acc00 = w0.fma(x, acc00);
+                    acc10 = w1.fma(x, acc10);
+                    x = FloatVector.fromArray(F, in, b1 + k);
+                    acc01 = w0.fma(x, acc01);
+                    acc11 = w1.fma(x, acc11);
+                    x = FloatVector.fromArray(F, in, b2 + k);
+                    acc02 = w0.fma(x, acc02);
+                    acc12 = w1.fma(x, acc12);
+                    x = FloatVector.fromArray(F, in, b3 + k);
+                    acc03 = w0.fma(x, acc03);
+                    acc13 = w1.fma(x, acc13);
+                }
+            }
+            out[at] = lanesOf(acc00, lanes) + tail(plain, base, r0);
+            out[at + outStride] = lanesOf(acc01, lanes) + tail(plain, b1, r0);
+            out[at + 2 * outStride] = lanesOf(acc02, lanes) + tail(plain, b2, r0);
+            out[at + 3 * outStride] = lanesOf(acc03, lanes) + tail(plain, b3, r0);
+            out[at + 1] = lanesOf(acc10, lanes) + tail(plain, base, r1);
+            out[at + 1 + outStride] = lanesOf(acc11, lanes) + tail(plain, b1, r1);
+            out[at + 1 + 2 * outStride] = lanesOf(acc12, lanes) + tail(plain, b2, r1);
+            out[at + 1 + 3 * outStride] = lanesOf(acc13, lanes) + tail(plain, b3, r1);
+        }
+
+        @Override
+        float tail(float[] plain, int base, long row) {
+            float sum = 0f;
+            for (int k = vectorCols; k < cols; k++) {
+                sum += data.get(FLOAT, row + 4L * k) * plain[base + k];
+            }
+            return sum;
+        }
     }
 }

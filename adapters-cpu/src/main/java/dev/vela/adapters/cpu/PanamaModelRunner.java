@@ -80,7 +80,7 @@ public final class PanamaModelRunner implements ModelRunner {
         this.kvDim = config.numKvHeads() * headDim;
         this.groups = config.queriesPerKvHead();
         this.eps = (float) config.rmsNormEps();
-        this.embed = new Matrix(weights.tensor("model.embed_tokens.weight"));
+        this.embed = Matrix.of(weights.tensor("model.embed_tokens.weight"));
         this.layers = new Layer[config.numLayers()];
         for (int i = 0; i < layers.length; i++) {
             layers[i] = layer(i);
@@ -125,7 +125,7 @@ public final class PanamaModelRunner implements ModelRunner {
     }
 
     private Matrix matrix(String name) {
-        return new Matrix(weights.tensor(name));
+        return Matrix.of(weights.tensor(name));
     }
 
     /** A small weight vector (norm, bias) as floats on the heap; they are a few kilobytes each. */
@@ -313,6 +313,7 @@ public final class PanamaModelRunner implements ModelRunner {
         int blockSize = cache.blockSize();
         float scale = (float) (1.0 / Math.sqrt(headDim));
         float max = Float.NEGATIVE_INFINITY;
+        float[] lanes = new float[VectorMath.LANES];
         long headOffset = (long) kvHead * headDim * Float.BYTES;
         for (int p = 0; p < length; p++) {
             int block = slice.blockTable()[p / blockSize];
@@ -324,7 +325,8 @@ public final class PanamaModelRunner implements ModelRunner {
                 acc = FloatVector.fromMemorySegment(F, keys, at + 4L * d, ByteOrder.nativeOrder())
                         .fma(FloatVector.fromArray(F, qkv, qAt + d), acc);
             }
-            float dot = VectorMath.sum(acc);
+            acc.intoArray(lanes, 0);
+            float dot = VectorMath.sumLanes(lanes);
             for (; d < headDim; d++) {
                 dot += keys.get(ValueLayout.JAVA_FLOAT, at + 4L * d) * qkv[qAt + d];
             }

@@ -2,7 +2,6 @@ package dev.vela.adapters.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /** The small vector kernels of a Qwen2 layer besides the matrix products. */
@@ -14,33 +13,23 @@ final class VectorMath {
     private VectorMath() {
     }
 
-    /** Lane permutations i -> i xor w; static finals so the JIT folds them into the code. */
-    private static final VectorShuffle<Float> XOR8 = VectorShuffle.fromOp(F, i -> (i ^ 8) % L);
-    private static final VectorShuffle<Float> XOR4 = VectorShuffle.fromOp(F, i -> (i ^ 4) % L);
-    private static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(F, i -> (i ^ 2) % L);
-    private static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(F, i -> (i ^ 1) % L);
-
     /**
-     * The sum of a vector's lanes by a fixed tree of pairwise additions. The Vector API's own
-     * reduction leaves the order open, and it differs between interpreted and compiled code,
-     * which would make the same sequence's logits depend on how warm the JIT is.
+     * The sum of the first {@link #LANES} floats of {@code lanes}, in order. Kernels store an
+     * accumulator there ({@code intoArray}) and call this: the Vector API's own reduction leaves
+     * the order open and it differs between interpreted and compiled code, which would make a
+     * sequence's logits depend on how warm the JIT is; and passing a vector to a method the JIT
+     * does not inline would box it.
      */
-    static float sum(FloatVector v) {
-        if (L >= 16) {
-            v = v.add(v.rearrange(XOR8));
+    static float sumLanes(float[] lanes) {
+        float sum = lanes[0];
+        for (int i = 1; i < L; i++) {
+            sum += lanes[i];
         }
-        if (L >= 8) {
-            v = v.add(v.rearrange(XOR4));
-        }
-        if (L >= 4) {
-            v = v.add(v.rearrange(XOR2));
-        }
-        v = v.add(v.rearrange(XOR1));
-        if (L > 16) {
-            throw new IllegalStateException("vectors wider than 16 floats are not supported");
-        }
-        return v.lane(0);
+        return sum;
     }
+
+    /** Floats per vector. */
+    static final int LANES = L;
 
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f;
@@ -94,7 +83,9 @@ final class VectorMath {
             FloatVector v = FloatVector.fromArray(F, x, i + k);
             acc = v.fma(v, acc);
         }
-        float sum = sum(acc);
+        float[] lanes = new float[L];
+        acc.intoArray(lanes, 0);
+        float sum = sumLanes(lanes);
         for (; k < n; k++) {
             sum += x[i + k] * x[i + k];
         }
@@ -168,7 +159,9 @@ final class VectorMath {
             e.intoArray(x, k);
             acc = acc.add(e);
         }
-        float sum = sum(acc);
+        float[] lanes = new float[L];
+        acc.intoArray(lanes, 0);
+        float sum = sumLanes(lanes);
         for (; k < n; k++) {
             x[k] = exp(x[k] - max);
             sum += x[k];
