@@ -1,0 +1,65 @@
+package dev.vela.application.service;
+
+import dev.vela.application.port.in.DetokenizeCommand;
+import dev.vela.application.port.in.TokenizeCommand;
+import dev.vela.application.port.in.TokenizeUseCase;
+import dev.vela.application.port.in.Tokenized;
+import dev.vela.application.port.out.ChatTemplates;
+import dev.vela.application.port.out.Tokenizer;
+import dev.vela.domain.error.InvalidRequestException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Tokenizes prompts and conversations the way completions and chat do (same template, same
+ * special-token rule), so clients can count and inspect what the model will see.
+ */
+public final class TokenizeService implements TokenizeUseCase {
+
+    private final ServedModel model;
+    private final Tokenizer tokenizer;
+    private final ChatTemplates templates;
+
+    public TokenizeService(ServedModel model, Tokenizer tokenizer, ChatTemplates templates) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.templates = templates;
+    }
+
+    @Override
+    public Tokenized tokenize(TokenizeCommand command) {
+        model.check(command.model());
+        String text = switch (command) {
+            case TokenizeCommand.Prompt prompt -> prompt.prompt();
+            case TokenizeCommand.Chat chat -> templates.render(chat.messages(), chat.render());
+        };
+        int[] ids = tokenizer.encode(text, command.addSpecialTokens());
+        return new Tokenized(ids, command.returnTokenStrs() ? tokenStrings(ids) : null, model.budget().maxModelLen());
+    }
+
+    @Override
+    public String detokenize(DetokenizeCommand command) {
+        model.check(command.model());
+        int[] ids = command.tokens();
+        for (int id : ids) {
+            if (id < 0 || id >= model.vocabularySize()) {
+                throw new InvalidRequestException("Token id " + id + " is out of vocabulary", "tokens");
+            }
+        }
+        return tokenizer.decode(ids, false);
+    }
+
+    /**
+     * Each token's text on its own. vLLM returns the tokenizer's vocabulary strings
+     * ({@code convert_ids_to_tokens}, e.g. {@code "Ġworld"}); the {@link Tokenizer} port offers only
+     * decoded text, so this is {@code " world"}, and a token holding part of a UTF-8 character shows
+     * as U+FFFD.
+     */
+    private List<String> tokenStrings(int[] ids) {
+        List<String> strings = new ArrayList<>(ids.length);
+        for (int id : ids) {
+            strings.add(tokenizer.decode(new int[] {id}, false));
+        }
+        return strings;
+    }
+}
