@@ -4,13 +4,17 @@ import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
-/** The command line's settings as a config source that outranks properties, environment and files. */
+/** Settings given in code (the command line's, or derived from them) as a config source of a given rank. */
 final class CommandLineConfigSource implements ConfigSource {
 
     private final Map<String, String> values;
+    private final String name;
+    private final int ordinal;
 
-    CommandLineConfigSource(Map<String, String> values) {
+    CommandLineConfigSource(Map<String, String> values, String name, int ordinal) {
         this.values = Map.copyOf(values);
+        this.name = name;
+        this.ordinal = ordinal;
     }
 
     @Override
@@ -25,11 +29,11 @@ final class CommandLineConfigSource implements ConfigSource {
 
     @Override
     public String getName() {
-        return "command line";
+        return name;
     }
 
     @Override
     public int getOrdinal() {
-        return 500;
+        return ordinal;
     }
 }

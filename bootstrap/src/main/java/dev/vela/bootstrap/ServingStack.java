@@ -9,7 +9,9 @@ import dev.vela.application.engine.EngineConfig;
 import dev.vela.application.port.in.ChatUseCase;
 import dev.vela.application.port.in.CompletionUseCase;
 import dev.vela.application.port.in.ListModelsUseCase;
+import dev.vela.application.port.in.TokenizeUseCase;
 import dev.vela.application.port.out.ChatTemplates;
+import dev.vela.application.port.out.EngineObserver;
 import dev.vela.application.port.out.ModelRunner;
 import dev.vela.application.port.out.RunnerInfo;
 import dev.vela.application.port.out.Tokenizer;
@@ -17,17 +19,22 @@ import dev.vela.application.service.ChatService;
 import dev.vela.application.service.CompletionService;
 import dev.vela.application.service.ModelsService;
 import dev.vela.application.service.ServedModel;
+import dev.vela.application.service.TokenizeService;
 import dev.vela.domain.budget.TokenBudget;
 import dev.vela.domain.generation.GenerationConfig;
 import dev.vela.domain.model.ModelCard;
 import dev.vela.domain.model.ModelConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.logging.Logger;
 
 /**
  * Everything that serves one model, built from the settings: the model directory's text side
- * (adapters-hf), the model runner (adapters-cpu), the engine and the use cases.
+ * (adapters-hf), the model runner (adapters-cpu), the engine and the use cases. Each stage logs a
+ * line, so a slow start shows where it is.
  */
 final class ServingStack implements AutoCloseable {
 
@@ -40,6 +47,7 @@ final class ServingStack implements AutoCloseable {
     final ListModelsUseCase models;
     final CompletionUseCase completions;
     final ChatUseCase chat;
+    final TokenizeUseCase tokenize;
 
     private ServingStack(ServedModel served, Tokenizer tokenizer, ChatTemplates templates, ModelRunner runner,
                          Engine engine) {
@@ -50,29 +58,77 @@ final class ServingStack implements AutoCloseable {
         this.models = new ModelsService(served);
         this.completions = new CompletionService(served, tokenizer, engine);
         this.chat = new ChatService(served, tokenizer, templates, engine);
+        this.tokenize = new TokenizeService(served, tokenizer, templates);
     }
 
-    static ServingStack start(VelaSettings settings) {
-        Path dir = settings.model().map(Path::of).orElseGet(() -> DemoModel.ensure(settings.cacheDir()));
-        HfModelDirectory model = HfModelDirectory.open(dir);
+    /**
+     * Fails at once for a device this build cannot run on, before anything is loaded.
+     *
+     * @throws SettingsException for {@code --device gpu}
+     */
+    static void checkDevice(VelaSettings settings) {
+        if (settings.device() == VelaSettings.Device.GPU) {
+            throw new SettingsException("--device gpu (vela.device): no GPU runner available in this build; "
+                    + "use --device cpu or auto");
+        }
+    }
+
+    /** Loads the model in {@code source} and starts the engine, which reports to {@code observers}. */
+    static ServingStack start(VelaSettings settings, ModelSource source, List<EngineObserver> observers) {
+        HfModelDirectory model = source.directory();
         ModelConfig config = model.config();
         int maxModelLen = settings.maxModelLen().orElse(JlamaModelRunner.maxPositions(config));
-        LOG.info("Loading " + dir + " (" + config.numLayers() + " layers, hidden " + config.hiddenSize() + ", "
-                + config.dtype() + ")");
-        ModelRunner runner = JlamaModelRunner.load(dir, config, maxModelLen);
-        RunnerInfo info = runner.info();
+        logUnusedGpuSettings(settings, config);
+        LOG.info("Loading the tokenizer (" + model.tokenizerJson().getFileName() + ")");
         Tokenizer tokenizer = HfTokenizer.load(model.tokenizerJson());
         ChatTemplates templates = JinjavaChatTemplates.forModel(model.chatTemplate());
+        LOG.info("Loading the weights: " + model.modelFiles().size() + " file(s), " + size(model.modelFiles()) + ", "
+                + config.dtype() + ", " + config.numLayers() + " layers, hidden size " + config.hiddenSize());
+        ModelRunner runner = JlamaModelRunner.load(model.path(), config, maxModelLen);
+        RunnerInfo info = runner.info();
         GenerationConfig generation = "vllm".equals(settings.generationConfig())
                 ? model.generationConfig().withoutModelDefaults()
                 : model.generationConfig();
-        String name = settings.servedModelName()
-                .orElse(settings.model().orElse(DemoModel.name()));
-        ModelCard card = new ModelCard(name, dir.toString(), maxModelLen, System.currentTimeMillis() / 1000, "vela");
+        ModelCard card = new ModelCard(settings.servedName(), source.root(), maxModelLen,
+                System.currentTimeMillis() / 1000, "vela");
         ServedModel served = new ServedModel(card, generation, new TokenBudget(maxModelLen), info.vocabularySize());
-        Engine engine = new Engine(runner, tokenizer,
-                EngineConfig.of(maxModelLen, settings.maxNumSeqs(), settings.maxNumBatchedTokens()), List.of());
+        LOG.info("Starting the engine: max-model-len " + maxModelLen + ", max-num-seqs " + settings.maxNumSeqs()
+                + ", max-num-batched-tokens " + settings.maxNumBatchedTokens() + ", block size " + settings.blockSize()
+                + ", KV cache " + (settings.kvCacheMemoryBytes() == 0 ? "sized by the runner" : settings.kvCacheMemoryBytes() + " bytes")
+                + ", prefix caching " + (settings.prefixCaching() ? "on" : "off"));
+        Engine engine = new Engine(runner, tokenizer, new EngineConfig(maxModelLen, settings.maxNumSeqs(),
+                settings.maxNumBatchedTokens(), settings.blockSize(), settings.kvCacheMemoryBytes(), settings.prefixCaching()),
+                observers);
         return new ServingStack(served, tokenizer, templates, runner, engine);
+    }
+
+    /** The CPU runner runs on this host's cores in float32; say so when the command line asks for GPU things. */
+    private static void logUnusedGpuSettings(VelaSettings settings, ModelConfig config) {
+        if (settings.tensorParallelSize() != 1 || settings.gpuMemoryUtilization() != 0.9) {
+            LOG.info("The cpu runner does not use --tensor-parallel-size " + settings.tensorParallelSize()
+                    + " or --gpu-memory-utilization " + settings.gpuMemoryUtilization() + " (GPU runner settings)");
+        }
+        if (!"auto".equals(settings.dtype())) {
+            LOG.info("The cpu runner computes in float32 with the weights as stored (" + config.dtype()
+                    + "); --dtype " + settings.dtype() + " applies to the GPU runner");
+        }
+        if (settings.maxLogprobs() != 20) {
+            LOG.info("--max-logprobs " + settings.maxLogprobs() + " is not used: requests may ask for up to 20 "
+                    + "log-probabilities");
+        }
+    }
+
+    private static String size(List<Path> files) {
+        long bytes = 0;
+        for (Path file : files) {
+            try {
+                bytes += Files.size(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return bytes >= 1L << 30 ? String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
+                : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
     }
 
     /** One line for the start-up log: engine and dtype. */

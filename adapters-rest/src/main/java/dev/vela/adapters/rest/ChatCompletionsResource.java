@@ -4,6 +4,7 @@ import dev.vela.adapters.rest.wire.ChatCompletionChunk;
 import dev.vela.adapters.rest.wire.ChatCompletionRequest;
 import dev.vela.adapters.rest.wire.ChatCompletionResponse;
 import dev.vela.adapters.rest.wire.ErrorBody;
+import dev.vela.adapters.rest.wire.UnauthorizedBody;
 import dev.vela.application.port.in.ChatUseCase;
 import dev.vela.application.port.in.Generation;
 import dev.vela.application.port.in.ListModelsUseCase;
@@ -49,6 +50,12 @@ public class ChatCompletionsResource {
     @APIResponse(responseCode = "400", description = "invalid request; param names the field",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "404", description = "unknown model", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "401", description = "API key missing or wrong (when --api-key is set)",
+            content = @Content(schema = @Schema(implementation = UnauthorizedBody.class)))
+    @APIResponse(responseCode = "413", description = "request body over vela.max-request-bytes",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "503", description = "the model is still loading, or the engine has failed",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Response create(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ChatCompletionRequest.class),
             examples = {@ExampleObject(name = "chat", value = "{\"model\": \"DeepSeek-R1-Distill-Qwen-32B\", "

@@ -3,6 +3,7 @@ package dev.vela.adapters.rest;
 import dev.vela.adapters.rest.wire.CompletionRequest;
 import dev.vela.adapters.rest.wire.CompletionResponse;
 import dev.vela.adapters.rest.wire.ErrorBody;
+import dev.vela.adapters.rest.wire.UnauthorizedBody;
 import dev.vela.application.port.in.CompletionUseCase;
 import dev.vela.application.port.in.Generation;
 import dev.vela.application.port.in.ListModelsUseCase;
@@ -48,6 +49,12 @@ public class CompletionsResource {
     @APIResponse(responseCode = "400", description = "invalid request; param names the field",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "404", description = "unknown model", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "401", description = "API key missing or wrong (when --api-key is set)",
+            content = @Content(schema = @Schema(implementation = UnauthorizedBody.class)))
+    @APIResponse(responseCode = "413", description = "request body over vela.max-request-bytes",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "503", description = "the model is still loading, or the engine has failed",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Response create(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = CompletionRequest.class),
             examples = {@ExampleObject(name = "greedy", value = "{\"model\": \"DeepSeek-R1-Distill-Qwen-32B\", "

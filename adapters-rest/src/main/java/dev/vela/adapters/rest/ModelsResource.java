@@ -1,6 +1,7 @@
 package dev.vela.adapters.rest;
 
 import dev.vela.adapters.rest.wire.ErrorBody;
+import dev.vela.adapters.rest.wire.UnauthorizedBody;
 import dev.vela.adapters.rest.wire.ModelList;
 import dev.vela.application.port.in.ListModelsUseCase;
 import dev.vela.domain.model.ModelCard;
@@ -35,6 +36,8 @@ public class ModelsResource {
     @Operation(summary = "List the served models")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ModelList.class)))
     @APIResponse(responseCode = "401", description = "API key missing or wrong (when --api-key is set)",
+            content = @Content(schema = @Schema(implementation = UnauthorizedBody.class)))
+    @APIResponse(responseCode = "503", description = "the model is still loading, or the engine has failed",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public ModelList list() {
         List<ModelList.ModelInfo> data = models.listModels().stream().map(ModelsResource::info).toList();

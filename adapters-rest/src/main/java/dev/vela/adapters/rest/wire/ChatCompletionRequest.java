@@ -113,7 +113,7 @@ public record ChatCompletionRequest(
         return Boolean.TRUE.equals(logprobs) ? (topLogprobs == null ? 0 : topLogprobs) : null;
     }
 
-    private static List<ChatMessageParam> messages(List<RequestJson> json) {
+    static List<ChatMessageParam> messages(List<RequestJson> json) {
         List<ChatMessageParam> messages = new ArrayList<>(json.size());
         for (RequestJson message : json) {
             messages.add(ChatMessageParam.read(message));
@@ -122,7 +122,7 @@ public record ChatCompletionRequest(
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> tools(RequestJson json) {
+    static List<Map<String, Object>> tools(RequestJson json) {
         JsonValue tools = json.value("tools");
         if (tools == null) {
             return null;

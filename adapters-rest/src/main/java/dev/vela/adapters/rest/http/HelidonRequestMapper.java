@@ -1,0 +1,35 @@
+package dev.vela.adapters.rest.http;
+
+import dev.vela.adapters.rest.error.ErrorResponses;
+import io.helidon.http.RequestException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+/**
+ * Helidon's own refusals of a request body that surface while Jersey reads it, in the OpenAI error
+ * shape with their status: above all {@code server.max-payload-size}, the hard stop a chunk larger
+ * than it hits before {@link RequestSizeFilter} has counted a byte.
+ */
+@Provider
+public class HelidonRequestMapper implements ExceptionMapper<RequestException> {
+
+    private final HttpSettings settings;
+
+    @Inject
+    public HelidonRequestMapper(HttpSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public Response toResponse(RequestException e) {
+        int status = e.status().code();
+        if (status == 413) {
+            return ErrorResponses.of(413, RequestSizeFilter.tooLarge("more than " + settings.maxRequestBytes() + " bytes",
+                    settings.maxRequestBytes()), null);
+        }
+        return ErrorResponses.of(status, e.getMessage() == null || e.getMessage().isBlank()
+                ? e.status().reasonPhrase() : e.getMessage(), null);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.vela.adapters.rest.http;
+
+import dev.vela.adapters.rest.error.ErrorResponses;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.ext.Provider;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Refuses a request body over the limit ({@code vela.max-request-bytes}) with 413 in the OpenAI
+ * error shape before it is read whole: at once when its Content-Length says so, otherwise as soon
+ * as more than the limit has been read. Helidon's {@code server.max-payload-size} stays above it as
+ * the hard stop.
+ */
+@Provider
+@PreMatching
+@Priority(Priorities.AUTHENTICATION + 100)
+@ApplicationScoped
+public class RequestSizeFilter implements ContainerRequestFilter {
+
+    private final HttpSettings settings;
+
+    @Inject
+    public RequestSizeFilter(HttpSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        long limit = settings.maxRequestBytes();
+        if (request.getLength() > limit) {
+            request.abortWith(ErrorResponses.of(413, tooLarge(request.getLength() + " bytes", limit), null));
+            return;
+        }
+        if (request.hasEntity()) {
+            request.setEntityStream(new LimitedStream(request.getEntityStream(), limit));
+        }
+    }
+
+    static String tooLarge(String size, long limit) {
+        return "Request body too large: " + size + "; this server accepts at most " + limit
+                + " bytes (vela.max-request-bytes).";
+    }
+
+    /** Fails the read that goes past the limit, so a body without a length is never held whole. */
+    private static final class LimitedStream extends FilterInputStream {
+
+        private final long limit;
+        private long read;
+
+        LimitedStream(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) {
+            read += n;
+            if (read > limit) {
+                throw new WebApplicationException(tooLarge("more than " + limit + " bytes", limit), 413);
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.vela.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vela.adapters.hf.random.ModelPreset;
+import dev.vela.adapters.hf.random.WeightType;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.StringReader;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Stopping the server (what SIGTERM does through Helidon's shutdown hook) stops accepting
+ * connections but lets a stream in flight run to its end.
+ */
+class GracefulShutdownTest {
+
+    private static final int MAX_TOKENS = 200;
+
+    @Test
+    void aStreamInFlightFinishesWhenTheServerStops() throws Exception {
+        VelaServerExtension.stop();
+        VelaServer server = VelaServer.start(Map.of(
+                "vela.model", VelaServerExtension.model(ModelPreset.TINY, WeightType.FLOAT32).toString(),
+                "vela.max-model-len", "1024", "server.port", "0", "server.host", "127.0.0.1"));
+        URI completions = URI.create("http://127.0.0.1:" + server.port() + "/v1/completions");
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(completions)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"Once upon a time\", \"max_tokens\": " + MAX_TOKENS
+                        + ", \"ignore_eos\": true, \"stream\": true, \"stream_options\": {\"include_usage\": true}}")).build(), HttpResponse.BodyHandlers.ofInputStream());
+        List<JsonObject> chunks = new ArrayList<>();
+        boolean done = false;
+        CompletableFuture<Void> stopping = null;
+        LogCapture log = new LogCapture(VelaBeans.class.getName());
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = events.readLine()) != null) {
+                if (line.equals("data: [DONE]")) {
+                    done = true;
+                } else if (line.startsWith("data: ")) {
+                    chunks.add(Json.createReader(new StringReader(line.substring(6))).readObject());
+                    if (stopping == null) {
+                        stopping = CompletableFuture.runAsync(server::close);   // the stream is in flight: stop now
+                    }
+                }
+            }
+        }
+        stopping.join();
+        log.close();
+        assertTrue(log.messages().contains("Stopping: no new connections; requests in flight have up to 30 s to finish"),
+                log.messages().toString());
+        assertTrue(done, "the stream ended with [DONE]");
+        JsonObject finished = chunks.get(chunks.size() - 2).getJsonArray("choices").getJsonObject(0);
+        assertEquals("length", finished.getString("finish_reason"));
+        assertEquals(MAX_TOKENS, chunks.getLast().getJsonObject("usage").getInt("completion_tokens"), "every token was generated");
+        assertThrows(ConnectException.class, () -> http.send(HttpRequest.newBuilder(completions)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.discarding()),
+                "a stopped server accepts no connection");
+    }
+}
