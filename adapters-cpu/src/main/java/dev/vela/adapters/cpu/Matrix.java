@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,8 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Every output element is computed by the same sequence of operations whatever the batch, the
  * tiling or the thread: one accumulator per (row, token) takes two fused multiply-adds per step of
- * {@code 2 x lanes} columns, then its lanes are summed in order, then the leftover columns are added
- * in order. So a sequence's logits are bit-for-bit the same alone or in a batch. The kernels are
+ * {@code 2 x lanes} columns, then a fixed tree of lane swaps and adds sums its lanes (in registers;
+ * the Vector API's own reduction leaves the order open and it differs between interpreted and
+ * compiled code), then the leftover columns are added in order. So a sequence's logits are bit-for-bit the same alone or in a batch. The kernels are
  * written out per weight type, straight-line, because the JIT turns Vector API code into vector
  * instructions only when every call in it inlines.
  */
@@ -29,6 +31,11 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
     static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** Lane swaps i -> i xor w that sum a vector's lanes in a fixed tree, in registers. */
+    static final VectorShuffle<Float> XOR8 = VectorShuffle.fromOp(F, i -> (i ^ 8) & (L - 1));
+    static final VectorShuffle<Float> XOR4 = VectorShuffle.fromOp(F, i -> (i ^ 4) & (L - 1));
+    static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(F, i -> (i ^ 2) & (L - 1));
+    static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(F, i -> (i ^ 1) & (L - 1));
 
     final String name;
     final int rows;
@@ -79,14 +86,13 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         float[] in = bf16() ? x.split() : x.plain();
         float[] plain = x.plain();
         int width = x.width();
-        float[] lanes = new float[L];
         if (tokens == 1) {
             int j = from;
             for (; j + 4 <= to; j += 4) {
-                fourRowsOneToken(in, plain, lanes, j, out, outOffset + j);
+                fourRowsOneToken(in, plain, j, out, outOffset + j);
             }
             for (; j < to; j++) {
-                out[outOffset + j] = one(in, plain, lanes, 0, j);
+                out[outOffset + j] = one(in, plain, 0, j);
             }
             return;
         }
@@ -94,38 +100,32 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         for (; j + 2 <= to; j += 2) {
             int t = 0;
             for (; t + 4 <= tokens; t += 4) {
-                twoRowsFourTokens(in, plain, lanes, t * width, width, j, out, t * outStride + outOffset + j, outStride);
+                twoRowsFourTokens(in, plain, t * width, width, j, out, t * outStride + outOffset + j, outStride);
             }
             for (; t < tokens; t++) {
-                out[t * outStride + outOffset + j] = one(in, plain, lanes, t * width, j);
-                out[t * outStride + outOffset + j + 1] = one(in, plain, lanes, t * width, j + 1);
+                out[t * outStride + outOffset + j] = one(in, plain, t * width, j);
+                out[t * outStride + outOffset + j + 1] = one(in, plain, t * width, j + 1);
             }
         }
         for (; j < to; j++) {
             for (int t = 0; t < tokens; t++) {
-                out[t * outStride + outOffset + j] = one(in, plain, lanes, t * width, j);
+                out[t * outStride + outOffset + j] = one(in, plain, t * width, j);
             }
         }
     }
 
     /** One row times one token. */
-    abstract float one(float[] in, float[] plain, float[] lanes, int base, int j);
+    abstract float one(float[] in, float[] plain, int base, int j);
 
     /** Four consecutive rows times one token (decode): the token's activations are loaded once per step. */
-    abstract void fourRowsOneToken(float[] in, float[] plain, float[] lanes, int j, float[] out, int at);
+    abstract void fourRowsOneToken(float[] in, float[] plain, int j, float[] out, int at);
 
     /** Two rows times four tokens (batches): weights are loaded once per step for four tokens. */
-    abstract void twoRowsFourTokens(float[] in, float[] plain, float[] lanes, int base, int stride, int j, float[] out,
+    abstract void twoRowsFourTokens(float[] in, float[] plain, int base, int stride, int j, float[] out,
                                     int at, int outStride);
 
     /** The leftover columns after the last whole vector step, one by one, in column order. */
     abstract float tail(float[] plain, int base, long row);
-
-    /** Stores an accumulator's lanes and sums them in order (see {@link VectorMath#sumLanes}). */
-    static float lanesOf(FloatVector acc, float[] lanes) {
-        acc.intoArray(lanes, 0);
-        return VectorMath.sumLanes(lanes);
-    }
 
     /**
      * bfloat16 weights: a vector of ints holds pairs of them. Shifted left by 16 the ints are the
@@ -158,7 +158,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         }
 
         @Override
-        float one(float[] in, float[] plain, float[] lanes, int base, int j) {
+        float one(float[] in, float[] plain, int base, int j) {
             long row = j * rowBytes;
             int odd = base + oddStart;
             FloatVector acc = FloatVector.zero(F);
@@ -167,11 +167,19 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
                 acc = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, in, base + c / 2), acc);
                 acc = w.and(0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(F, in, odd + c / 2), acc);
             }
-            return lanesOf(acc, lanes) + tail(plain, base, row);
+            if (L >= 16) {
+                acc = acc.add(acc.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc = acc.add(acc.rearrange(XOR4));
+            }
+            acc = acc.add(acc.rearrange(XOR2));
+            acc = acc.add(acc.rearrange(XOR1));
+            return acc.lane(0) + tail(plain, base, row);
         }
 
         @Override
-        void fourRowsOneToken(float[] in, float[] plain, float[] lanes, int j, float[] out, int at) {
+        void fourRowsOneToken(float[] in, float[] plain, int j, float[] out, int at) {
             long r0 = j * rowBytes;
             long r1 = r0 + rowBytes;
             long r2 = r1 + rowBytes;
@@ -196,14 +204,46 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
                 acc2 = w2.and(0xFFFF0000).reinterpretAsFloats().fma(xb, acc2);
                 acc3 = w3.and(0xFFFF0000).reinterpretAsFloats().fma(xb, acc3);
             }
-            out[at] = lanesOf(acc0, lanes) + tail(plain, 0, r0);
-            out[at + 1] = lanesOf(acc1, lanes) + tail(plain, 0, r1);
-            out[at + 2] = lanesOf(acc2, lanes) + tail(plain, 0, r2);
-            out[at + 3] = lanesOf(acc3, lanes) + tail(plain, 0, r3);
+            if (L >= 16) {
+                acc0 = acc0.add(acc0.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc0 = acc0.add(acc0.rearrange(XOR4));
+            }
+            acc0 = acc0.add(acc0.rearrange(XOR2));
+            acc0 = acc0.add(acc0.rearrange(XOR1));
+            out[at] = acc0.lane(0) + tail(plain, 0, r0);
+            if (L >= 16) {
+                acc1 = acc1.add(acc1.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc1 = acc1.add(acc1.rearrange(XOR4));
+            }
+            acc1 = acc1.add(acc1.rearrange(XOR2));
+            acc1 = acc1.add(acc1.rearrange(XOR1));
+            out[at + 1] = acc1.lane(0) + tail(plain, 0, r1);
+            if (L >= 16) {
+                acc2 = acc2.add(acc2.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc2 = acc2.add(acc2.rearrange(XOR4));
+            }
+            acc2 = acc2.add(acc2.rearrange(XOR2));
+            acc2 = acc2.add(acc2.rearrange(XOR1));
+            out[at + 2] = acc2.lane(0) + tail(plain, 0, r2);
+            if (L >= 16) {
+                acc3 = acc3.add(acc3.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc3 = acc3.add(acc3.rearrange(XOR4));
+            }
+            acc3 = acc3.add(acc3.rearrange(XOR2));
+            acc3 = acc3.add(acc3.rearrange(XOR1));
+            out[at + 3] = acc3.lane(0) + tail(plain, 0, r3);
         }
 
         @Override
-        void twoRowsFourTokens(float[] in, float[] plain, float[] lanes, int base, int stride, int j, float[] out, int at,
+        void twoRowsFourTokens(float[] in, float[] plain, int base, int stride, int j, float[] out, int at,
                                int outStride) {
             long r0 = j * rowBytes;
             long r1 = r0 + rowBytes;
@@ -252,14 +292,78 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
                 acc03 = w0b.fma(x, acc03);
                 acc13 = w1b.fma(x, acc13);
             }
-            out[at] = lanesOf(acc00, lanes) + tail(plain, base, r0);
-            out[at + outStride] = lanesOf(acc01, lanes) + tail(plain, b1, r0);
-            out[at + 2 * outStride] = lanesOf(acc02, lanes) + tail(plain, b2, r0);
-            out[at + 3 * outStride] = lanesOf(acc03, lanes) + tail(plain, b3, r0);
-            out[at + 1] = lanesOf(acc10, lanes) + tail(plain, base, r1);
-            out[at + 1 + outStride] = lanesOf(acc11, lanes) + tail(plain, b1, r1);
-            out[at + 1 + 2 * outStride] = lanesOf(acc12, lanes) + tail(plain, b2, r1);
-            out[at + 1 + 3 * outStride] = lanesOf(acc13, lanes) + tail(plain, b3, r1);
+            if (L >= 16) {
+                acc00 = acc00.add(acc00.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc00 = acc00.add(acc00.rearrange(XOR4));
+            }
+            acc00 = acc00.add(acc00.rearrange(XOR2));
+            acc00 = acc00.add(acc00.rearrange(XOR1));
+            out[at] = acc00.lane(0) + tail(plain, base, r0);
+            if (L >= 16) {
+                acc01 = acc01.add(acc01.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc01 = acc01.add(acc01.rearrange(XOR4));
+            }
+            acc01 = acc01.add(acc01.rearrange(XOR2));
+            acc01 = acc01.add(acc01.rearrange(XOR1));
+            out[at + outStride] = acc01.lane(0) + tail(plain, b1, r0);
+            if (L >= 16) {
+                acc02 = acc02.add(acc02.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc02 = acc02.add(acc02.rearrange(XOR4));
+            }
+            acc02 = acc02.add(acc02.rearrange(XOR2));
+            acc02 = acc02.add(acc02.rearrange(XOR1));
+            out[at + 2 * outStride] = acc02.lane(0) + tail(plain, b2, r0);
+            if (L >= 16) {
+                acc03 = acc03.add(acc03.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc03 = acc03.add(acc03.rearrange(XOR4));
+            }
+            acc03 = acc03.add(acc03.rearrange(XOR2));
+            acc03 = acc03.add(acc03.rearrange(XOR1));
+            out[at + 3 * outStride] = acc03.lane(0) + tail(plain, b3, r0);
+            if (L >= 16) {
+                acc10 = acc10.add(acc10.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc10 = acc10.add(acc10.rearrange(XOR4));
+            }
+            acc10 = acc10.add(acc10.rearrange(XOR2));
+            acc10 = acc10.add(acc10.rearrange(XOR1));
+            out[at + 1] = acc10.lane(0) + tail(plain, base, r1);
+            if (L >= 16) {
+                acc11 = acc11.add(acc11.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc11 = acc11.add(acc11.rearrange(XOR4));
+            }
+            acc11 = acc11.add(acc11.rearrange(XOR2));
+            acc11 = acc11.add(acc11.rearrange(XOR1));
+            out[at + 1 + outStride] = acc11.lane(0) + tail(plain, b1, r1);
+            if (L >= 16) {
+                acc12 = acc12.add(acc12.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc12 = acc12.add(acc12.rearrange(XOR4));
+            }
+            acc12 = acc12.add(acc12.rearrange(XOR2));
+            acc12 = acc12.add(acc12.rearrange(XOR1));
+            out[at + 1 + 2 * outStride] = acc12.lane(0) + tail(plain, b2, r1);
+            if (L >= 16) {
+                acc13 = acc13.add(acc13.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc13 = acc13.add(acc13.rearrange(XOR4));
+            }
+            acc13 = acc13.add(acc13.rearrange(XOR2));
+            acc13 = acc13.add(acc13.rearrange(XOR1));
+            out[at + 1 + 3 * outStride] = acc13.lane(0) + tail(plain, b3, r1);
         }
 
         @Override
@@ -290,7 +394,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         }
 
         @Override
-        float one(float[] in, float[] plain, float[] lanes, int base, int j) {
+        float one(float[] in, float[] plain, int base, int j) {
             long row = j * rowBytes;
             FloatVector acc = FloatVector.zero(F);
             for (int c = 0; c < vectorCols; c += STEP) {
@@ -298,11 +402,19 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
                 acc = FloatVector.fromMemorySegment(F, data, row + 4L * (c + L), LE)
                         .fma(FloatVector.fromArray(F, in, base + c + L), acc);
             }
-            return lanesOf(acc, lanes) + tail(plain, base, row);
+            if (L >= 16) {
+                acc = acc.add(acc.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc = acc.add(acc.rearrange(XOR4));
+            }
+            acc = acc.add(acc.rearrange(XOR2));
+            acc = acc.add(acc.rearrange(XOR1));
+            return acc.lane(0) + tail(plain, base, row);
         }
 
         @Override
-        void fourRowsOneToken(float[] in, float[] plain, float[] lanes, int j, float[] out, int at) {
+        void fourRowsOneToken(float[] in, float[] plain, int j, float[] out, int at) {
             long r0 = j * rowBytes;
             long r1 = r0 + rowBytes;
             long r2 = r1 + rowBytes;
@@ -323,14 +435,46 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
                 acc2 = FloatVector.fromMemorySegment(F, data, r2 + 4L * (c + L), LE).fma(xb, acc2);
                 acc3 = FloatVector.fromMemorySegment(F, data, r3 + 4L * (c + L), LE).fma(xb, acc3);
             }
-            out[at] = lanesOf(acc0, lanes) + tail(plain, 0, r0);
-            out[at + 1] = lanesOf(acc1, lanes) + tail(plain, 0, r1);
-            out[at + 2] = lanesOf(acc2, lanes) + tail(plain, 0, r2);
-            out[at + 3] = lanesOf(acc3, lanes) + tail(plain, 0, r3);
+            if (L >= 16) {
+                acc0 = acc0.add(acc0.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc0 = acc0.add(acc0.rearrange(XOR4));
+            }
+            acc0 = acc0.add(acc0.rearrange(XOR2));
+            acc0 = acc0.add(acc0.rearrange(XOR1));
+            out[at] = acc0.lane(0) + tail(plain, 0, r0);
+            if (L >= 16) {
+                acc1 = acc1.add(acc1.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc1 = acc1.add(acc1.rearrange(XOR4));
+            }
+            acc1 = acc1.add(acc1.rearrange(XOR2));
+            acc1 = acc1.add(acc1.rearrange(XOR1));
+            out[at + 1] = acc1.lane(0) + tail(plain, 0, r1);
+            if (L >= 16) {
+                acc2 = acc2.add(acc2.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc2 = acc2.add(acc2.rearrange(XOR4));
+            }
+            acc2 = acc2.add(acc2.rearrange(XOR2));
+            acc2 = acc2.add(acc2.rearrange(XOR1));
+            out[at + 2] = acc2.lane(0) + tail(plain, 0, r2);
+            if (L >= 16) {
+                acc3 = acc3.add(acc3.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc3 = acc3.add(acc3.rearrange(XOR4));
+            }
+            acc3 = acc3.add(acc3.rearrange(XOR2));
+            acc3 = acc3.add(acc3.rearrange(XOR1));
+            out[at + 3] = acc3.lane(0) + tail(plain, 0, r3);
         }
 
         @Override
-        void twoRowsFourTokens(float[] in, float[] plain, float[] lanes, int base, int stride, int j, float[] out, int at,
+        void twoRowsFourTokens(float[] in, float[] plain, int base, int stride, int j, float[] out, int at,
                                int outStride) {
             long r0 = j * rowBytes;
             long r1 = r0 + rowBytes;
@@ -364,14 +508,78 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
                     acc13 = w1.fma(x, acc13);
                 }
             }
-            out[at] = lanesOf(acc00, lanes) + tail(plain, base, r0);
-            out[at + outStride] = lanesOf(acc01, lanes) + tail(plain, b1, r0);
-            out[at + 2 * outStride] = lanesOf(acc02, lanes) + tail(plain, b2, r0);
-            out[at + 3 * outStride] = lanesOf(acc03, lanes) + tail(plain, b3, r0);
-            out[at + 1] = lanesOf(acc10, lanes) + tail(plain, base, r1);
-            out[at + 1 + outStride] = lanesOf(acc11, lanes) + tail(plain, b1, r1);
-            out[at + 1 + 2 * outStride] = lanesOf(acc12, lanes) + tail(plain, b2, r1);
-            out[at + 1 + 3 * outStride] = lanesOf(acc13, lanes) + tail(plain, b3, r1);
+            if (L >= 16) {
+                acc00 = acc00.add(acc00.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc00 = acc00.add(acc00.rearrange(XOR4));
+            }
+            acc00 = acc00.add(acc00.rearrange(XOR2));
+            acc00 = acc00.add(acc00.rearrange(XOR1));
+            out[at] = acc00.lane(0) + tail(plain, base, r0);
+            if (L >= 16) {
+                acc01 = acc01.add(acc01.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc01 = acc01.add(acc01.rearrange(XOR4));
+            }
+            acc01 = acc01.add(acc01.rearrange(XOR2));
+            acc01 = acc01.add(acc01.rearrange(XOR1));
+            out[at + outStride] = acc01.lane(0) + tail(plain, b1, r0);
+            if (L >= 16) {
+                acc02 = acc02.add(acc02.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc02 = acc02.add(acc02.rearrange(XOR4));
+            }
+            acc02 = acc02.add(acc02.rearrange(XOR2));
+            acc02 = acc02.add(acc02.rearrange(XOR1));
+            out[at + 2 * outStride] = acc02.lane(0) + tail(plain, b2, r0);
+            if (L >= 16) {
+                acc03 = acc03.add(acc03.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc03 = acc03.add(acc03.rearrange(XOR4));
+            }
+            acc03 = acc03.add(acc03.rearrange(XOR2));
+            acc03 = acc03.add(acc03.rearrange(XOR1));
+            out[at + 3 * outStride] = acc03.lane(0) + tail(plain, b3, r0);
+            if (L >= 16) {
+                acc10 = acc10.add(acc10.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc10 = acc10.add(acc10.rearrange(XOR4));
+            }
+            acc10 = acc10.add(acc10.rearrange(XOR2));
+            acc10 = acc10.add(acc10.rearrange(XOR1));
+            out[at + 1] = acc10.lane(0) + tail(plain, base, r1);
+            if (L >= 16) {
+                acc11 = acc11.add(acc11.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc11 = acc11.add(acc11.rearrange(XOR4));
+            }
+            acc11 = acc11.add(acc11.rearrange(XOR2));
+            acc11 = acc11.add(acc11.rearrange(XOR1));
+            out[at + 1 + outStride] = acc11.lane(0) + tail(plain, b1, r1);
+            if (L >= 16) {
+                acc12 = acc12.add(acc12.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc12 = acc12.add(acc12.rearrange(XOR4));
+            }
+            acc12 = acc12.add(acc12.rearrange(XOR2));
+            acc12 = acc12.add(acc12.rearrange(XOR1));
+            out[at + 1 + 2 * outStride] = acc12.lane(0) + tail(plain, b2, r1);
+            if (L >= 16) {
+                acc13 = acc13.add(acc13.rearrange(XOR8));
+            }
+            if (L >= 8) {
+                acc13 = acc13.add(acc13.rearrange(XOR4));
+            }
+            acc13 = acc13.add(acc13.rearrange(XOR2));
+            acc13 = acc13.add(acc13.rearrange(XOR1));
+            out[at + 1 + 3 * outStride] = acc13.lane(0) + tail(plain, b3, r1);
         }
 
         @Override
