@@ -46,7 +46,7 @@ class ArchitectureTest {
     @Test
     void everyModuleIsImported() {
         for (String pkg : new String[] {"dev.vela.domain", "dev.vela.application", "dev.vela.adapters.hf",
-                "dev.vela.adapters.cpu", "dev.vela.adapters.rest", "dev.vela.bootstrap"}) {
+                "dev.vela.adapters.cpu", "dev.vela.adapters.gpu", "dev.vela.adapters.rest", "dev.vela.bootstrap"}) {
             assertTrue(production.containPackage(pkg), pkg + " is checked");
         }
         assertFalse(production.contain(DomainClassUsingJakarta.class), "test classes are not production classes");

@@ -1,6 +1,5 @@
 package dev.vela.bootstrap;
 
-import dev.vela.adapters.cpu.JlamaModelRunner;
 import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.HfTokenizer;
 import dev.vela.adapters.hf.JinjavaChatTemplates;
@@ -42,6 +41,7 @@ final class ServingStack implements AutoCloseable {
 
     final ServedModel served;
     final Tokenizer tokenizer;
+    final RunnerChoice.Loaded loaded;
     final ModelRunner runner;
     final Engine engine;
     final ListModelsUseCase models;
@@ -49,43 +49,35 @@ final class ServingStack implements AutoCloseable {
     final ChatUseCase chat;
     final TokenizeUseCase tokenize;
 
-    private ServingStack(ServedModel served, Tokenizer tokenizer, ChatTemplates templates, ModelRunner runner,
-                         Engine engine) {
+    private ServingStack(ServedModel served, Tokenizer tokenizer, ChatTemplates templates, RunnerChoice.Loaded loaded,
+                         Engine engine, boolean splitReasoning) {
         this.served = served;
         this.tokenizer = tokenizer;
-        this.runner = runner;
+        this.loaded = loaded;
+        this.runner = loaded.runner();
         this.engine = engine;
         this.models = new ModelsService(served);
         this.completions = new CompletionService(served, tokenizer, engine);
-        this.chat = new ChatService(served, tokenizer, templates, engine);
+        this.chat = new ChatService(served, tokenizer, templates, engine, splitReasoning);
         this.tokenize = new TokenizeService(served, tokenizer, templates);
-    }
-
-    /**
-     * Fails at once for a device this build cannot run on, before anything is loaded.
-     *
-     * @throws SettingsException for {@code --device gpu}
-     */
-    static void checkDevice(VelaSettings settings) {
-        if (settings.device() == VelaSettings.Device.GPU) {
-            throw new SettingsException("--device gpu (vela.device): no GPU runner available in this build; "
-                    + "use --device cpu or auto");
-        }
     }
 
     /** Loads the model in {@code source} and starts the engine, which reports to {@code observers}. */
     static ServingStack start(VelaSettings settings, ModelSource source, List<EngineObserver> observers) {
         HfModelDirectory model = source.directory();
         ModelConfig config = model.config();
-        int maxModelLen = settings.maxModelLen().orElse(JlamaModelRunner.maxPositions(config));
-        logUnusedGpuSettings(settings, config);
+        boolean onGpu = settings.device() == VelaSettings.Device.GPU;
+        if (!onGpu) {
+            logUnusedGpuSettings(settings, config);
+        }
         LOG.info("Loading the tokenizer (" + model.tokenizerJson().getFileName() + ")");
         Tokenizer tokenizer = HfTokenizer.load(model.tokenizerJson());
         ChatTemplates templates = JinjavaChatTemplates.forModel(model.chatTemplate());
         LOG.info("Loading the weights: " + model.modelFiles().size() + " file(s), " + size(model.modelFiles()) + ", "
                 + config.dtype() + ", " + config.numLayers() + " layers, hidden size " + config.hiddenSize());
-        ModelRunner runner = JlamaModelRunner.load(model.path(), config, maxModelLen);
-        RunnerInfo info = runner.info();
+        RunnerChoice.Loaded loaded = RunnerChoice.load(settings, model);
+        int maxModelLen = loaded.maxModelLen();
+        RunnerInfo info = loaded.runner().info();
         GenerationConfig generation = "vllm".equals(settings.generationConfig())
                 ? model.generationConfig().withoutModelDefaults()
                 : model.generationConfig();
@@ -96,20 +88,26 @@ final class ServingStack implements AutoCloseable {
                 + ", max-num-batched-tokens " + settings.maxNumBatchedTokens() + ", block size " + settings.blockSize()
                 + ", KV cache " + (settings.kvCacheMemoryBytes() == 0 ? "sized by the runner" : settings.kvCacheMemoryBytes() + " bytes")
                 + ", prefix caching " + (settings.prefixCaching() ? "on" : "off"));
-        Engine engine = new Engine(runner, tokenizer, new EngineConfig(maxModelLen, settings.maxNumSeqs(),
-                settings.maxNumBatchedTokens(), settings.blockSize(), settings.kvCacheMemoryBytes(), settings.prefixCaching()),
-                observers);
-        return new ServingStack(served, tokenizer, templates, runner, engine);
+        Engine engine;
+        try {
+            engine = new Engine(loaded.runner(), tokenizer, new EngineConfig(maxModelLen, settings.maxNumSeqs(),
+                    settings.maxNumBatchedTokens(), settings.blockSize(), settings.kvCacheMemoryBytes(),
+                    settings.prefixCaching()), observers);
+        } catch (IllegalArgumentException e) {
+            loaded.close();
+            throw new StartupException(e.getMessage(), e);
+        }
+        return new ServingStack(served, tokenizer, templates, loaded, engine, settings.reasoningParser().isPresent());
     }
 
-    /** The CPU runner runs on this host's cores in float32; say so when the command line asks for GPU things. */
+    /** A CPU runner runs on this host's cores in float32; say so when the command line asks for GPU things. */
     private static void logUnusedGpuSettings(VelaSettings settings, ModelConfig config) {
         if (settings.tensorParallelSize() != 1 || settings.gpuMemoryUtilization() != 0.9) {
-            LOG.info("The cpu runner does not use --tensor-parallel-size " + settings.tensorParallelSize()
+            LOG.info("A CPU runner does not use --tensor-parallel-size " + settings.tensorParallelSize()
                     + " or --gpu-memory-utilization " + settings.gpuMemoryUtilization() + " (GPU runner settings)");
         }
         if (!"auto".equals(settings.dtype())) {
-            LOG.info("The cpu runner computes in float32 with the weights as stored (" + config.dtype()
+            LOG.info("A CPU runner computes in float32 with the weights as stored (" + config.dtype()
                     + "); --dtype " + settings.dtype() + " applies to the GPU runner");
         }
         if (settings.maxLogprobs() != 20) {
@@ -140,6 +138,6 @@ final class ServingStack implements AutoCloseable {
     @Override
     public void close() {
         engine.close();
-        runner.close();
+        loaded.close();
     }
 }

@@ -35,6 +35,8 @@ final class VelaCommandLine {
             Map.entry("--port", "server.port"),
             Map.entry("--api-key", "vela.api-key"),
             Map.entry("--device", "vela.device"),
+            Map.entry("--cpu-runner", "vela.cpu-runner"),
+            Map.entry("--cpu-threads", "vela.cpu-threads"),
             Map.entry("--dtype", "vela.dtype"),
             Map.entry("--tensor-parallel-size", "vela.tensor-parallel-size"),
             Map.entry("--gpu-memory-utilization", "vela.gpu-memory-utilization"),
@@ -95,8 +97,19 @@ final class VelaCommandLine {
     String apiKey;
 
     @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
-            description = {"Where the model runs. Default: ${DEFAULT-VALUE} (this build: the CPU).", "[vela.device]"})
+            description = {"Where the model runs: auto takes the GPUs when CUDA is usable, else the CPU. "
+                    + "Default: ${DEFAULT-VALUE}.", "[vela.device]"})
     String device;
+
+    @Option(names = "--cpu-runner", paramLabel = "panama|jlama", defaultValue = "panama",
+            description = {"The CPU forward pass: Vela's batched Panama Vector API runner with a paged KV cache, "
+                    + "or Jlama's (one sequence at a time, no prefix caching). Default: ${DEFAULT-VALUE}.",
+                    "[vela.cpu-runner]"})
+    String cpuRunner;
+
+    @Option(names = "--cpu-threads", paramLabel = "N",
+            description = {"Cores the CPU runner uses. Default: all the JVM sees.", "[vela.cpu-threads]"})
+    Integer cpuThreads;
 
     @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "auto",
             description = {"auto, half, float16, bfloat16, float or float32: the type the GPU runner computes in; "

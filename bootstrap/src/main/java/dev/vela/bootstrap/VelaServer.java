@@ -50,7 +50,7 @@ public final class VelaServer implements AutoCloseable {
         ConfigSource given = new CommandLineConfigSource(commandLine, "command line", 500);
         VelaSettings settings = VelaSettings.from(config(given));
         VELA_LOGS.setLevel(level(settings.logLevel()));
-        ServingStack.checkDevice(settings);
+        RunnerChoice.checkDevice(settings);
         ModelSource source = ModelSource.of(settings);
         Config config = config(given, new CommandLineConfigSource(helidonSettings(settings, config(given)),
                 "derived from vela.* settings", 450));

@@ -23,13 +23,17 @@ import org.eclipse.microprofile.config.Config;
  */
 record VelaSettings(Optional<String> model, Optional<String> servedModelName, Optional<Integer> maxModelLen,
                     String generationConfig, int maxNumSeqs, int maxNumBatchedTokens, int blockSize,
-                    long kvCacheMemoryBytes, boolean prefixCaching, Device device, String dtype, int tensorParallelSize,
+                    long kvCacheMemoryBytes, boolean prefixCaching, Device device, CpuRunner cpuRunner, int cpuThreads,
+                    String dtype, int tensorParallelSize,
                     double gpuMemoryUtilization, int maxLogprobs, Optional<String> reasoningParser,
                     Optional<String> apiKey, boolean docsEnabled, boolean accessLog, String logLevel,
                     long maxRequestBytes, int shutdownTimeoutSeconds, Path cacheDir, HubSettings hub) {
 
-    /** Where the model runs: {@code auto} picks a GPU runner when the build has one, else the CPU. */
+    /** Where the model runs: {@code auto} takes the GPUs when CUDA is usable, else the CPU. */
     enum Device { AUTO, CPU, GPU }
+
+    /** The CPU forward pass: Vela's own batched one, or Jlama's. */
+    enum CpuRunner { PANAMA, JLAMA }
 
     /**
      * The Hugging Face hub, configured as huggingface_hub is: {@code HF_ENDPOINT}, {@code HF_TOKEN},
@@ -69,6 +73,10 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
                 read.value("vela.enable-prefix-caching", "--enable-prefix-caching", true, "true or false", Reader::bool),
                 Device.valueOf(read.choice("vela.device", "--device", "auto", List.of("auto", "cpu", "gpu"))
                         .toUpperCase(Locale.ROOT)),
+                CpuRunner.valueOf(read.choice("vela.cpu-runner", "--cpu-runner", "panama", List.of("panama", "jlama"))
+                        .toUpperCase(Locale.ROOT)),
+                read.value("vela.cpu-threads", "--cpu-threads", Runtime.getRuntime().availableProcessors(),
+                        "a positive integer", Reader::positiveInt),
                 read.choice("vela.dtype", "--dtype", "auto", DTYPES),
                 read.value("vela.tensor-parallel-size", "--tensor-parallel-size", 1, "a positive integer",
                         Reader::positiveInt),

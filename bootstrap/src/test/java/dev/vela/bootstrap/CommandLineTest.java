@@ -65,7 +65,7 @@ class CommandLineTest {
         new CommandLine(new VelaCommandLine()).setUsageHelpWidth(200).usage(new PrintWriter(help));
         String text = help.toString();
         for (String expected : new String[] {"--model=DIR|ORG/NAME", "--api-key=KEY", "--tensor-parallel-size=N",
-            "Default: 16.", "[vela.block-size]", "Default: 8000.", "[server.port]", "Default: auto (this build: the CPU).",
+            "Default: 16.", "[vela.block-size]", "Default: 8000.", "[server.port]", "takes the GPUs when CUDA is usable, else the CPU. Default: auto.", "--cpu-runner=panama|jlama",
             "Default: 0, the runner decides.", "[vela.kv-cache-memory]", "Default: 20.", "[vela.max-logprobs]",
             "--reasoning-parser=deepseek_r1", "--disable-fastapi-docs", "--uvicorn-log-level=LEVEL"}) {
             assertTrue(text.contains(expected), expected + " in\n" + text);

@@ -58,13 +58,13 @@ class DeploymentCommandTest {
     @Test
     void startUpEndsWithOneLineNamingUrlModelEngineAndMaxModelLen() {
         String url = "http://localhost:" + client.port();
-        assertEquals("Vela serving " + SERVED + " at " + url + "/v1 (engine cpu/jlama, dtype float32, max-model-len 8192); "
+        assertEquals("Vela serving " + SERVED + " at " + url + "/v1 (engine cpu/panama, dtype float32, max-model-len 8192); "
                 + "API docs at " + url + "/docs", startUpLog.getLast());
     }
 
     @Test
     void gpuOnlyFlagsAreAcceptedAndSaidToBeUnusedOnTheCpu() {
-        assertTrue(stackLog.contains("The cpu runner does not use --tensor-parallel-size 4 or --gpu-memory-utilization 0.9 "
+        assertTrue(stackLog.contains("A CPU runner does not use --tensor-parallel-size 4 or --gpu-memory-utilization 0.9 "
                 + "(GPU runner settings)"), stackLog.toString());
     }
 

@@ -83,9 +83,12 @@ class StartupFailureTest {
     }
 
     @Test
-    void askingForAGpuThisBuildLacksIsOneLineAndStatus2() {
-        assertEquals(new Exit(2, List.of("vela: --device gpu (vela.device): no GPU runner available in this build; "
-                + "use --device cpu or auto")), exit("gpu"));
+    void askingForAGpuOnAMachineWithoutOneIsOneLineAndStatus2() {
+        Exit exit = exit("gpu");
+        assertEquals(2, exit.status());
+        assertEquals(1, exit.stderr().size(), exit.stderr().toString());
+        assertTrue(exit.stderr().getFirst().startsWith("vela: --device gpu (vela.device): no usable GPU: "), exit.stderr().getFirst());
+        assertTrue(exit.stderr().getFirst().endsWith("; use --device cpu or auto"), exit.stderr().getFirst());
     }
 
     @Test

@@ -164,6 +164,15 @@ public final class PanamaModelRunner implements ModelRunner {
         return bytes;
     }
 
+    /**
+     * How many positions a KV budget holds for a model ({@link #DEFAULT_KV_CACHE_BYTES} when the
+     * budget is 0), so that a default context length can be chosen that fits.
+     */
+    public static long positionsFor(ModelConfig config, long memoryBytes) {
+        long budget = memoryBytes > 0 ? memoryBytes : DEFAULT_KV_CACHE_BYTES;
+        return budget / PagedKvCache.bytesPerBlock(config.numLayers(), config.numKvHeads(), config.headDim(), 1);
+    }
+
     @Override
     public int allocateKvCache(int blockSize, long memoryBytes) {
         long budget = memoryBytes > 0 ? memoryBytes : DEFAULT_KV_CACHE_BYTES;

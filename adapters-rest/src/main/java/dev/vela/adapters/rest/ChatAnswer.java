@@ -8,6 +8,7 @@ import dev.vela.adapters.rest.wire.UsageInfo;
 import dev.vela.application.port.in.Generation;
 import dev.vela.application.port.in.GenerationEvent;
 import dev.vela.application.port.in.TokenLogprob;
+import dev.vela.domain.reasoning.ReasoningSplit;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,10 @@ final class ChatAnswer extends Answer {
         });
         List<ChatCompletionResponse.Choice> list = new ArrayList<>(choices);
         for (int i = 0; i < choices; i++) {
-            ChatCompletionResponse.Message message = new ChatCompletionResponse.Message(ROLE, texts[i].toString(), null, List.of());
+            ReasoningSplit split = finished[i] == null ? null : finished[i].reasoning();
+            ChatCompletionResponse.Message message = split == null
+                    ? new ChatCompletionResponse.Message(ROLE, texts[i].toString(), null, List.of())
+                    : new ChatCompletionResponse.Message(ROLE, split.content(), split.reasoning(), List.of());
             ChatLogprobs lp = logprobs ? new ChatLogprobs(LogprobsFormat.chat(tokens[i])) : null;
             list.add(new ChatCompletionResponse.Choice(i, message, lp,
                     finished[i] == null ? null : finished[i].reason().wireName(),
@@ -65,12 +69,14 @@ final class ChatAnswer extends Answer {
     Object chunk(GenerationEvent event, UsageInfo usage) {
         return switch (event) {
             case GenerationEvent.Delta d -> {
-                if (d.text().isEmpty() && d.logprobs().isEmpty()) {
-                    yield null;
+                ChatCompletionChunk.Delta delta = d.reasoning() != null
+                        ? new ChatCompletionChunk.Delta(null, d.reasoning().content(), d.reasoning().reasoning())
+                        : new ChatCompletionChunk.Delta(null, d.text().isEmpty() ? null : d.text(), null);
+                if (delta.content() == null && delta.reasoningContent() == null && d.logprobs().isEmpty()) {
+                    yield null;                 // nothing to show: held-back text, or only a reasoning marker
                 }
                 ChatLogprobs lp = logprobs ? new ChatLogprobs(LogprobsFormat.chat(d.logprobs())) : null;
-                yield chunk(new ChatCompletionChunk.Choice(d.choice(), new ChatCompletionChunk.Delta(null, d.text(), null),
-                        lp, null, null), usage);
+                yield chunk(new ChatCompletionChunk.Choice(d.choice(), delta, lp, null, null), usage);
             }
             case GenerationEvent.Finished f -> chunk(new ChatCompletionChunk.Choice(f.choice(), ChatCompletionChunk.Delta.EMPTY,
                     null, f.reason().wireName(), f.stopReason()), usage);

@@ -19,12 +19,19 @@ public final class ChatService implements ChatUseCase {
     private final Tokenizer tokenizer;
     private final ChatTemplates templates;
     private final GenerationStarter starter;
+    private final boolean splitReasoning;
 
-    public ChatService(ServedModel model, Tokenizer tokenizer, ChatTemplates templates, Engine engine) {
+    /**
+     * @param splitReasoning whether answers are split into reasoning and content with DeepSeek-R1's
+     *                       rules ({@code --reasoning-parser deepseek_r1})
+     */
+    public ChatService(ServedModel model, Tokenizer tokenizer, ChatTemplates templates, Engine engine,
+                       boolean splitReasoning) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.templates = templates;
         this.starter = new GenerationStarter(model, engine);
+        this.splitReasoning = splitReasoning;
     }
 
     @Override
@@ -32,6 +39,7 @@ public final class ChatService implements ChatUseCase {
         model.check(command.model());
         String prompt = templates.render(command.messages(), command.render());
         PromptTokens tokens = new PromptTokens(prompt, tokenizer.encode(prompt, false));
-        return starter.start(List.of(tokens), command.sampling(), command.sampling().maxTokens(), "messages");
+        Generation generation = starter.start(List.of(tokens), command.sampling(), command.sampling().maxTokens(), "messages");
+        return splitReasoning ? new ReasoningGeneration(generation, command.includeReasoning()) : generation;
     }
 }

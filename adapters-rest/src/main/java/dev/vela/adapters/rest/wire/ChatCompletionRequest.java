@@ -105,7 +105,8 @@ public record ChatCompletionRequest(
         Integer limit = maxCompletionTokens != null ? maxCompletionTokens : maxTokens;
         Integer reportedLogprobs = Boolean.TRUE.equals(logprobs) ? (topLogprobs == null ? 0 : topLogprobs) : null;
         return new ChatCommand(model, domainMessages, render,
-                sampling().maxTokens(limit).logprobs(reportedLogprobs).promptLogprobs(promptLogprobs).build());
+                sampling().maxTokens(limit).logprobs(reportedLogprobs).promptLogprobs(promptLogprobs).build(),
+                !Boolean.FALSE.equals(includeReasoning));
     }
 
     /** Chat choices report exactly {@code top_logprobs} alternatives; null when logprobs are off. */

@@ -13,8 +13,11 @@ import java.util.List;
  * @param messages the conversation so far
  * @param render   how the conversation becomes a prompt
  * @param sampling the request's sampling fields, before server defaults
+ * @param includeReasoning with a reasoning parser, whether the answer carries the reasoning
+ *                         ({@code include_reasoning}, default true)
  */
-public record ChatCommand(String model, List<ChatMessage> messages, ChatRenderOptions render, SamplingParams sampling) {
+public record ChatCommand(String model, List<ChatMessage> messages, ChatRenderOptions render, SamplingParams sampling,
+                          boolean includeReasoning) {
 
     public ChatCommand {
         if (messages == null || messages.isEmpty()) {
@@ -22,5 +25,9 @@ public record ChatCommand(String model, List<ChatMessage> messages, ChatRenderOp
         }
         messages = List.copyOf(messages);
         render = render == null ? ChatRenderOptions.defaults() : render;
+    }
+
+    public ChatCommand(String model, List<ChatMessage> messages, ChatRenderOptions render, SamplingParams sampling) {
+        this(model, messages, render, sampling, true);
     }
 }

@@ -1,6 +1,7 @@
 package dev.vela.application.port.in;
 
 import dev.vela.domain.generation.FinishReason;
+import dev.vela.domain.reasoning.ReasoningSplit;
 import java.util.List;
 
 /** What happens to a request while it generates; the REST layer turns each into a chunk or part of a body. */
@@ -12,8 +13,16 @@ public sealed interface GenerationEvent {
     /**
      * New output of one choice: text that is safe to show (whole UTF-8 characters, no part of a
      * possible stop string) and the token ids it came from.
+     *
+     * @param reasoning with a reasoning parser, this text split into reasoning and answer as a
+     *                  stream shows it (null when the piece carried only a marker); null without one
      */
-    record Delta(int choice, String text, int[] tokenIds, List<TokenLogprob> logprobs) implements GenerationEvent {
+    record Delta(int choice, String text, int[] tokenIds, List<TokenLogprob> logprobs, ReasoningSplit reasoning)
+            implements GenerationEvent {
+
+        public Delta(int choice, String text, int[] tokenIds, List<TokenLogprob> logprobs) {
+            this(choice, text, tokenIds, logprobs, null);
+        }
     }
 
     /**
@@ -23,9 +32,15 @@ public sealed interface GenerationEvent {
      *                   {@code Integer}); null for EOS, length and abort
      * @param completionTokens how many tokens this choice generated
      * @param cumulativeLogprob the sum of the generated tokens' log-probabilities
+     * @param reasoning with a reasoning parser, the whole output split into reasoning and answer
+     *                  (the rule for answers that are not streamed); null without one
      */
-    record Finished(int choice, FinishReason reason, Object stopReason, int completionTokens, double cumulativeLogprob)
-            implements GenerationEvent {
+    record Finished(int choice, FinishReason reason, Object stopReason, int completionTokens, double cumulativeLogprob,
+                    ReasoningSplit reasoning) implements GenerationEvent {
+
+        public Finished(int choice, FinishReason reason, Object stopReason, int completionTokens, double cumulativeLogprob) {
+            this(choice, reason, stopReason, completionTokens, cumulativeLogprob, null);
+        }
     }
 
     /**

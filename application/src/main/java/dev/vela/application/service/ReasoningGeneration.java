@@ -1,0 +1,117 @@
+package dev.vela.application.service;
+
+import dev.vela.application.port.in.Generation;
+import dev.vela.application.port.in.GenerationEvent;
+import dev.vela.domain.generation.Usage;
+import dev.vela.domain.reasoning.ReasoningSplit;
+import dev.vela.domain.reasoning.StreamingReasoningSplitter;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A chat generation with DeepSeek-R1's reasoning parser ({@code --reasoning-parser deepseek_r1}):
+ * every delta also says which part of it is reasoning and which is answer, as a stream shows them,
+ * and each choice's end carries the whole output's split, as an answer that is not streamed shows
+ * it. With {@code include_reasoning: false} the reasoning is left out.
+ */
+final class ReasoningGeneration implements Generation {
+
+    private final Generation generation;
+    private final boolean includeReasoning;
+    private final Map<Integer, StreamingReasoningSplitter> splitters = new HashMap<>();
+    private final Map<Integer, StringBuilder> outputs = new HashMap<>();
+    private final ArrayDeque<GenerationEvent> ready = new ArrayDeque<>();
+
+    ReasoningGeneration(Generation generation, boolean includeReasoning) {
+        this.generation = generation;
+        this.includeReasoning = includeReasoning;
+    }
+
+    @Override
+    public List<PromptTokens> prompts() {
+        return generation.prompts();
+    }
+
+    @Override
+    public int choicesPerPrompt() {
+        return generation.choicesPerPrompt();
+    }
+
+    @Override
+    public synchronized GenerationEvent next() throws InterruptedException {
+        while (ready.isEmpty()) {
+            GenerationEvent event = generation.next();
+            if (event == null) {
+                return null;
+            }
+            split(event);
+        }
+        return ready.poll();
+    }
+
+    @Override
+    public synchronized GenerationEvent poll(long timeout, TimeUnit unit) throws InterruptedException {
+        if (ready.isEmpty()) {
+            GenerationEvent event = generation.poll(timeout, unit);
+            if (event == null) {
+                return null;
+            }
+            split(event);
+        }
+        return ready.poll();
+    }
+
+    private void split(GenerationEvent event) {
+        switch (event) {
+            case GenerationEvent.Delta d -> {
+                outputs.computeIfAbsent(d.choice(), c -> new StringBuilder()).append(d.text());
+                ReasoningSplit piece = splitter(d.choice()).next(d.text());
+                ready.add(new GenerationEvent.Delta(d.choice(), d.text(), d.tokenIds(), d.logprobs(), shown(piece)));
+            }
+            case GenerationEvent.Finished f -> {
+                ReasoningSplit rest = splitter(f.choice()).finish();
+                if (rest != null) {
+                    ready.add(new GenerationEvent.Delta(f.choice(), "", new int[0], List.of(), shown(rest)));
+                }
+                String output = outputs.getOrDefault(f.choice(), new StringBuilder()).toString();
+                ready.add(new GenerationEvent.Finished(f.choice(), f.reason(), f.stopReason(), f.completionTokens(),
+                        f.cumulativeLogprob(), whole(ReasoningSplit.of(output))));
+            }
+            default -> ready.add(event);
+        }
+    }
+
+    private StreamingReasoningSplitter splitter(int choice) {
+        return splitters.computeIfAbsent(choice, c -> new StreamingReasoningSplitter());
+    }
+
+    /** A streamed piece as the client sees it; null when nothing of it is left to send. */
+    private ReasoningSplit shown(ReasoningSplit piece) {
+        if (piece == null || includeReasoning) {
+            return piece;
+        }
+        return piece.content() == null ? null : new ReasoningSplit(null, piece.content());
+    }
+
+    private ReasoningSplit whole(ReasoningSplit split) {
+        return includeReasoning ? split : new ReasoningSplit(null, split.content());
+    }
+
+    @Override
+    public synchronized boolean done() {
+        return ready.isEmpty() && generation.done();
+    }
+
+    @Override
+    public void cancel() {
+        generation.cancel();
+    }
+
+    @Override
+    public Usage usage() {
+        return generation.usage();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.vela.bootstrap;
+
+import dev.vela.adapters.cpu.JlamaModelRunner;
+import dev.vela.adapters.cpu.PanamaModelRunner;
+import dev.vela.adapters.gpu.Cuda;
+import dev.vela.adapters.gpu.CudaModelRunner;
+import dev.vela.adapters.gpu.GpuSettings;
+import dev.vela.adapters.gpu.GpuUnavailableException;
+import dev.vela.adapters.hf.HfModelDirectory;
+import dev.vela.adapters.hf.SafetensorsModelWeights;
+import dev.vela.application.port.out.ModelRunner;
+import dev.vela.domain.model.ModelConfig;
+import java.util.logging.Logger;
+
+/**
+ * Picks and loads the model runner the settings ask for: the tensor-parallel GPU runner
+ * ({@code --device gpu}, or {@code auto} where CUDA is usable), else a CPU runner (Vela's own
+ * batched one, or Jlama's), and the context length it serves.
+ */
+final class RunnerChoice {
+
+    private static final Logger LOG = Logger.getLogger(RunnerChoice.class.getName());
+
+    /** A loaded runner, the context length it serves and what to close with it. */
+    record Loaded(ModelRunner runner, int maxModelLen, AutoCloseable resources) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            runner.close();
+            try {
+                resources.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not release the model's weights", e);
+            }
+        }
+    }
+
+    private RunnerChoice() {
+    }
+
+    /**
+     * Fails at once, before anything is loaded, when {@code --device gpu} is asked for on a machine
+     * where CUDA is not usable.
+     *
+     * @throws SettingsException naming the reason, in one line
+     */
+    static void checkDevice(VelaSettings settings) {
+        if (settings.device() == VelaSettings.Device.GPU) {
+            Cuda.Probe probe = Cuda.probe();
+            if (!probe.available()) {
+                throw new SettingsException("--device gpu (vela.device): no usable GPU: " + probe.reason()
+                        + "; use --device cpu or auto");
+            }
+        }
+    }
+
+    static Loaded load(VelaSettings settings, HfModelDirectory model) {
+        boolean gpu = switch (settings.device()) {
+            case GPU -> true;
+            case CPU -> false;
+            case AUTO -> {
+                Cuda.Probe probe = Cuda.probe();
+                LOG.info("--device auto: " + probe.summary() + (probe.available() ? "" : "; running on the CPU"));
+                yield probe.available();
+            }
+        };
+        if (gpu) {
+            return gpu(settings, model);
+        }
+        return settings.cpuRunner() == VelaSettings.CpuRunner.JLAMA ? jlama(settings, model) : panama(settings, model);
+    }
+
+    private static Loaded gpu(VelaSettings settings, HfModelDirectory model) {
+        ModelConfig config = model.config();
+        int maxModelLen = settings.maxModelLen().orElse(config.maxPositionEmbeddings());
+        GpuSettings gpu = GpuSettings.defaults()
+                .withTensorParallelSize(settings.tensorParallelSize())
+                .withGpuMemoryUtilization(settings.gpuMemoryUtilization())
+                .withDtype(gpuDtype(settings.dtype()))
+                .withMaxNumBatchedTokens(settings.maxNumBatchedTokens())
+                .withMaxModelLen(maxModelLen);
+        // the GPU runner copies the weights onto its devices, so the mapping is released right after
+        try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles())) {
+            return new Loaded(CudaModelRunner.load(config, weights, gpu), maxModelLen, () -> { });
+        } catch (GpuUnavailableException | IllegalArgumentException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    private static String gpuDtype(String dtype) {
+        return switch (dtype) {
+            case "auto", "bfloat16" -> dtype;
+            case "half", "float16" -> "float16";
+            default -> throw new SettingsException("--dtype " + dtype + " (vela.dtype): the GPU runner computes in "
+                    + "bfloat16 or float16");
+        };
+    }
+
+    private static Loaded panama(VelaSettings settings, HfModelDirectory model) {
+        ModelConfig config = model.config();
+        int maxModelLen = settings.maxModelLen().orElseGet(() -> {
+            long fits = PanamaModelRunner.positionsFor(config, settings.kvCacheMemoryBytes());
+            if (fits < config.maxPositionEmbeddings()) {
+                LOG.info("max-model-len " + fits + ": what the KV cache holds (the model allows "
+                        + config.maxPositionEmbeddings() + "; --kv-cache-memory gives it more room)");
+            }
+            return (int) Math.min(config.maxPositionEmbeddings(), fits);
+        });
+        SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles());
+        try {
+            return new Loaded(PanamaModelRunner.load(config, weights, settings.cpuThreads()), maxModelLen, weights);
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
+    private static Loaded jlama(VelaSettings settings, HfModelDirectory model) {
+        ModelConfig config = model.config();
+        int maxModelLen = settings.maxModelLen().orElse(JlamaModelRunner.maxPositions(config));
+        return new Loaded(JlamaModelRunner.load(model.path(), config, maxModelLen), maxModelLen, () -> { });
+    }
+}
