@@ -176,7 +176,6 @@ public final class Engine implements EngineStatus, AutoCloseable {
             if (s.sequence().firstScheduledNanos == 0) {
                 s.sequence().firstScheduledNanos = now;
             }
-            stepPromptTokens += Math.max(0, Math.min(s.slice().endPosition(), s.sequence().promptLength()) - s.slice().startPosition());
         }
         try {
             run(step.scheduled());
@@ -254,6 +253,8 @@ public final class Engine implements EngineStatus, AutoCloseable {
         long now = System.nanoTime();
         stepGeneratedTokens++;
         if (sequence.lastTokenNanos == 0) {
+            // a prompt counts once, whole, when it has been prefilled (cached blocks included), as vLLM counts it
+            stepPromptTokens += sequence.promptLength();
             double seconds = (now - sequence.arrivedNanos) / NANOS;
             observers.forEach(o -> o.firstToken(seconds));
         } else {

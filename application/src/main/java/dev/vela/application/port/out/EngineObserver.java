@@ -8,7 +8,10 @@ import dev.vela.domain.generation.FinishReason;
  */
 public interface EngineObserver {
 
-    /** One engine step ran: prompt tokens it prefilled and tokens it generated. */
+    /**
+     * One engine step ran: the prompt tokens of the sequences whose prefill it completed (whole
+     * prompts, cached prefixes included) and the tokens it generated.
+     */
     default void stepped(int promptTokens, int generatedTokens) {
     }
 
