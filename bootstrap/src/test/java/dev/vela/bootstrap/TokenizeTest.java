@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.adapters.hf.ByteLevelAlphabet;
 import dev.vela.adapters.hf.HfTokenizer;
 import dev.vela.adapters.hf.JinjavaChatTemplates;
 import dev.vela.adapters.hf.HfModelDirectory;
@@ -13,7 +14,9 @@ import dev.vela.domain.chat.ChatMessage;
 import dev.vela.domain.chat.ChatRenderOptions;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,19 +71,20 @@ class TokenizeTest {
     }
 
     @Test
-    void tokenStringsComeWhenAskedFor(TestClient client) {
+    void tokenStringsAreTheVocabularyEntriesWhenAskedFor(TestClient client) {
         JsonObject answer = client.post("/tokenize", "{\"prompt\": \"San Francisco\", \"return_token_strs\": true}").json();
         int[] ids = ids(answer.getJsonArray("tokens"));
         List<String> strings = answer.getJsonArray("token_strs").getValuesAs(jakarta.json.JsonString.class).stream()
                 .map(jakarta.json.JsonString::getString).toList();
-        assertEquals(ids.length, strings.size());
-        assertEquals("San Francisco", String.join("", strings.subList(1, strings.size())).strip());
+        assertEquals(Arrays.stream(ids).mapToObj(tokenizer::tokenString).toList(), strings);
+        assertEquals(ByteLevelAlphabet.encode("San Francisco".getBytes(StandardCharsets.UTF_8)),
+                String.join("", strings.subList(1, strings.size())), "byte-level strings, the space written as Ġ");
     }
 
     @Test
     void detokenizeGivesTheTextBack(TestClient client) {
         int[] ids = tokenizer.encode(PROMPT, false);
-        JsonObject answer = client.post("/detokenize", "{\"tokens\": " + java.util.Arrays.toString(ids) + "}").json();
+        JsonObject answer = client.post("/detokenize", "{\"tokens\": " + Arrays.toString(ids) + "}").json();
         assertEquals(PROMPT, answer.getString("prompt"));
     }
 

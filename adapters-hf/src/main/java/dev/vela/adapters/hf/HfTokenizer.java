@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * A {@link Tokenizer} over a Hugging Face {@code tokenizer.json}: encoding and decoding run in the
  * Hugging Face tokenizers library itself (Rust, through DJL), so ids are exactly what
- * {@code transformers} and vLLM produce; each token's bytes are read from the file at load.
+ * {@code transformers} and vLLM produce; each token's string and bytes are read from the file at load.
  */
 public final class HfTokenizer implements Tokenizer, AutoCloseable {
 
@@ -70,6 +70,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     @Override
     public byte[] tokenBytes(int id) {
         return vocabulary.bytes(id);
+    }
+
+    @Override
+    public String tokenString(int id) {
+        return vocabulary.string(id);
     }
 
     @Override

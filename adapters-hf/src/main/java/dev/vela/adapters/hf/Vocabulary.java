@@ -10,44 +10,60 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What each token id of a byte-level BPE {@code tokenizer.json} stands for: the exact bytes (the
- * vocabulary string read back through GPT-2's byte-level alphabet, or the UTF-8 text of an added
- * token) and whether the id is a special token.
+ * What each token id of a byte-level BPE {@code tokenizer.json} stands for: its string as the file
+ * writes it (the vocabulary entry, or an added token's content), the exact bytes (the vocabulary
+ * string read back through GPT-2's byte-level alphabet, or the UTF-8 text of an added token) and
+ * whether the id is a special token.
  */
 final class Vocabulary {
 
     private static final byte[] NO_BYTES = new byte[0];
 
+    private final String[] stringById;
     private final byte[][] bytesById;
     private final boolean[] specialById;
 
-    private Vocabulary(byte[][] bytesById, boolean[] specialById) {
+    private Vocabulary(String[] stringById, byte[][] bytesById, boolean[] specialById) {
+        this.stringById = stringById;
         this.bytesById = bytesById;
         this.specialById = specialById;
     }
 
     static Vocabulary read(JsonFile tokenizerJson) {
         requireByteLevelDecoder(tokenizerJson);
+        Map<Integer, String> strings = new HashMap<>();
         Map<Integer, byte[]> bytes = new HashMap<>();
         Map<Integer, Boolean> special = new HashMap<>();
-        vocab(tokenizerJson).forEach((token, id) -> bytes.put(tokenId(tokenizerJson, "model.vocab", id), byteLevelBytes(token)));
+        vocab(tokenizerJson).forEach((token, value) -> {
+            int id = tokenId(tokenizerJson, "model.vocab", value);
+            strings.put(id, token);
+            bytes.put(id, byteLevelBytes(token));
+        });
         if (tokenizerJson.present("added_tokens").orElse(null) instanceof JsonArray addedTokens) {
             for (JsonValue entry : addedTokens) {
                 if (!(entry instanceof JsonObject added) || !(added.get("content") instanceof JsonString content)) {
                     throw tokenizerJson.problem("\"added_tokens\" entries need an id and a content, got " + entry);
                 }
                 int id = tokenId(tokenizerJson, "added_tokens", added.get("id"));
+                strings.put(id, content.getString());
                 // Added tokens are matched on their text before byte-level encoding, so they stand for its UTF-8.
                 bytes.put(id, content.getString().getBytes(StandardCharsets.UTF_8));
                 special.put(id, added.getBoolean("special", false));
             }
         }
-        int size = bytes.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        int size = strings.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        String[] stringById = new String[size];
         byte[][] bytesById = new byte[size][];
         boolean[] specialById = new boolean[size];
+        strings.forEach((id, token) -> stringById[id] = token);
         bytes.forEach((id, tokenBytes) -> bytesById[id] = tokenBytes);
         special.forEach((id, isSpecial) -> specialById[id] = isSpecial);
-        return new Vocabulary(bytesById, specialById);
+        return new Vocabulary(stringById, bytesById, specialById);
+    }
+
+    /** The string the file writes for {@code id}; null for an id the tokenizer does not know. */
+    String string(int id) {
+        return id >= 0 && id < stringById.length ? stringById[id] : null;
     }
 
     /** The bytes {@code id} stands for; none for an id the tokenizer does not know. */

@@ -3,6 +3,7 @@ package dev.vela.adapters.hf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vela.adapters.hf.random.R1DistillTokens;
@@ -131,6 +132,22 @@ class R1DistillTokenizerTest {
         assertArrayEquals(" world".getBytes(StandardCharsets.UTF_8), tokenizer.tokenBytes(1879));
         assertArrayEquals("\n".getBytes(StandardCharsets.UTF_8), tokenizer.tokenBytes(198));
         assertArrayEquals("<think>".getBytes(StandardCharsets.UTF_8), tokenizer.tokenBytes(THINK));
+    }
+
+    @Test
+    void tokenStringsAreTheVocabularyEntriesAndAddedTokensTheirContent() {
+        assertEquals("Hello", tokenizer.tokenString(9707));
+        assertEquals("Ġworld", tokenizer.tokenString(1879));
+        assertEquals("Ċ", tokenizer.tokenString(198));
+        assertEquals("<｜begin▁of▁sentence｜>", tokenizer.tokenString(BOS));
+        assertEquals("</think>", tokenizer.tokenString(END_THINK));
+    }
+
+    @Test
+    void theModelsPaddingRowsAndNegativeIdsHaveNoTokenString() {
+        assertNull(tokenizer.tokenString(R1DistillVocabulary.SIZE));
+        assertNull(tokenizer.tokenString(151_935));
+        assertNull(tokenizer.tokenString(-1));
     }
 
     /**

@@ -49,16 +49,11 @@ public final class TokenizeService implements TokenizeUseCase {
         return tokenizer.decode(ids, false);
     }
 
-    /**
-     * Each token's text on its own. vLLM returns the tokenizer's vocabulary strings
-     * ({@code convert_ids_to_tokens}, e.g. {@code "Ġworld"}); the {@link Tokenizer} port offers only
-     * decoded text, so this is {@code " world"}, and a token holding part of a UTF-8 character shows
-     * as U+FFFD.
-     */
+    /** Each token's vocabulary string ({@code "Ġworld"}), as vLLM's {@code convert_ids_to_tokens} gives them. */
     private List<String> tokenStrings(int[] ids) {
         List<String> strings = new ArrayList<>(ids.length);
         for (int id : ids) {
-            strings.add(tokenizer.decode(new int[] {id}, false));
+            strings.add(tokenizer.tokenString(id));
         }
         return strings;
     }

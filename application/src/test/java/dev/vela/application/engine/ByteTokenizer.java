@@ -55,6 +55,11 @@ final class ByteTokenizer implements Tokenizer {
     }
 
     @Override
+    public String tokenString(int id) {
+        return id >= 0 && id < SIZE ? new String(tokenBytes(id), StandardCharsets.ISO_8859_1) : null;
+    }
+
+    @Override
     public boolean isSpecial(int id) {
         return id == EOS || id == BOS;
     }

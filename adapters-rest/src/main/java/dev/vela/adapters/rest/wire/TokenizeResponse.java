@@ -13,7 +13,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record TokenizeResponse(@Schema(description = "number of tokens", example = "8") int count,
                                @Schema(description = "the served context length", example = "8192") int maxModelLen,
                                @Schema(description = "the token ids") List<Integer> tokens,
-                               @Schema(description = "each token's text; null unless return_token_strs", nullable = true)
+                               @Schema(description = "each token's vocabulary string (\"Ġworld\"); null unless return_token_strs",
+                                       nullable = true)
                                @JsonbNillable List<String> tokenStrs) {
 
     public static TokenizeResponse of(Tokenized tokenized) {

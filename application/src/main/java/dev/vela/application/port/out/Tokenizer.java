@@ -18,6 +18,9 @@ public interface Tokenizer {
      */
     byte[] tokenBytes(int id);
 
+    /** The token's vocabulary string ({@code "Ġworld"}, or an added token's content); null for an unknown id. */
+    String tokenString(int id);
+
     /** True for the tokenizer's special tokens (those {@code skip_special_tokens} removes). */
     boolean isSpecial(int id);
 
