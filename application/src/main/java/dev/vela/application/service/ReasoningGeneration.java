@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ReasoningGeneration implements Generation {
 
+    private static final ReasoningSplit NOTHING = new ReasoningSplit(null, null);
+
     private final Generation generation;
     private final boolean includeReasoning;
     private final Map<Integer, StreamingReasoningSplitter> splitters = new HashMap<>();
@@ -88,12 +90,16 @@ final class ReasoningGeneration implements Generation {
         return splitters.computeIfAbsent(choice, c -> new StreamingReasoningSplitter());
     }
 
-    /** A streamed piece as the client sees it; null when nothing of it is left to send. */
+    /**
+     * A streamed piece as the client sees it; both parts null when nothing of it is left to send
+     * (never null itself: a delta without a split is one from a server without a parser, whose
+     * text is all content).
+     */
     private ReasoningSplit shown(ReasoningSplit piece) {
-        if (piece == null || includeReasoning) {
-            return piece;
+        if (piece == null) {
+            return NOTHING;
         }
-        return piece.content() == null ? null : new ReasoningSplit(null, piece.content());
+        return includeReasoning ? piece : new ReasoningSplit(null, piece.content());
     }
 
     private ReasoningSplit whole(ReasoningSplit split) {

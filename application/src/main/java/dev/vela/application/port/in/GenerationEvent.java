@@ -15,7 +15,8 @@ public sealed interface GenerationEvent {
      * possible stop string) and the token ids it came from.
      *
      * @param reasoning with a reasoning parser, this text split into reasoning and answer as a
-     *                  stream shows it (null when the piece carried only a marker); null without one
+     *                  stream shows it (both parts null when nothing of it is shown: the piece
+     *                  carried only a marker, or only reasoning the client left out); null without one
      */
     record Delta(int choice, String text, int[] tokenIds, List<TokenLogprob> logprobs, ReasoningSplit reasoning)
             implements GenerationEvent {
