@@ -86,11 +86,15 @@ public record ChatMessageParam(
         return arguments instanceof JsonString s ? s.getString() : arguments.toString();
     }
 
-    /** vLLM joins the text parts of a message with newlines. */
+    /**
+     * vLLM joins the text parts of a message with newlines, and reads a missing or null content as
+     * no parts: the template sees {@code ""} (for R1-Distill, a tool-call turn renders as an empty
+     * assistant turn).
+     */
     private static String content(RequestJson json) {
         JsonValue content = json.value("content");
         if (content == null) {
-            return null;
+            return "";
         }
         if (content instanceof JsonString s) {
             return s.getString();
