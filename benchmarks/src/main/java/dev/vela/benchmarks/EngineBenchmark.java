@@ -21,7 +21,8 @@ import java.util.UUID;
  * Single-stream decode of Vela's CPU engine against Jlama's own decode loop, on the same
  * random-weight model with Qwen2.5-0.5B's dimensions (bf16), in the same JVM run; this machine's
  * memory bandwidth and the decode floor it implies; and the sampler's cost per token over the real
- * vocabulary next to the decode step. Run: {@code bin/bench engine}.
+ * vocabulary next to the decode step; and llama.cpp on the same weights where a build of it is on
+ * the machine ({@link LlamaCpp}). Run: {@code bin/bench engine}.
  */
 public final class EngineBenchmark {
 
@@ -52,6 +53,7 @@ public final class EngineBenchmark {
         double[] jlama = jlamaTokensPerSecond(dir, threads);
         double[] sampling = SamplingProbe.microsPerToken(model.config().vocabSize(), ROUNDS, 200);
         double[] greedy = SamplingProbe.greedyMicrosPerToken(model.config().vocabSize(), ROUNDS, 200);
+        LlamaCpp.Result llamaCpp = LlamaCpp.decode(dir, threads, DECODE, ROUNDS);
 
         double floorTokensPerSecond = bandwidth / bytesPerToken;
         double velaMedian = Stats.median(vela);
@@ -65,6 +67,13 @@ public final class EngineBenchmark {
         System.out.printf("Jlama decode: %6.1f tok/s median (min %.1f, max %.1f) = %.0f%% of the floor%n",
                 jlamaMedian, Stats.min(jlama), Stats.max(jlama), 100 * jlamaMedian / floorTokensPerSecond);
         System.out.printf("Vela / Jlama: %.2fx%n", velaMedian / jlamaMedian);
+        if (llamaCpp.tokensPerSecond().isPresent()) {
+            double llama = llamaCpp.tokensPerSecond().get();
+            System.out.printf("llama.cpp decode: %6.1f tok/s mean of %d = %.0f%% of the floor; Vela / llama.cpp: %.2fx (%s)%n",
+                    llama, ROUNDS, 100 * llama / floorTokensPerSecond, velaMedian / llama, llamaCpp.note());
+        } else {
+            System.out.println("llama.cpp: " + llamaCpp.note());
+        }
         System.out.printf("sampling at vocab %d, all processors on: %.0f us/token median (greedy %.0f us); "
                         + "a Vela decode step is %.0f us: sampling is %.1f%% of it%n",
                 model.config().vocabSize(), Stats.median(sampling), Stats.median(greedy), 1e6 / velaMedian,
