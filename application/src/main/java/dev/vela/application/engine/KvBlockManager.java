@@ -67,8 +67,6 @@ final class KvBlockManager {
     private final Map<Long, List<Block>> tables = new HashMap<>();
     /** Per sequence: the key of its last registered (full, cached) block. */
     private final Map<Long, BlockKey> lastKeys = new HashMap<>();
-    private long prefixQueries;
-    private long prefixHits;
 
     KvBlockManager(int numBlocks, int blockSize, boolean prefixCaching) {
         this.blockSize = blockSize;
@@ -93,14 +91,6 @@ final class KvBlockManager {
         return (numBlocks - freeBlocks()) / (double) numBlocks;
     }
 
-    long prefixQueries() {
-        return prefixQueries;
-    }
-
-    long prefixHits() {
-        return prefixHits;
-    }
-
     static int blocksFor(int tokens, int blockSize) {
         return (tokens + blockSize - 1) / blockSize;
     }
@@ -119,7 +109,7 @@ final class KvBlockManager {
     /**
      * Starts a sequence: takes every full block of its prefix that the cache holds (never the
      * block of its last token, whose logits must be computed) and returns how many positions they
-     * cover. Counts the lookup for the hit rate.
+     * cover.
      */
     int admit(long sequenceId, Sequence sequence) {
         List<Block> table = new ArrayList<>();
@@ -143,8 +133,6 @@ final class KvBlockManager {
             key = block.key;
             hits++;
         }
-        prefixQueries += sequence.totalLength();
-        prefixHits += (long) hits * blockSize;
         if (key != null) {
             lastKeys.put(sequenceId, key);
         }

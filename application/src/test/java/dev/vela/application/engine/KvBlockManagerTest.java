@@ -51,7 +51,7 @@ class KvBlockManagerTest {
     void aSharedPrefixReusesItsFullBlocks() {
         KvBlockManager blocks = new KvBlockManager(8, BLOCK, true);
         Sequence first = sequence("abcdefghij");
-        run(blocks, first);
+        assertEquals(0, run(blocks, first), "an empty cache has nothing to reuse");
         Sequence second = sequence("abcdefghXY");
         assertEquals(8, run(blocks, second), "two full blocks of 'abcdefgh' are reused");
         int[] a = blocks.table(first.id);
@@ -59,8 +59,6 @@ class KvBlockManagerTest {
         assertEquals(a[0], b[0]);
         assertEquals(a[1], b[1]);
         assertFalse(a[2] == b[2], "the partial last block is the sequence's own");
-        assertEquals(20, blocks.prefixQueries());
-        assertEquals(8, blocks.prefixHits());
     }
 
     @Test
