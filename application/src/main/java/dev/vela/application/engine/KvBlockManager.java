@@ -65,8 +65,12 @@ final class KvBlockManager {
     private int created;
     private final Map<BlockKey, Block> cached = new HashMap<>();
     private final Map<Long, List<Block>> tables = new HashMap<>();
-    /** Per sequence: the key of its last registered (full, cached) block. */
-    private final Map<Long, BlockKey> lastKeys = new HashMap<>();
+    /** Per sequence: how far its full blocks are known to the cache. */
+    private final Map<Long, Registered> registered = new HashMap<>();
+
+    /** A sequence's first {@code blocks} full blocks are in the cache; {@code last} is the key of the last. */
+    private record Registered(BlockKey last, int blocks) {
+    }
 
     KvBlockManager(int numBlocks, int blockSize, boolean prefixCaching) {
         this.blockSize = blockSize;
@@ -134,7 +138,7 @@ final class KvBlockManager {
             hits++;
         }
         if (key != null) {
-            lastKeys.put(sequenceId, key);
+            registered.put(sequenceId, new Registered(key, hits));
         }
         return hits * blockSize;
     }
@@ -163,27 +167,27 @@ final class KvBlockManager {
             return;
         }
         List<Block> table = tables.get(sequenceId);
-        BlockKey key = lastKeys.get(sequenceId);
-        int registered = key == null ? 0 : depth(key);
-        for (int b = registered; b < computed / blockSize && b < table.size(); b++) {
-            key = BlockKey.of(key, sequence.tokens(b * blockSize, (b + 1) * blockSize));
+        int full = Math.min(computed / blockSize, table.size());
+        Registered done = registered.get(sequenceId);
+        int b = done == null ? 0 : done.blocks();
+        if (b >= full) {
+            return;
+        }
+        BlockKey key = done == null ? null : done.last();
+        for (; b < full; b++) {
+            BlockKey next = BlockKey.of(key, sequence.tokens(b * blockSize, (b + 1) * blockSize));
             Block block = table.get(b);
-            if (block.key == null && !cached.containsKey(key)) {
-                block.key = key;
-                cached.put(key, block);
+            Block holder = cached.get(next);
+            if (holder == null && block.key == null) {
+                block.key = next;
+                cached.put(next, block);
+                holder = block;
             }
+            // another sequence may have cached the same prefix first: chain onto its key, so that the
+            // next keys' parents are the cached ones and equals settles by identity
+            key = holder == null ? next : holder.key;
         }
-        if (key != null) {
-            lastKeys.put(sequenceId, key);
-        }
-    }
-
-    private static int depth(BlockKey key) {
-        int depth = 0;
-        for (BlockKey k = key; k != null; k = k.parent) {
-            depth++;
-        }
-        return depth;
+        registered.put(sequenceId, new Registered(key, full));
     }
 
     /** The sequence's block ids, in position order. */
@@ -199,7 +203,7 @@ final class KvBlockManager {
     /** Returns the sequence's blocks; full cached ones stay findable until reused. */
     void free(long sequenceId) {
         List<Block> table = tables.remove(sequenceId);
-        lastKeys.remove(sequenceId);
+        registered.remove(sequenceId);
         if (table == null) {
             return;
         }

@@ -62,6 +62,21 @@ class KvBlockManagerTest {
     }
 
     @Test
+    void aPrefixComputedTwiceAtOnceStaysFindableBeyondWhereTheTwoMet() {
+        KvBlockManager blocks = new KvBlockManager(16, BLOCK, true);
+        Sequence shorter = sequence("abcdefghij");
+        Sequence longer = sequence("abcdefghijklmnopq");
+        blocks.admit(shorter.id, shorter);
+        blocks.admit(longer.id, longer);
+        blocks.grow(shorter.id, shorter.totalLength());
+        blocks.grow(longer.id, longer.totalLength());
+        blocks.computed(shorter.id, shorter, shorter.totalLength());
+        blocks.computed(longer.id, longer, longer.totalLength());
+        assertEquals(16, run(blocks, sequence("abcdefghijklmnopqr")),
+                "'abcdefgh' cached by the first, 'ijklmnop' by the second: four blocks in one chain");
+    }
+
+    @Test
     void theBlockOfThePromptsLastTokenIsNeverTakenFromTheCache() {
         KvBlockManager blocks = new KvBlockManager(8, BLOCK, true);
         run(blocks, sequence("abcdefgh"));
