@@ -71,12 +71,12 @@ final class Scheduler {
         for (int i = 0; i < running.size() && budget > 0; i++) {
             Sequence sequence = running.get(i);
             int end = Math.min(sequence.totalLength(), sequence.computed + budget);
-            while (!blocks.canHold(sequence.id, end) && running.contains(sequence)) {
-                Sequence victim = running.getLast();
-                preempt(victim);
+            Sequence victim = null;
+            while (victim != sequence && !blocks.canHold(sequence.id, end)) {
+                victim = preemptNewest();       // at worst the sequence itself
                 preempted.add(victim);
             }
-            if (!running.contains(sequence)) {
+            if (victim == sequence) {
                 break;                          // it preempted itself: nothing after it can run either
             }
             blocks.grow(sequence.id, end);
@@ -105,12 +105,14 @@ final class Scheduler {
         return new Step(step, preempted, unservable);
     }
 
-    private void preempt(Sequence sequence) {
-        running.remove(sequence);
+    /** Sends the most recently admitted running sequence back to wait, its blocks freed; returns it. */
+    private Sequence preemptNewest() {
+        Sequence sequence = running.removeLast();
         blocks.free(sequence.id);
         sequence.computed = 0;
         waiting.addFirst(sequence);
         observers.forEach(EngineObserver::preempted);
+        return sequence;
     }
 
     private int add(List<Scheduled> step, Sequence sequence, int end) {
