@@ -49,16 +49,7 @@ public final class CompletionService implements CompletionUseCase {
                 if (ids.length == 0) {
                     throw new InvalidRequestException("The decoder prompt cannot be empty", "prompt");
                 }
-                int max = 0;
-                for (int id : ids) {
-                    if (id < 0) {
-                        throw new InvalidRequestException("Token id " + id + " is out of vocabulary", "prompt");
-                    }
-                    max = Math.max(max, id);
-                }
-                if (max >= model.vocabularySize()) {
-                    throw new InvalidRequestException("Token id " + max + " is out of vocabulary", "prompt");
-                }
+                model.checkTokenIds(ids, "prompt");
                 yield new PromptTokens(tokenizer.decode(ids, false), ids);
             }
         };

@@ -1,6 +1,7 @@
 package dev.vela.application.service;
 
 import dev.vela.domain.budget.TokenBudget;
+import dev.vela.domain.error.InvalidRequestException;
 import dev.vela.domain.error.NotFoundException;
 import dev.vela.domain.generation.GenerationConfig;
 import dev.vela.domain.model.ModelCard;
@@ -17,6 +18,29 @@ public record ServedModel(ModelCard card, GenerationConfig generation, TokenBudg
         if (!card.answersTo(requested)) {
             throw NotFoundException.model(requested);
         }
+    }
+
+    /**
+     * Fails with vLLM's 400 when a token id is outside the vocabulary; like vLLM it names the
+     * largest id (a negative one, which vLLM's types reject, is named first).
+     *
+     * @param param the request field that holds the ids
+     */
+    void checkTokenIds(int[] ids, String param) {
+        int max = 0;
+        for (int id : ids) {
+            if (id < 0) {
+                throw outOfVocabulary(id, param);
+            }
+            max = Math.max(max, id);
+        }
+        if (max >= vocabularySize) {
+            throw outOfVocabulary(max, param);
+        }
+    }
+
+    private static InvalidRequestException outOfVocabulary(int id, String param) {
+        return new InvalidRequestException("Token id " + id + " is out of vocabulary", param);
     }
 
     int[] eosIds() {

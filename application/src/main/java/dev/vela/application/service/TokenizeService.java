@@ -6,7 +6,6 @@ import dev.vela.application.port.in.TokenizeUseCase;
 import dev.vela.application.port.in.Tokenized;
 import dev.vela.application.port.out.ChatTemplates;
 import dev.vela.application.port.out.Tokenizer;
-import dev.vela.domain.error.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,13 +39,8 @@ public final class TokenizeService implements TokenizeUseCase {
     @Override
     public String detokenize(DetokenizeCommand command) {
         model.check(command.model());
-        int[] ids = command.tokens();
-        for (int id : ids) {
-            if (id < 0 || id >= model.vocabularySize()) {
-                throw new InvalidRequestException("Token id " + id + " is out of vocabulary", "tokens");
-            }
-        }
-        return tokenizer.decode(ids, false);
+        model.checkTokenIds(command.tokens(), "tokens");
+        return tokenizer.decode(command.tokens(), false);
     }
 
     /** Each token's vocabulary string ({@code "Ġworld"}), as vLLM's {@code convert_ids_to_tokens} gives them. */
