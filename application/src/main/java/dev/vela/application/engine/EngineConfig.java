@@ -16,11 +16,6 @@ package dev.vela.application.engine;
 public record EngineConfig(int maxModelLen, int maxNumSeqs, int maxNumBatchedTokens, int blockSize, long kvCacheMemoryBytes,
                            boolean prefixCaching) {
 
-    /** The same limits with another KV-cache budget. */
-    public EngineConfig withKvCacheMemory(long bytes) {
-        return new EngineConfig(maxModelLen, maxNumSeqs, maxNumBatchedTokens, blockSize, bytes, prefixCaching);
-    }
-
     public EngineConfig {
         if (maxModelLen < 1 || maxNumSeqs < 1 || maxNumBatchedTokens < 1 || blockSize < 1 || kvCacheMemoryBytes < 0) {
             throw new IllegalArgumentException("engine limits must be positive");

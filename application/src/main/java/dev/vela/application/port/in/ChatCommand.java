@@ -26,8 +26,4 @@ public record ChatCommand(String model, List<ChatMessage> messages, ChatRenderOp
         messages = List.copyOf(messages);
         render = render == null ? ChatRenderOptions.defaults() : render;
     }
-
-    public ChatCommand(String model, List<ChatMessage> messages, ChatRenderOptions render, SamplingParams sampling) {
-        this(model, messages, render, sampling, true);
-    }
 }
