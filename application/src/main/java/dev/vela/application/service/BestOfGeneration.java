@@ -99,11 +99,11 @@ final class BestOfGeneration implements Generation {
             for (int rank = 0; rank < n; rank++) {
                 int index = prompt * n + rank;
                 if (rank == 0 && promptLogprobs != null) {
-                    chosen.add(renumbered(promptLogprobs, index));
+                    chosen.add(promptLogprobs.withChoice(index));
                 }
                 for (GenerationEvent e : byChoice.get(ranked.get(rank))) {
                     if (!(e instanceof GenerationEvent.PromptLogprobs)) {
-                        chosen.add(renumbered(e, index));
+                        chosen.add(e.withChoice(index));
                     }
                     if (e instanceof GenerationEvent.Finished f) {
                         completionTokens += f.completionTokens();
@@ -112,15 +112,5 @@ final class BestOfGeneration implements Generation {
             }
         }
         collected = true;
-    }
-
-    private static GenerationEvent renumbered(GenerationEvent event, int choice) {
-        return switch (event) {
-            case GenerationEvent.Delta d -> new GenerationEvent.Delta(choice, d.text(), d.tokenIds(), d.logprobs());
-            case GenerationEvent.Finished f -> new GenerationEvent.Finished(choice, f.reason(), f.stopReason(),
-                    f.completionTokens(), f.cumulativeLogprob());
-            case GenerationEvent.PromptLogprobs p -> new GenerationEvent.PromptLogprobs(choice, p.logprobs());
-            case GenerationEvent.Failed f -> new GenerationEvent.Failed(choice, f.error());
-        };
     }
 }

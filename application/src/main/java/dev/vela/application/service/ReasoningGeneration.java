@@ -71,16 +71,15 @@ final class ReasoningGeneration implements Generation {
             case GenerationEvent.Delta d -> {
                 outputs.computeIfAbsent(d.choice(), c -> new StringBuilder()).append(d.text());
                 ReasoningSplit piece = splitter(d.choice()).next(d.text());
-                ready.add(new GenerationEvent.Delta(d.choice(), d.text(), d.tokenIds(), d.logprobs(), shown(piece)));
+                ready.add(d.withReasoning(shown(piece)));
             }
             case GenerationEvent.Finished f -> {
                 ReasoningSplit rest = splitter(f.choice()).finish();
                 if (rest != null) {
                     ready.add(new GenerationEvent.Delta(f.choice(), "", new int[0], List.of(), shown(rest)));
                 }
-                String output = outputs.getOrDefault(f.choice(), new StringBuilder()).toString();
-                ready.add(new GenerationEvent.Finished(f.choice(), f.reason(), f.stopReason(), f.completionTokens(),
-                        f.cumulativeLogprob(), whole(ReasoningSplit.of(output))));
+                StringBuilder output = outputs.remove(f.choice());   // a finished choice sends nothing more
+                ready.add(f.withReasoning(whole(ReasoningSplit.of(output == null ? "" : output.toString()))));
             }
             default -> ready.add(event);
         }
@@ -96,12 +95,10 @@ final class ReasoningGeneration implements Generation {
      * text is all content).
      */
     private ReasoningSplit shown(ReasoningSplit piece) {
-        if (piece == null) {
-            return NOTHING;
-        }
-        return includeReasoning ? piece : new ReasoningSplit(null, piece.content());
+        return piece == null ? NOTHING : whole(piece);
     }
 
+    /** A split as the client sees it: without the reasoning when it asked to leave it out. */
     private ReasoningSplit whole(ReasoningSplit split) {
         return includeReasoning ? split : new ReasoningSplit(null, split.content());
     }

@@ -10,6 +10,9 @@ public sealed interface GenerationEvent {
     /** The choice this event belongs to. */
     int choice();
 
+    /** The same event for another choice, every other field kept. */
+    GenerationEvent withChoice(int choice);
+
     /**
      * New output of one choice: text that is safe to show (whole UTF-8 characters, no part of a
      * possible stop string) and the token ids it came from.
@@ -23,6 +26,16 @@ public sealed interface GenerationEvent {
 
         public Delta(int choice, String text, int[] tokenIds, List<TokenLogprob> logprobs) {
             this(choice, text, tokenIds, logprobs, null);
+        }
+
+        @Override
+        public Delta withChoice(int choice) {
+            return new Delta(choice, text, tokenIds, logprobs, reasoning);
+        }
+
+        /** The same delta with its reasoning split. */
+        public Delta withReasoning(ReasoningSplit reasoning) {
+            return new Delta(choice, text, tokenIds, logprobs, reasoning);
         }
     }
 
@@ -42,6 +55,16 @@ public sealed interface GenerationEvent {
         public Finished(int choice, FinishReason reason, Object stopReason, int completionTokens, double cumulativeLogprob) {
             this(choice, reason, stopReason, completionTokens, cumulativeLogprob, null);
         }
+
+        @Override
+        public Finished withChoice(int choice) {
+            return new Finished(choice, reason, stopReason, completionTokens, cumulativeLogprob, reasoning);
+        }
+
+        /** The same end with the whole output's reasoning split. */
+        public Finished withReasoning(ReasoningSplit reasoning) {
+            return new Finished(choice, reason, stopReason, completionTokens, cumulativeLogprob, reasoning);
+        }
     }
 
     /**
@@ -50,9 +73,19 @@ public sealed interface GenerationEvent {
      * nothing predicts a prompt's first token.
      */
     record PromptLogprobs(int choice, List<TokenLogprob> logprobs) implements GenerationEvent {
+
+        @Override
+        public PromptLogprobs withChoice(int choice) {
+            return new PromptLogprobs(choice, logprobs);
+        }
     }
 
     /** A choice failed; its request must report an error. */
     record Failed(int choice, RuntimeException error) implements GenerationEvent {
+
+        @Override
+        public Failed withChoice(int choice) {
+            return new Failed(choice, error);
+        }
     }
 }
