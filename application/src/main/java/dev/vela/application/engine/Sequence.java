@@ -62,7 +62,7 @@ final class Sequence {
         this.detokenizer = new IncrementalDetokenizer(tokenizer, params.skipSpecialTokens());
         this.stopStrings = new StopStrings(params.stop(), params.includeStopStrInOutput());
         this.promptLogprobCount = reportsPromptLogprobs && params.promptLogprobs() != null
-                ? Math.max(0, params.promptLogprobs()) : -1;
+                ? params.promptLogprobs() : -1;
         if (promptLogprobCount >= 0) {
             byte[] first = tokenizer.tokenBytes(promptIds[0]);
             promptLogprobs.add(TokenLogprob.unscored(promptIds[0], text(first), first));

@@ -158,7 +158,8 @@ public record SamplingParams(
 
     /**
      * Checks every token id the request names against the model's vocabulary (the embedding rows,
-     * which vLLM calls the vocabulary size).
+     * which vLLM calls the vocabulary size), and {@code logprobs} / {@code prompt_logprobs} of -1,
+     * which ask for the whole vocabulary: more than the 20 allowed, so rejected in vLLM's words.
      */
     public void verifyTokenIds(int vocabularySize) {
         List<Integer> badBias = outOfVocabulary(logitBias.keySet(), vocabularySize);
@@ -178,6 +179,10 @@ public record SamplingParams(
         if (logprobs != null && logprobs == -1) {
             throw new InvalidRequestException("Requested sample logprobs of " + vocabularySize
                     + ", which is greater than max allowed: " + MAX_LOGPROBS, "logprobs");
+        }
+        if (promptLogprobs != null && promptLogprobs == -1) {
+            throw new InvalidRequestException("Requested prompt logprobs of " + vocabularySize
+                    + ", which is greater than max allowed: " + MAX_LOGPROBS, "prompt_logprobs");
         }
     }
 

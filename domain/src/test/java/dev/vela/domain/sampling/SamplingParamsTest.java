@@ -105,6 +105,22 @@ class SamplingParamsTest {
     }
 
     @Test
+    void logprobsOfMinusOneAskForTheWholeVocabularyAndAreRejected() {
+        SamplingParams p = SamplingParams.builder().logprobs(-1).build();
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> p.verifyTokenIds(512));
+        assertEquals("Requested sample logprobs of 512, which is greater than max allowed: 20", e.getMessage());
+        assertEquals("logprobs", e.param());
+    }
+
+    @Test
+    void promptLogprobsOfMinusOneAskForTheWholeVocabularyAndAreRejected() {
+        SamplingParams p = SamplingParams.builder().promptLogprobs(-1).build();
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> p.verifyTokenIds(512));
+        assertEquals("Requested prompt logprobs of 512, which is greater than max allowed: 20", e.getMessage());
+        assertEquals("prompt_logprobs", e.param());
+    }
+
+    @Test
     void seedMinusOneMeansNoSeed() {
         assertNull(SamplingParams.builder().seed(-1L).build().seed());
     }
