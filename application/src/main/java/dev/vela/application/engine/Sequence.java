@@ -119,11 +119,10 @@ final class Sequence {
      * now (an empty list when there is nothing new to tell).
      */
     List<GenerationEvent> accept(Sampler.Sample sample) {
-        List<GenerationEvent> events = new ArrayList<>(3);
+        GenerationEvent promptEvent = null;
         if (promptLogprobCount >= 0 && !promptLogprobsSent) {
             promptLogprobsSent = true;
-            events.add(new GenerationEvent.PromptLogprobs(choice, java.util.Collections.unmodifiableList(
-                    new ArrayList<>(promptLogprobs))));
+            promptEvent = new GenerationEvent.PromptLogprobs(choice, List.copyOf(promptLogprobs));
         }
         int token = sample.token();
         if (outputLength == outputIds.length) {
@@ -154,7 +153,10 @@ final class Sequence {
         if (!finished() && outputLength >= maxTokens) {
             finish(FinishReason.LENGTH, null);
         }
-        events.addAll(drainEvents());
+        List<GenerationEvent> events = drainEvents();
+        if (promptEvent != null) {
+            events.addFirst(promptEvent);           // the prompt's logprobs come before the choice's first delta
+        }
         return events;
     }
 
@@ -175,6 +177,7 @@ final class Sequence {
         }
     }
 
+    /** What the client may see now, in a list the caller may add to. */
     private List<GenerationEvent> drainEvents() {
         StringBuilder text = detokenizer.text();
         int end;
