@@ -112,28 +112,16 @@ public final class JlamaModelRunner implements ModelRunner {
     public void execute(List<SequenceSlice> batch, LogitsSink logits) {
         checkOpen();
         for (SequenceSlice slice : batch) {
-            checkTokens(slice);
-            checkPositions(slice);
+            slice.requireTokensBelow(info.vocabularySize());
+            slice.requirePositionsWithin(info.maxPositions());
+            checkCached(slice);
         }
         for (int i = 0; i < batch.size(); i++) {
             feed(i, batch.get(i), logits);
         }
     }
 
-    private void checkTokens(SequenceSlice slice) {
-        for (int token : slice.tokenIds()) {
-            if (token < 0 || token >= info.vocabularySize()) {
-                throw new IllegalArgumentException("sequence " + slice.sequenceId() + " feeds token id " + token
-                        + ", outside the model's vocabulary of " + info.vocabularySize());
-            }
-        }
-    }
-
-    private void checkPositions(SequenceSlice slice) {
-        if (slice.endPosition() > info.maxPositions()) {
-            throw new IllegalArgumentException("sequence " + slice.sequenceId() + " would reach position "
-                    + slice.endPosition() + ", more than the " + info.maxPositions() + " this runner serves");
-        }
+    private void checkCached(SequenceSlice slice) {
         SequenceCache cache = sequences.get(slice.sequenceId());
         int cached = cache == null ? 0 : cache.length;
         if (slice.startPosition() > cached) {

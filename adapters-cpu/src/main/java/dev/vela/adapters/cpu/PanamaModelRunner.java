@@ -200,7 +200,8 @@ public final class PanamaModelRunner implements ModelRunner {
         int t = 0;
         for (int s = 0; s < batch.size(); s++) {
             SequenceSlice slice = batch.get(s);
-            check(slice);
+            slice.requireTokensBelow(embed.rows);
+            slice.requireBlocks(cache.blockSize(), cache.numBlocks());
             for (int i = 0; i < slice.tokenIds().length; i++, t++) {
                 token[t] = slice.tokenIds()[i];
                 position[t] = slice.startPosition() + i;
@@ -216,20 +217,6 @@ public final class PanamaModelRunner implements ModelRunner {
             layer(l, layers[l], batch, position, sliceOf, total);
         }
         logits(batch, position, sliceOf, total, sink);
-    }
-
-    private void check(SequenceSlice slice) {
-        for (int id : slice.tokenIds()) {
-            if (id < 0 || id >= embed.rows) {
-                throw new IllegalArgumentException("sequence " + slice.sequenceId() + " feeds token id " + id
-                        + ", outside the model's vocabulary of " + embed.rows);
-            }
-        }
-        int needed = (slice.endPosition() + cache.blockSize() - 1) / cache.blockSize();
-        if (slice.blockTable().length < needed) {
-            throw new IllegalArgumentException("sequence " + slice.sequenceId() + " reaches position "
-                    + slice.endPosition() + " but holds only " + slice.blockTable().length + " KV blocks");
-        }
     }
 
     private void grow(int tokens) {
