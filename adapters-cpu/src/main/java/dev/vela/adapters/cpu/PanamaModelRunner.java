@@ -52,6 +52,10 @@ public final class PanamaModelRunner implements ModelRunner {
     private PagedKvCache cache;
 
     // per-step buffers, grown to the largest batch seen
+    private int[] token = new int[0];
+    private int[] position = new int[0];
+    private int[] sliceOf = new int[0];
+    private int[] wanted = new int[0];
     private float[] x = new float[0];
     private float[] qkv = new float[0];
     private float[] projected = new float[0];
@@ -64,7 +68,22 @@ public final class PanamaModelRunner implements ModelRunner {
     private final Activations logitInput;
     private float[] logitRows = new float[0];
     private final float[] row;
-    private final ThreadLocal<float[]> scores = ThreadLocal.withInitial(() -> new float[0]);
+    /** For the reductions the engine thread runs; attention has its own per thread. */
+    private final float[] lanes = new float[VectorMath.LANES];
+    private final ThreadLocal<AttentionScratch> attentionScratch = ThreadLocal.withInitial(AttentionScratch::new);
+
+    /** One thread's working memory for {@link #attend}: a score per position, lanes to sum. */
+    private static final class AttentionScratch {
+        private float[] scores = new float[0];
+        private final float[] lanes = new float[VectorMath.LANES];
+
+        float[] scores(int positions) {
+            if (scores.length < positions) {
+                scores = new float[Math.max(positions, 2 * scores.length)];
+            }
+            return scores;
+        }
+    }
 
     /** The weights of one decoder layer. */
     private record Layer(float[] inputNorm, StackedMatrices qkvProjection, float[] qkvBias, StackedMatrices outputProjection,
@@ -194,9 +213,7 @@ public final class PanamaModelRunner implements ModelRunner {
         for (SequenceSlice slice : batch) {
             total += slice.tokenIds().length;
         }
-        int[] token = new int[total];
-        int[] position = new int[total];
-        int[] sliceOf = new int[total];
+        grow(total);
         int t = 0;
         for (int s = 0; s < batch.size(); s++) {
             SequenceSlice slice = batch.get(s);
@@ -208,19 +225,22 @@ public final class PanamaModelRunner implements ModelRunner {
                 sliceOf[t] = s;
             }
         }
-        grow(total);
         for (t = 0; t < total; t++) {
             embed.row(token[t], x, t * hidden);
         }
-        ropeTables(position, total);
+        ropeTables(total);
         for (int l = 0; l < layers.length; l++) {
-            layer(l, layers[l], batch, position, sliceOf, total);
+            layer(l, layers[l], batch, total);
         }
-        logits(batch, position, sliceOf, total, sink);
+        logits(batch, total, sink);
     }
 
     private void grow(int tokens) {
-        if (x.length < tokens * hidden) {
+        if (token.length < tokens) {
+            token = new int[tokens];
+            position = new int[tokens];
+            sliceOf = new int[tokens];
+            wanted = new int[tokens];
             x = new float[tokens * hidden];
             qkv = new float[tokens * (qDim + 2 * kvDim)];
             projected = new float[tokens * hidden];
@@ -230,7 +250,7 @@ public final class PanamaModelRunner implements ModelRunner {
         }
     }
 
-    private void ropeTables(int[] position, int tokens) {
+    private void ropeTables(int tokens) {
         int half = headDim / 2;
         for (int t = 0; t < tokens; t++) {
             for (int i = 0; i < half; i++) {
@@ -241,21 +261,17 @@ public final class PanamaModelRunner implements ModelRunner {
         }
     }
 
-    private void layer(int index, Layer layer, List<SequenceSlice> batch, int[] position, int[] sliceOf, int tokens) {
+    private void layer(int index, Layer layer, List<SequenceSlice> batch, int tokens) {
         int qkvWidth = qDim + 2 * kvDim;
         float[] h = normed.reset(tokens);
         for (int t = 0; t < tokens; t++) {
-            VectorMath.rmsNorm(x, t * hidden, layer.inputNorm, eps, h, t * hidden, hidden);
+            VectorMath.rmsNorm(x, t * hidden, layer.inputNorm, eps, h, t * hidden, hidden, lanes);
         }
         multiply(layer.qkvProjection, normed, tokens, qkv, qkvWidth);
         int half = headDim / 2;
-        float[] c = new float[half];
-        float[] s = new float[half];
         for (int t = 0; t < tokens; t++) {
             VectorMath.add(qkv, t * qkvWidth, layer.qkvBias, 0, qkvWidth);
-            System.arraycopy(cos, t * half, c, 0, half);
-            System.arraycopy(sin, t * half, s, 0, half);
-            VectorMath.rope(qkv, t * qkvWidth, config.numHeads() + config.numKvHeads(), headDim, c, s);
+            VectorMath.rope(qkv, t * qkvWidth, config.numHeads() + config.numKvHeads(), headDim, cos, sin, t * half);
             SequenceSlice slice = batch.get(sliceOf[t]);
             int p = position[t];
             cache.write(index, slice.blockTable()[p / cache.blockSize()], p % cache.blockSize(),
@@ -264,17 +280,18 @@ public final class PanamaModelRunner implements ModelRunner {
         float[] attended = attention.reset(tokens);
         int heads = config.numHeads();
         pool.run(tokens * heads, (from, to) -> {
+            AttentionScratch scratch = attentionScratch.get();
             for (int w = from; w < to; w++) {
                 int t = w / heads;
                 attend(index, batch.get(sliceOf[t]), position[t], t * qkvWidth + (w % heads) * headDim, w % heads,
-                        attended, t * qDim + (w % heads) * headDim);
+                        attended, t * qDim + (w % heads) * headDim, scratch);
             }
         });
         multiply(layer.outputProjection, attention, tokens, projected, hidden);
         VectorMath.add(x, 0, projected, 0, tokens * hidden);
         float[] h2 = normed.reset(tokens);
         for (int t = 0; t < tokens; t++) {
-            VectorMath.rmsNorm(x, t * hidden, layer.postNorm, eps, h2, t * hidden, hidden);
+            VectorMath.rmsNorm(x, t * hidden, layer.postNorm, eps, h2, t * hidden, hidden, lanes);
         }
         int inter = config.intermediateSize();
         multiply(layer.gateUpProjection, normed, tokens, gateUp, 2 * inter);
@@ -298,18 +315,15 @@ public final class PanamaModelRunner implements ModelRunner {
      * One head of one token: softmax(q . k / sqrt(d)) over the sequence's positions up to its own,
      * then the weighted sum of the values, read from the sequence's blocks.
      */
-    private void attend(int layer, SequenceSlice slice, int position, int qAt, int head, float[] out, int outAt) {
+    private void attend(int layer, SequenceSlice slice, int position, int qAt, int head, float[] out, int outAt,
+                        AttentionScratch scratch) {
         int kvHead = head / groups;
         int length = position + 1;
-        float[] score = scores.get();
-        if (score.length < length) {
-            score = new float[Math.max(length, 2 * score.length)];
-            scores.set(score);
-        }
+        float[] score = scratch.scores(length);
+        float[] lanes = scratch.lanes;
         int blockSize = cache.blockSize();
         float scale = (float) (1.0 / Math.sqrt(headDim));
         float max = Float.NEGATIVE_INFINITY;
-        float[] lanes = new float[VectorMath.LANES];
         long headOffset = (long) kvHead * headDim * Float.BYTES;
         for (int p = 0; p < length; p++) {
             int block = slice.blockTable()[p / blockSize];
@@ -329,7 +343,7 @@ public final class PanamaModelRunner implements ModelRunner {
             score[p] = dot * scale;
             max = Math.max(max, score[p]);
         }
-        float sum = VectorMath.expShifted(score, max, length);
+        float sum = VectorMath.expShifted(score, max, length, lanes);
         float inverse = 1f / sum;
         java.util.Arrays.fill(out, outAt, outAt + headDim, 0f);
         for (int p = 0; p < length; p++) {
@@ -349,8 +363,7 @@ public final class PanamaModelRunner implements ModelRunner {
     }
 
     /** Final norm and lm_head for every position a slice asks logits for, handed to the sink in order. */
-    private void logits(List<SequenceSlice> batch, int[] position, int[] sliceOf, int tokens, LogitsSink sink) {
-        int[] wanted = new int[tokens];
+    private void logits(List<SequenceSlice> batch, int tokens, LogitsSink sink) {
         int count = 0;
         for (int t = 0; t < tokens; t++) {
             if (position[t] >= batch.get(sliceOf[t]).logitsFrom()) {
@@ -362,7 +375,7 @@ public final class PanamaModelRunner implements ModelRunner {
             int group = Math.min(LOGIT_GROUP, count - first);
             float[] h = logitInput.reset(group);
             for (int g = 0; g < group; g++) {
-                VectorMath.rmsNorm(x, wanted[first + g] * hidden, finalNorm, eps, h, g * hidden, hidden);
+                VectorMath.rmsNorm(x, wanted[first + g] * hidden, finalNorm, eps, h, g * hidden, hidden, lanes);
             }
             if (logitRows.length < group * vocab) {
                 logitRows = new float[group * vocab];
