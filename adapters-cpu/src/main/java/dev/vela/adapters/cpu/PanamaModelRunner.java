@@ -134,9 +134,9 @@ public final class PanamaModelRunner implements ModelRunner {
         StackedMatrices qkvProjection = new StackedMatrices(matrix(p + "self_attn.q_proj.weight"),
                 matrix(p + "self_attn.k_proj.weight"), matrix(p + "self_attn.v_proj.weight"));
         float[] bias = new float[qDim + 2 * kvDim];
-        copyVector(p + "self_attn.q_proj.bias", bias, 0);
-        copyVector(p + "self_attn.k_proj.bias", bias, qDim);
-        copyVector(p + "self_attn.v_proj.bias", bias, qDim + kvDim);
+        copyVector(weights.tensor(p + "self_attn.q_proj.bias"), bias, 0);
+        copyVector(weights.tensor(p + "self_attn.k_proj.bias"), bias, qDim);
+        copyVector(weights.tensor(p + "self_attn.v_proj.bias"), bias, qDim + kvDim);
         return new Layer(vector(p + "input_layernorm.weight"), qkvProjection, bias,
                 new StackedMatrices(matrix(p + "self_attn.o_proj.weight")), vector(p + "post_attention_layernorm.weight"),
                 new StackedMatrices(matrix(p + "mlp.gate_proj.weight"), matrix(p + "mlp.up_proj.weight")),
@@ -151,20 +151,26 @@ public final class PanamaModelRunner implements ModelRunner {
     private float[] vector(String name) {
         WeightTensor tensor = weights.tensor(name);
         float[] values = new float[Math.toIntExact(tensor.elements())];
-        copyVector(name, values, 0);
+        copyVector(tensor, values, 0);
         return values;
     }
 
-    private void copyVector(String name, float[] into, int at) {
-        WeightTensor tensor = weights.tensor(name);
+    private static void copyVector(WeightTensor tensor, float[] into, int at) {
         MemorySegment data = tensor.data();
         int n = Math.toIntExact(tensor.elements());
-        for (int i = 0; i < n; i++) {
-            into[at + i] = switch (tensor.type()) {
-                case F32 -> data.get(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 4L * i);
-                case BF16 -> Float.intBitsToFloat(data.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 2L * i) << 16);
-                case F16 -> Float.float16ToFloat(data.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 2L * i));
-            };
+        switch (tensor.type()) {
+            case F32 -> MemorySegment.copy(data, Matrix.FLOAT, 0, into, at, n);
+            case BF16 -> {
+                for (int i = 0; i < n; i++) {
+                    into[at + i] = Float.intBitsToFloat(data.get(Matrix.SHORT, 2L * i) << 16);
+                }
+            }
+            // a float16 norm or bias beside bfloat16 or float32 matrices (float16 matrices are refused)
+            case F16 -> {
+                for (int i = 0; i < n; i++) {
+                    into[at + i] = Float.float16ToFloat(data.get(Matrix.SHORT, 2L * i));
+                }
+            }
         }
     }
 
@@ -188,15 +194,17 @@ public final class PanamaModelRunner implements ModelRunner {
      * budget is 0), so that a default context length can be chosen that fits.
      */
     public static long positionsFor(ModelConfig config, long memoryBytes) {
-        long budget = memoryBytes > 0 ? memoryBytes : DEFAULT_KV_CACHE_BYTES;
-        return budget / PagedKvCache.bytesPerBlock(config.numLayers(), config.numKvHeads(), config.headDim(), 1);
+        return budget(memoryBytes) / PagedKvCache.bytesPerBlock(config.numLayers(), config.numKvHeads(), config.headDim(), 1);
+    }
+
+    private static long budget(long memoryBytes) {
+        return memoryBytes > 0 ? memoryBytes : DEFAULT_KV_CACHE_BYTES;
     }
 
     @Override
     public int allocateKvCache(int blockSize, long memoryBytes) {
-        long budget = memoryBytes > 0 ? memoryBytes : DEFAULT_KV_CACHE_BYTES;
         long perBlock = PagedKvCache.bytesPerBlock(layers.length, config.numKvHeads(), headDim, blockSize);
-        int blocks = (int) Math.min(Integer.MAX_VALUE / 2, budget / perBlock);
+        int blocks = (int) Math.min(Integer.MAX_VALUE / 2, budget(memoryBytes) / perBlock);
         if (cache != null) {
             cache.close();
         }
