@@ -37,7 +37,7 @@ public final class JlamaModelRunner implements ModelRunner {
     private final RunnerInfo info;
     private final KvBufferCache kvBuffers;
     private final Map<Long, SequenceCache> sequences = new HashMap<>();
-    /** Jlama writes the raw logits of one position here; copied out into {@link #logitRows}. */
+    /** Jlama writes the raw logits of one position here; copied out into {@link #logitRow}. */
     private final AbstractTensor<?, ?> logitsScratch;
     /** The row handed to the engine, reused for every position. */
     private final float[] logitRow;
@@ -104,8 +104,8 @@ public final class JlamaModelRunner implements ModelRunner {
             return Integer.MAX_VALUE / 2;
         }
         Config c = model.getConfig();
-        long bytesPerPosition = 2L * c.numberOfLayers * c.numberOfKeyValueHeads * c.headSize * Float.BYTES;
-        return (int) Math.min(Integer.MAX_VALUE / 2, memoryBytes / (bytesPerPosition * blockSize));
+        long perBlock = PagedKvCache.bytesPerBlock(c.numberOfLayers, c.numberOfKeyValueHeads, c.headSize, blockSize);
+        return (int) Math.min(Integer.MAX_VALUE / 2, memoryBytes / perBlock);
     }
 
     @Override

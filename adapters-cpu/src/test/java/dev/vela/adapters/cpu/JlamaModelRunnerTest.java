@@ -242,6 +242,21 @@ class JlamaModelRunnerTest {
         }
     }
 
+    @Test
+    void theKvBudgetDecidesTheNumberOfBlocks() {
+        try (JlamaModelRunner runner = load(TestModel.TINY_F32)) {
+            // tiny: (k, v) x 2 layers x 2 kv heads x 16 floats x 16 positions x 4 bytes = 8 KiB per block
+            assertEquals(128, runner.allocateKvCache(16, 1L << 20));
+        }
+    }
+
+    @Test
+    void withoutABudgetEveryBlockTheEngineCanAskForIsGranted() {
+        try (JlamaModelRunner runner = load(TestModel.TINY_F32)) {
+            assertEquals(Integer.MAX_VALUE / 2, runner.allocateKvCache(16, 0));
+        }
+    }
+
     private static List<float[]> greedy(JlamaModelRunner runner, long sequenceId, int[] prompt, int steps) {
         List<float[]> rows = new ArrayList<>();
         float[] logits = rows(runner, List.of(slice(sequenceId, prompt, 0)))[0];
