@@ -1,14 +1,9 @@
-package dev.vela.adapters.hf;
+package dev.vela.adapters.hf.random;
 
-import dev.vela.adapters.hf.random.R1DistillTokens;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
+import dev.vela.adapters.hf.ByteLevelAlphabet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,14 +11,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small {@code tokenizer.json} in DeepSeek-R1-Distill-Qwen's format: Qwen2's pipeline (NFC, the
- * Qwen2 split regex, byte-level BPE, a post-processor that prepends BOS), the 256 byte tokens at
- * ids 0–255 (id = byte value), a few merged words, then R1-Distill's added tokens.
+ * A small {@code tokenizer.json} in DeepSeek-R1-Distill-Qwen's format, written by the same
+ * {@link TokenizerFiles} as the random models': Qwen2's pipeline (NFC, the Qwen2 split regex,
+ * byte-level BPE, a post-processor that prepends BOS), the 256 byte tokens at ids 0–255
+ * (id = byte value), a few merged words, then R1-Distill's added tokens.
  */
-final class QwenStyleTokenizerFixture {
-
-    static final String QWEN2_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}"
-            + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+public final class QwenStyleTokenizerFixture {
 
     /**
      * Merged left to right into one token each, except the emoji: only its first two bytes merge,
@@ -38,37 +31,43 @@ final class QwenStyleTokenizerFixture {
 
     private final Map<String, Integer> vocab = new LinkedHashMap<>();
     private final List<String> merges = new ArrayList<>();
+    private final TokenizerFiles files;
 
     private QwenStyleTokenizerFixture() {
         for (int b = 0; b < 256; b++) {
             vocab.put(String.valueOf(ByteLevelAlphabet.charOf(b)), b);
         }
         MERGED.forEach(this::mergeLeftToRight);
+        files = new TokenizerFiles(new BpeVocabulary(List.copyOf(vocab.keySet()), merges));
     }
 
     /** Id of an added token such as BOS. */
-    static int idOf(String addedToken) {
-        return FIXTURE.vocab.size() + R1DistillTokens.indexOf(addedToken);
+    public static int idOf(String addedToken) {
+        return FIXTURE.files.idOf(addedToken);
     }
 
     /** Id of a token given by the bytes it stands for. */
-    static int idOfBytes(byte[] bytes) {
+    public static int idOfBytes(byte[] bytes) {
         return FIXTURE.vocab.get(ByteLevelAlphabet.encode(bytes));
     }
 
-    static int size() {
-        return FIXTURE.vocab.size() + R1DistillTokens.ALL.size();
+    public static int size() {
+        return FIXTURE.files.size();
     }
 
     /** Writes {@code tokenizer.json} into {@code dir} and returns its path. */
-    static Path writeTo(Path dir) {
+    public static Path writeTo(Path dir) {
         Path file = dir.resolve("tokenizer.json");
         try {
-            Files.writeString(file, FIXTURE.json().toString(), StandardCharsets.UTF_8);
+            FIXTURE.files.writeTokenizerJson(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return file;
+    }
+
+    public static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private void mergeLeftToRight(byte[] word) {
@@ -79,65 +78,5 @@ final class QwenStyleTokenizerFixture {
             merged += next;
             vocab.putIfAbsent(merged, vocab.size());
         }
-    }
-
-    private JsonObject json() {
-        String bos = R1DistillTokens.BOS;
-        JsonArrayBuilder added = Json.createArrayBuilder();
-        for (int i = 0; i < R1DistillTokens.ALL.size(); i++) {
-            R1DistillTokens.AddedToken token = R1DistillTokens.ALL.get(i);
-            added.add(Json.createObjectBuilder().add("id", vocab.size() + i).add("content", token.content())
-                    .add("single_word", false).add("lstrip", false).add("rstrip", false)
-                    .add("normalized", false).add("special", token.special()));
-        }
-        JsonObjectBuilder vocabJson = Json.createObjectBuilder();
-        vocab.forEach(vocabJson::add);
-        JsonArrayBuilder mergesJson = Json.createArrayBuilder();
-        merges.forEach(mergesJson::add);
-        return Json.createObjectBuilder()
-                .add("version", "1.0")
-                .addNull("truncation")
-                .addNull("padding")
-                .add("added_tokens", added)
-                .add("normalizer", Json.createObjectBuilder().add("type", "NFC"))
-                .add("pre_tokenizer", Json.createObjectBuilder().add("type", "Sequence").add("pretokenizers",
-                        Json.createArrayBuilder()
-                                .add(Json.createObjectBuilder().add("type", "Split")
-                                        .add("pattern", Json.createObjectBuilder().add("Regex", QWEN2_SPLIT))
-                                        .add("behavior", "Isolated").add("invert", false))
-                                .add(Json.createObjectBuilder().add("type", "ByteLevel").add("add_prefix_space", false)
-                                        .add("trim_offsets", false).add("use_regex", false))))
-                .add("post_processor", Json.createObjectBuilder().add("type", "TemplateProcessing")
-                        .add("single", Json.createArrayBuilder()
-                                .add(special(bos, 0))
-                                .add(Json.createObjectBuilder().add("Sequence",
-                                        Json.createObjectBuilder().add("id", "A").add("type_id", 0))))
-                        .add("pair", Json.createArrayBuilder()
-                                .add(special(bos, 0))
-                                .add(Json.createObjectBuilder().add("Sequence",
-                                        Json.createObjectBuilder().add("id", "A").add("type_id", 0)))
-                                .add(special(bos, 1))
-                                .add(Json.createObjectBuilder().add("Sequence",
-                                        Json.createObjectBuilder().add("id", "B").add("type_id", 1))))
-                        .add("special_tokens", Json.createObjectBuilder().add(bos, Json.createObjectBuilder()
-                                .add("id", bos)
-                                .add("ids", Json.createArrayBuilder().add(vocab.size() + R1DistillTokens.indexOf(bos)))
-                                .add("tokens", Json.createArrayBuilder().add(bos)))))
-                .add("decoder", Json.createObjectBuilder().add("type", "ByteLevel").add("add_prefix_space", true)
-                        .add("trim_offsets", true).add("use_regex", true))
-                .add("model", Json.createObjectBuilder().add("type", "BPE").addNull("dropout").addNull("unk_token")
-                        .addNull("continuing_subword_prefix").addNull("end_of_word_suffix")
-                        .add("fuse_unk", false).add("byte_fallback", false)
-                        .add("vocab", vocabJson).add("merges", mergesJson))
-                .build();
-    }
-
-    private static JsonObjectBuilder special(String token, int typeId) {
-        return Json.createObjectBuilder().add("SpecialToken",
-                Json.createObjectBuilder().add("id", token).add("type_id", typeId));
-    }
-
-    static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }
