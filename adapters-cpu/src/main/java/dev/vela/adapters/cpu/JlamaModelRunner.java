@@ -37,7 +37,7 @@ public final class JlamaModelRunner implements ModelRunner {
     private final RunnerInfo info;
     private final KvBufferCache kvBuffers;
     private final Map<Long, SequenceCache> sequences = new HashMap<>();
-    /** Jlama writes the raw logits of one position here; copied out into {@link #logitRows}. */
+    /** Jlama writes the raw logits of one position here; copied out into {@link #logitRow}. */
     private final AbstractTensor<?, ?> logitsScratch;
     /** The row handed to the engine, reused for every position. */
     private final float[] logitRow;
@@ -104,36 +104,24 @@ public final class JlamaModelRunner implements ModelRunner {
             return Integer.MAX_VALUE / 2;
         }
         Config c = model.getConfig();
-        long bytesPerPosition = 2L * c.numberOfLayers * c.numberOfKeyValueHeads * c.headSize * Float.BYTES;
-        return (int) Math.min(Integer.MAX_VALUE / 2, memoryBytes / (bytesPerPosition * blockSize));
+        long perBlock = PagedKvCache.bytesPerBlock(c.numberOfLayers, c.numberOfKeyValueHeads, c.headSize, blockSize);
+        return (int) Math.min(Integer.MAX_VALUE / 2, memoryBytes / perBlock);
     }
 
     @Override
     public void execute(List<SequenceSlice> batch, LogitsSink logits) {
         checkOpen();
         for (SequenceSlice slice : batch) {
-            checkTokens(slice);
-            checkPositions(slice);
+            slice.requireTokensBelow(info.vocabularySize());
+            slice.requirePositionsWithin(info.maxPositions());
+            checkCached(slice);
         }
         for (int i = 0; i < batch.size(); i++) {
             feed(i, batch.get(i), logits);
         }
     }
 
-    private void checkTokens(SequenceSlice slice) {
-        for (int token : slice.tokenIds()) {
-            if (token < 0 || token >= info.vocabularySize()) {
-                throw new IllegalArgumentException("sequence " + slice.sequenceId() + " feeds token id " + token
-                        + ", outside the model's vocabulary of " + info.vocabularySize());
-            }
-        }
-    }
-
-    private void checkPositions(SequenceSlice slice) {
-        if (slice.endPosition() > info.maxPositions()) {
-            throw new IllegalArgumentException("sequence " + slice.sequenceId() + " would reach position "
-                    + slice.endPosition() + ", more than the " + info.maxPositions() + " this runner serves");
-        }
+    private void checkCached(SequenceSlice slice) {
         SequenceCache cache = sequences.get(slice.sequenceId());
         int cached = cache == null ? 0 : cache.length;
         if (slice.startPosition() > cached) {

@@ -41,6 +41,10 @@ final class PagedKvCache implements AutoCloseable {
         return blockSize;
     }
 
+    int numBlocks() {
+        return numBlocks;
+    }
+
     /** Writes one position's keys and values ({@code kvHeads x headDim} floats each). */
     void write(int layer, int block, int offset, float[] k, int kFrom, float[] v, int vFrom) {
         long at = byteOffset(block, offset);

@@ -52,6 +52,10 @@ public final class PanamaModelRunner implements ModelRunner {
     private PagedKvCache cache;
 
     // per-step buffers, grown to the largest batch seen
+    private int[] token = new int[0];
+    private int[] position = new int[0];
+    private int[] sliceOf = new int[0];
+    private int[] wanted = new int[0];
     private float[] x = new float[0];
     private float[] qkv = new float[0];
     private float[] projected = new float[0];
@@ -64,7 +68,22 @@ public final class PanamaModelRunner implements ModelRunner {
     private final Activations logitInput;
     private float[] logitRows = new float[0];
     private final float[] row;
-    private final ThreadLocal<float[]> scores = ThreadLocal.withInitial(() -> new float[0]);
+    /** For the reductions the engine thread runs; attention has its own per thread. */
+    private final float[] lanes = new float[VectorMath.LANES];
+    private final ThreadLocal<AttentionScratch> attentionScratch = ThreadLocal.withInitial(AttentionScratch::new);
+
+    /** One thread's working memory for {@link #attend}: a score per position, lanes to sum. */
+    private static final class AttentionScratch {
+        private float[] scores = new float[0];
+        private final float[] lanes = new float[VectorMath.LANES];
+
+        float[] scores(int positions) {
+            if (scores.length < positions) {
+                scores = new float[Math.max(positions, 2 * scores.length)];
+            }
+            return scores;
+        }
+    }
 
     /** The weights of one decoder layer. */
     private record Layer(float[] inputNorm, StackedMatrices qkvProjection, float[] qkvBias, StackedMatrices outputProjection,
@@ -115,9 +134,9 @@ public final class PanamaModelRunner implements ModelRunner {
         StackedMatrices qkvProjection = new StackedMatrices(matrix(p + "self_attn.q_proj.weight"),
                 matrix(p + "self_attn.k_proj.weight"), matrix(p + "self_attn.v_proj.weight"));
         float[] bias = new float[qDim + 2 * kvDim];
-        copyVector(p + "self_attn.q_proj.bias", bias, 0);
-        copyVector(p + "self_attn.k_proj.bias", bias, qDim);
-        copyVector(p + "self_attn.v_proj.bias", bias, qDim + kvDim);
+        copyVector(weights.tensor(p + "self_attn.q_proj.bias"), bias, 0);
+        copyVector(weights.tensor(p + "self_attn.k_proj.bias"), bias, qDim);
+        copyVector(weights.tensor(p + "self_attn.v_proj.bias"), bias, qDim + kvDim);
         return new Layer(vector(p + "input_layernorm.weight"), qkvProjection, bias,
                 new StackedMatrices(matrix(p + "self_attn.o_proj.weight")), vector(p + "post_attention_layernorm.weight"),
                 new StackedMatrices(matrix(p + "mlp.gate_proj.weight"), matrix(p + "mlp.up_proj.weight")),
@@ -132,20 +151,26 @@ public final class PanamaModelRunner implements ModelRunner {
     private float[] vector(String name) {
         WeightTensor tensor = weights.tensor(name);
         float[] values = new float[Math.toIntExact(tensor.elements())];
-        copyVector(name, values, 0);
+        copyVector(tensor, values, 0);
         return values;
     }
 
-    private void copyVector(String name, float[] into, int at) {
-        WeightTensor tensor = weights.tensor(name);
+    private static void copyVector(WeightTensor tensor, float[] into, int at) {
         MemorySegment data = tensor.data();
         int n = Math.toIntExact(tensor.elements());
-        for (int i = 0; i < n; i++) {
-            into[at + i] = switch (tensor.type()) {
-                case F32 -> data.get(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 4L * i);
-                case BF16 -> Float.intBitsToFloat(data.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 2L * i) << 16);
-                case F16 -> Float.float16ToFloat(data.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 2L * i));
-            };
+        switch (tensor.type()) {
+            case F32 -> MemorySegment.copy(data, Matrix.FLOAT, 0, into, at, n);
+            case BF16 -> {
+                for (int i = 0; i < n; i++) {
+                    into[at + i] = Float.intBitsToFloat(data.get(Matrix.SHORT, 2L * i) << 16);
+                }
+            }
+            // a float16 norm or bias beside bfloat16 or float32 matrices (float16 matrices are refused)
+            case F16 -> {
+                for (int i = 0; i < n; i++) {
+                    into[at + i] = Float.float16ToFloat(data.get(Matrix.SHORT, 2L * i));
+                }
+            }
         }
     }
 
@@ -169,15 +194,17 @@ public final class PanamaModelRunner implements ModelRunner {
      * budget is 0), so that a default context length can be chosen that fits.
      */
     public static long positionsFor(ModelConfig config, long memoryBytes) {
-        long budget = memoryBytes > 0 ? memoryBytes : DEFAULT_KV_CACHE_BYTES;
-        return budget / PagedKvCache.bytesPerBlock(config.numLayers(), config.numKvHeads(), config.headDim(), 1);
+        return budget(memoryBytes) / PagedKvCache.bytesPerBlock(config.numLayers(), config.numKvHeads(), config.headDim(), 1);
+    }
+
+    private static long budget(long memoryBytes) {
+        return memoryBytes > 0 ? memoryBytes : DEFAULT_KV_CACHE_BYTES;
     }
 
     @Override
     public int allocateKvCache(int blockSize, long memoryBytes) {
-        long budget = memoryBytes > 0 ? memoryBytes : DEFAULT_KV_CACHE_BYTES;
         long perBlock = PagedKvCache.bytesPerBlock(layers.length, config.numKvHeads(), headDim, blockSize);
-        int blocks = (int) Math.min(Integer.MAX_VALUE / 2, budget / perBlock);
+        int blocks = (int) Math.min(Integer.MAX_VALUE / 2, budget(memoryBytes) / perBlock);
         if (cache != null) {
             cache.close();
         }
@@ -194,46 +221,34 @@ public final class PanamaModelRunner implements ModelRunner {
         for (SequenceSlice slice : batch) {
             total += slice.tokenIds().length;
         }
-        int[] token = new int[total];
-        int[] position = new int[total];
-        int[] sliceOf = new int[total];
+        grow(total);
         int t = 0;
         for (int s = 0; s < batch.size(); s++) {
             SequenceSlice slice = batch.get(s);
-            check(slice);
+            slice.requireTokensBelow(embed.rows);
+            slice.requireBlocks(cache.blockSize(), cache.numBlocks());
             for (int i = 0; i < slice.tokenIds().length; i++, t++) {
                 token[t] = slice.tokenIds()[i];
                 position[t] = slice.startPosition() + i;
                 sliceOf[t] = s;
             }
         }
-        grow(total);
         for (t = 0; t < total; t++) {
             embed.row(token[t], x, t * hidden);
         }
-        ropeTables(position, total);
+        ropeTables(total);
         for (int l = 0; l < layers.length; l++) {
-            layer(l, layers[l], batch, position, sliceOf, total);
+            layer(l, layers[l], batch, total);
         }
-        logits(batch, position, sliceOf, total, sink);
-    }
-
-    private void check(SequenceSlice slice) {
-        for (int id : slice.tokenIds()) {
-            if (id < 0 || id >= embed.rows) {
-                throw new IllegalArgumentException("sequence " + slice.sequenceId() + " feeds token id " + id
-                        + ", outside the model's vocabulary of " + embed.rows);
-            }
-        }
-        int needed = (slice.endPosition() + cache.blockSize() - 1) / cache.blockSize();
-        if (slice.blockTable().length < needed) {
-            throw new IllegalArgumentException("sequence " + slice.sequenceId() + " reaches position "
-                    + slice.endPosition() + " but holds only " + slice.blockTable().length + " KV blocks");
-        }
+        logits(batch, total, sink);
     }
 
     private void grow(int tokens) {
-        if (x.length < tokens * hidden) {
+        if (token.length < tokens) {
+            token = new int[tokens];
+            position = new int[tokens];
+            sliceOf = new int[tokens];
+            wanted = new int[tokens];
             x = new float[tokens * hidden];
             qkv = new float[tokens * (qDim + 2 * kvDim)];
             projected = new float[tokens * hidden];
@@ -243,7 +258,7 @@ public final class PanamaModelRunner implements ModelRunner {
         }
     }
 
-    private void ropeTables(int[] position, int tokens) {
+    private void ropeTables(int tokens) {
         int half = headDim / 2;
         for (int t = 0; t < tokens; t++) {
             for (int i = 0; i < half; i++) {
@@ -254,21 +269,17 @@ public final class PanamaModelRunner implements ModelRunner {
         }
     }
 
-    private void layer(int index, Layer layer, List<SequenceSlice> batch, int[] position, int[] sliceOf, int tokens) {
+    private void layer(int index, Layer layer, List<SequenceSlice> batch, int tokens) {
         int qkvWidth = qDim + 2 * kvDim;
         float[] h = normed.reset(tokens);
         for (int t = 0; t < tokens; t++) {
-            VectorMath.rmsNorm(x, t * hidden, layer.inputNorm, eps, h, t * hidden, hidden);
+            VectorMath.rmsNorm(x, t * hidden, layer.inputNorm, eps, h, t * hidden, hidden, lanes);
         }
         multiply(layer.qkvProjection, normed, tokens, qkv, qkvWidth);
         int half = headDim / 2;
-        float[] c = new float[half];
-        float[] s = new float[half];
         for (int t = 0; t < tokens; t++) {
             VectorMath.add(qkv, t * qkvWidth, layer.qkvBias, 0, qkvWidth);
-            System.arraycopy(cos, t * half, c, 0, half);
-            System.arraycopy(sin, t * half, s, 0, half);
-            VectorMath.rope(qkv, t * qkvWidth, config.numHeads() + config.numKvHeads(), headDim, c, s);
+            VectorMath.rope(qkv, t * qkvWidth, config.numHeads() + config.numKvHeads(), headDim, cos, sin, t * half);
             SequenceSlice slice = batch.get(sliceOf[t]);
             int p = position[t];
             cache.write(index, slice.blockTable()[p / cache.blockSize()], p % cache.blockSize(),
@@ -277,17 +288,18 @@ public final class PanamaModelRunner implements ModelRunner {
         float[] attended = attention.reset(tokens);
         int heads = config.numHeads();
         pool.run(tokens * heads, (from, to) -> {
+            AttentionScratch scratch = attentionScratch.get();
             for (int w = from; w < to; w++) {
                 int t = w / heads;
                 attend(index, batch.get(sliceOf[t]), position[t], t * qkvWidth + (w % heads) * headDim, w % heads,
-                        attended, t * qDim + (w % heads) * headDim);
+                        attended, t * qDim + (w % heads) * headDim, scratch);
             }
         });
         multiply(layer.outputProjection, attention, tokens, projected, hidden);
         VectorMath.add(x, 0, projected, 0, tokens * hidden);
         float[] h2 = normed.reset(tokens);
         for (int t = 0; t < tokens; t++) {
-            VectorMath.rmsNorm(x, t * hidden, layer.postNorm, eps, h2, t * hidden, hidden);
+            VectorMath.rmsNorm(x, t * hidden, layer.postNorm, eps, h2, t * hidden, hidden, lanes);
         }
         int inter = config.intermediateSize();
         multiply(layer.gateUpProjection, normed, tokens, gateUp, 2 * inter);
@@ -311,18 +323,15 @@ public final class PanamaModelRunner implements ModelRunner {
      * One head of one token: softmax(q . k / sqrt(d)) over the sequence's positions up to its own,
      * then the weighted sum of the values, read from the sequence's blocks.
      */
-    private void attend(int layer, SequenceSlice slice, int position, int qAt, int head, float[] out, int outAt) {
+    private void attend(int layer, SequenceSlice slice, int position, int qAt, int head, float[] out, int outAt,
+                        AttentionScratch scratch) {
         int kvHead = head / groups;
         int length = position + 1;
-        float[] score = scores.get();
-        if (score.length < length) {
-            score = new float[Math.max(length, 2 * score.length)];
-            scores.set(score);
-        }
+        float[] score = scratch.scores(length);
+        float[] lanes = scratch.lanes;
         int blockSize = cache.blockSize();
         float scale = (float) (1.0 / Math.sqrt(headDim));
         float max = Float.NEGATIVE_INFINITY;
-        float[] lanes = new float[VectorMath.LANES];
         long headOffset = (long) kvHead * headDim * Float.BYTES;
         for (int p = 0; p < length; p++) {
             int block = slice.blockTable()[p / blockSize];
@@ -342,7 +351,7 @@ public final class PanamaModelRunner implements ModelRunner {
             score[p] = dot * scale;
             max = Math.max(max, score[p]);
         }
-        float sum = VectorMath.expShifted(score, max, length);
+        float sum = VectorMath.expShifted(score, max, length, lanes);
         float inverse = 1f / sum;
         java.util.Arrays.fill(out, outAt, outAt + headDim, 0f);
         for (int p = 0; p < length; p++) {
@@ -362,8 +371,7 @@ public final class PanamaModelRunner implements ModelRunner {
     }
 
     /** Final norm and lm_head for every position a slice asks logits for, handed to the sink in order. */
-    private void logits(List<SequenceSlice> batch, int[] position, int[] sliceOf, int tokens, LogitsSink sink) {
-        int[] wanted = new int[tokens];
+    private void logits(List<SequenceSlice> batch, int tokens, LogitsSink sink) {
         int count = 0;
         for (int t = 0; t < tokens; t++) {
             if (position[t] >= batch.get(sliceOf[t]).logitsFrom()) {
@@ -375,7 +383,7 @@ public final class PanamaModelRunner implements ModelRunner {
             int group = Math.min(LOGIT_GROUP, count - first);
             float[] h = logitInput.reset(group);
             for (int g = 0; g < group; g++) {
-                VectorMath.rmsNorm(x, wanted[first + g] * hidden, finalNorm, eps, h, g * hidden, hidden);
+                VectorMath.rmsNorm(x, wanted[first + g] * hidden, finalNorm, eps, h, g * hidden, hidden, lanes);
             }
             if (logitRows.length < group * vocab) {
                 logitRows = new float[group * vocab];

@@ -75,15 +75,18 @@ final class VectorMath {
         return p * Float.intBitsToFloat(((int) n + 127) << 23);
     }
 
-    /** {@code out[o..o+n) = x[i..i+n) / rms(x) * weight}. */
-    static void rmsNorm(float[] x, int i, float[] weight, float eps, float[] out, int o, int n) {
+    /**
+     * {@code out[o..o+n) = x[i..i+n) / rms(x) * weight}.
+     *
+     * @param lanes scratch of {@link #LANES} floats for {@link #sumLanes}, the caller's own
+     */
+    static void rmsNorm(float[] x, int i, float[] weight, float eps, float[] out, int o, int n, float[] lanes) {
         FloatVector acc = FloatVector.zero(F);
         int k = 0;
         for (; k + L <= n; k += L) {
             FloatVector v = FloatVector.fromArray(F, x, i + k);
             acc = v.fma(v, acc);
         }
-        float[] lanes = new float[L];
         acc.intoArray(lanes, 0);
         float sum = sumLanes(lanes);
         for (; k < n; k++) {
@@ -126,9 +129,9 @@ final class VectorMath {
 
     /**
      * Rotates {@code heads} heads of size {@code dim} in place, neox style: element {@code i} pairs
-     * with {@code i + dim/2}.
+     * with {@code i + dim/2}, turned by {@code cos[tableAt + i]} and {@code sin[tableAt + i]}.
      */
-    static void rope(float[] x, int at, int heads, int dim, float[] cos, float[] sin) {
+    static void rope(float[] x, int at, int heads, int dim, float[] cos, float[] sin, int tableAt) {
         int half = dim / 2;
         for (int h = 0; h < heads; h++) {
             int base = at + h * dim;
@@ -136,22 +139,26 @@ final class VectorMath {
             for (; i + L <= half; i += L) {
                 FloatVector a = FloatVector.fromArray(F, x, base + i);
                 FloatVector b = FloatVector.fromArray(F, x, base + half + i);
-                FloatVector c = FloatVector.fromArray(F, cos, i);
-                FloatVector s = FloatVector.fromArray(F, sin, i);
-                a.mul(c).sub(b.mul(s)).intoArray(x, base + i);
-                b.mul(c).add(a.mul(s)).intoArray(x, base + half + i);
+                FloatVector cosine = FloatVector.fromArray(F, cos, tableAt + i);
+                FloatVector sine = FloatVector.fromArray(F, sin, tableAt + i);
+                a.mul(cosine).sub(b.mul(sine)).intoArray(x, base + i);
+                b.mul(cosine).add(a.mul(sine)).intoArray(x, base + half + i);
             }
             for (; i < half; i++) {
                 float a = x[base + i];
                 float b = x[base + half + i];
-                x[base + i] = a * cos[i] - b * sin[i];
-                x[base + half + i] = b * cos[i] + a * sin[i];
+                x[base + i] = a * cos[tableAt + i] - b * sin[tableAt + i];
+                x[base + half + i] = b * cos[tableAt + i] + a * sin[tableAt + i];
             }
         }
     }
 
-    /** {@code x[i..i+n) = exp(x - max)} and returns their sum. */
-    static float expShifted(float[] x, float max, int n) {
+    /**
+     * {@code x[0..n) = exp(x - max)} and returns their sum.
+     *
+     * @param lanes scratch of {@link #LANES} floats for {@link #sumLanes}, the caller's own
+     */
+    static float expShifted(float[] x, float max, int n, float[] lanes) {
         FloatVector acc = FloatVector.zero(F);
         int k = 0;
         for (; k + L <= n; k += L) {
@@ -159,7 +166,6 @@ final class VectorMath {
             e.intoArray(x, k);
             acc = acc.add(e);
         }
-        float[] lanes = new float[L];
         acc.intoArray(lanes, 0);
         float sum = sumLanes(lanes);
         for (; k < n; k++) {

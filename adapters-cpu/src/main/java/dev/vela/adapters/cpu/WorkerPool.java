@@ -38,10 +38,6 @@ final class WorkerPool implements AutoCloseable {
         }
     }
 
-    int threads() {
-        return parts;
-    }
-
     /** Runs {@code task} over {@code [0, n)} split into one contiguous part per thread; returns when all are done. */
     void run(int n, RangeTask task) {
         if (n <= 0) {

@@ -120,10 +120,6 @@ final class ReferenceQwen2 {
         }
     }
 
-    int vocabularySize() {
-        return vocab;
-    }
-
     /** A sequence being decoded: its KV cache, one growing list of key and value rows per layer. */
     final class Session {
         private final List<List<double[]>> keys = new ArrayList<>();

@@ -22,11 +22,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.UUID;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -46,7 +46,7 @@ public final class HfHubDownloader {
     private static final Pattern REPO_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Set<String> TEXT_FILES = Set.of("config.json", "generation_config.json", "tokenizer.json",
             "tokenizer_config.json", "chat_template.jinja");
-    private static final String INDEX = "model.safetensors.index.json";
+    private static final String INDEX = HfModelDirectory.SHARD_INDEX;
     private static final int MAX_REDIRECTS = 10;
     /** Files at least this large report progress every tenth; smaller ones only when done. */
     private static final long PROGRESS_FROM_BYTES = 16L << 20;
@@ -173,16 +173,7 @@ public final class HfHubDownloader {
         if (!available.contains(INDEX)) {
             return weights;
         }
-        JsonFile index = JsonFile.read(snapshot.resolve(INDEX));
-        if (!(index.present("weight_map").orElse(null) instanceof JsonObject weightMap)) {
-            throw index.problem("missing \"weight_map\"");
-        }
-        Set<String> shards = new LinkedHashSet<>();
-        weightMap.values().forEach(shard -> {
-            if (shard instanceof JsonString name) {
-                shards.add(name.getString());
-            }
-        });
+        SortedSet<String> shards = HfModelDirectory.shardNames(JsonFile.read(snapshot.resolve(INDEX)));
         for (String shard : shards) {
             if (!weights.contains(shard)) {
                 throw new ModelDownloadException(repoId + ": " + INDEX + " lists " + shard + ", which the repository lacks");

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -32,6 +33,8 @@ public record HfModelDirectory(Path path, ModelConfig config, GenerationConfig g
 
     /** transformers' own default top_k; vLLM reads only the values that differ from its defaults. */
     private static final int TRANSFORMERS_DEFAULT_TOP_K = 50;
+    /** The index of a checkpoint split into shards. */
+    static final String SHARD_INDEX = "model.safetensors.index.json";
 
     public HfModelDirectory {
         modelFiles = List.copyOf(modelFiles);
@@ -187,32 +190,40 @@ public record HfModelDirectory(Path path, ModelConfig config, GenerationConfig g
         });
     }
 
+    /**
+     * The shard files a {@value #SHARD_INDEX} names, sorted: every tensor of its
+     * {@code weight_map} must map to a file name, and there must be at least one.
+     */
+    static SortedSet<String> shardNames(JsonFile index) {
+        if (!(index.present("weight_map").orElse(null) instanceof JsonObject weightMap)) {
+            throw index.problem("missing \"weight_map\"");
+        }
+        SortedSet<String> names = new TreeSet<>();
+        weightMap.forEach((tensor, shard) -> {
+            if (!(shard instanceof JsonString name)) {
+                throw index.problem("\"weight_map\" must map tensor names to file names, got " + shard + " for " + tensor);
+            }
+            names.add(name.getString());
+        });
+        if (names.isEmpty()) {
+            throw index.problem("\"weight_map\" lists no shards");
+        }
+        return names;
+    }
+
     private static List<Path> modelFiles(Path dir) {
         Path single = dir.resolve("model.safetensors");
         if (Files.isRegularFile(single)) {
             return List.of(single);
         }
-        Path indexPath = dir.resolve("model.safetensors.index.json");
+        Path indexPath = dir.resolve(SHARD_INDEX);
         if (!Files.exists(indexPath)) {
             throw new ModelDirectoryException(
-                    "model.safetensors: missing, and there is no model.safetensors.index.json listing shards");
+                    "model.safetensors: missing, and there is no " + SHARD_INDEX + " listing shards");
         }
         JsonFile index = JsonFile.read(indexPath);
-        if (!(index.present("weight_map").orElse(null) instanceof JsonObject weightMap)) {
-            throw index.problem("missing \"weight_map\"");
-        }
-        TreeSet<String> shardNames = new TreeSet<>();
-        weightMap.forEach((tensor, shard) -> {
-            if (!(shard instanceof JsonString name)) {
-                throw index.problem("\"weight_map\" must map tensor names to file names, got " + shard + " for " + tensor);
-            }
-            shardNames.add(name.getString());
-        });
-        if (shardNames.isEmpty()) {
-            throw index.problem("\"weight_map\" lists no shards");
-        }
         List<Path> shards = new ArrayList<>();
-        for (String name : shardNames) {
+        for (String name : shardNames(index)) {
             Path shard = dir.resolve(name).normalize();
             if (!shard.startsWith(dir.normalize())) {
                 throw index.problem("lists a shard outside the model directory: " + name);

@@ -56,14 +56,6 @@ final class JsonFile {
         }
     }
 
-    String name() {
-        return name;
-    }
-
-    JsonObject root() {
-        return root;
-    }
-
     /** A problem with this file, worded as the file's name followed by {@code what}. */
     ModelDirectoryException problem(String what) {
         return new ModelDirectoryException(name + ": " + what);

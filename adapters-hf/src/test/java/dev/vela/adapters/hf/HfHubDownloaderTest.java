@@ -187,6 +187,32 @@ class HfHubDownloaderTest {
     }
 
     @Test
+    void anIndexMappingATensorToSomethingOtherThanAFileNameIsRefusedBeforeDownloadingWeights() {
+        Map<String, byte[]> sharded = new LinkedHashMap<>(model);
+        sharded.put("model-00001-of-00001.safetensors", sharded.remove("model.safetensors"));
+        sharded.put("model.safetensors.index.json", ("{\"weight_map\": {\"model.norm.weight\": "
+                + "\"model-00001-of-00001.safetensors\", \"lm_head.weight\": 2}}").getBytes(StandardCharsets.UTF_8));
+        try (FakeHub hub = new FakeHub(REPO, sharded, false)) {
+            ModelDirectoryException e = assertThrows(ModelDirectoryException.class,
+                    () -> downloader(hub.endpoint(), Optional.empty()).download(REPO, "main"));
+            assertEquals("model.safetensors.index.json: \"weight_map\" must map tensor names to file names, got 2 for "
+                    + "lm_head.weight", e.getMessage());
+            assertTrue(hub.hubRequests.stream().noneMatch(r -> r.path().endsWith(".safetensors")));
+        }
+    }
+
+    @Test
+    void anIndexListingNoShardsIsRefused() {
+        Map<String, byte[]> sharded = new LinkedHashMap<>(model);
+        sharded.put("model.safetensors.index.json", "{\"weight_map\": {}}".getBytes(StandardCharsets.UTF_8));
+        try (FakeHub hub = new FakeHub(REPO, sharded, false)) {
+            ModelDirectoryException e = assertThrows(ModelDirectoryException.class,
+                    () -> downloader(hub.endpoint(), Optional.empty()).download(REPO, "main"));
+            assertEquals("model.safetensors.index.json: \"weight_map\" lists no shards", e.getMessage());
+        }
+    }
+
+    @Test
     void onlyOrgSlashNameIsARepositoryId() {
         assertTrue(HfHubDownloader.isRepoId("deepseek-ai/DeepSeek-R1-Distill-Qwen-32B"));
         assertTrue(HfHubDownloader.isRepoId("Qwen/Qwen2.5-0.5B-Instruct"));

@@ -261,6 +261,15 @@ class HfModelDirectoryTest {
                 problemOpening(dir));
     }
 
+    @Test
+    void anIndexMappingATensorToSomethingOtherThanAFileNameIsNamed() throws IOException {
+        Files.delete(dir.resolve("model.safetensors"));
+        write("model.safetensors.index.json", "{\"weight_map\": {\"lm_head.weight\": null}}");
+
+        assertEquals("model.safetensors.index.json: \"weight_map\" must map tensor names to file names, got null for "
+                + "lm_head.weight", problemOpening(dir));
+    }
+
     private static String problemOpening(Path dir) {
         String message = assertThrows(ModelDirectoryException.class, () -> HfModelDirectory.open(dir)).getMessage();
         assertFalse(message.contains("\n"), "one line: " + message);

@@ -1,14 +1,15 @@
 package dev.vela.adapters.hf;
 
-import static dev.vela.adapters.hf.QwenStyleTokenizerFixture.idOf;
-import static dev.vela.adapters.hf.QwenStyleTokenizerFixture.idOfBytes;
-import static dev.vela.adapters.hf.QwenStyleTokenizerFixture.utf8;
+import static dev.vela.adapters.hf.random.QwenStyleTokenizerFixture.idOf;
+import static dev.vela.adapters.hf.random.QwenStyleTokenizerFixture.idOfBytes;
+import static dev.vela.adapters.hf.random.QwenStyleTokenizerFixture.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.adapters.hf.random.QwenStyleTokenizerFixture;
 import dev.vela.adapters.hf.random.R1DistillTokens;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

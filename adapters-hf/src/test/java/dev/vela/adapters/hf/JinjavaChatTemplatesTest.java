@@ -1,5 +1,7 @@
 package dev.vela.adapters.hf;
 
+import static dev.vela.adapters.hf.random.R1DistillTokens.BOS;
+import static dev.vela.adapters.hf.random.R1DistillTokens.EOS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,8 +32,6 @@ import org.junit.jupiter.api.Test;
  */
 class JinjavaChatTemplatesTest {
 
-    private static final String BOS = "<｜begin▁of▁sentence｜>";
-    private static final String EOS = "<｜end▁of▁sentence｜>";
     private static final ChatTemplate R1 = new ChatTemplate(resource("/dev/vela/adapters/hf/random/deepseek-r1-distill-chat-template.jinja"), BOS, EOS);
     private static final JinjavaChatTemplates R1_TEMPLATES = new JinjavaChatTemplates(R1);
 

@@ -1,5 +1,6 @@
 package dev.vela.adapters.hf;
 
+import static dev.vela.adapters.hf.random.R1DistillTokens.BOS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -29,8 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * across the whole conversation.
  */
 class R1DistillTemplateTest {
-
-    private static final String BOS = "<｜begin▁of▁sentence｜>";
 
     @TempDir
     static Path dir;

@@ -43,4 +43,56 @@ public record SequenceSlice(long sequenceId, int[] tokenIds, int startPosition, 
     public int logitRows() {
         return endPosition() - logitsFrom;
     }
+
+    /** How many KV-cache blocks of {@code blockSize} positions hold this slice's positions, from 0 on. */
+    public int blocksNeeded(int blockSize) {
+        return (endPosition() + blockSize - 1) / blockSize;
+    }
+
+    /**
+     * Refuses a token id outside a vocabulary of {@code vocabularySize}: a runner would read
+     * another tensor's memory, or fail deep inside a kernel.
+     *
+     * @throws IllegalArgumentException naming the sequence and the first such id
+     */
+    public void requireTokensBelow(int vocabularySize) {
+        for (int id : tokenIds) {
+            if (id < 0 || id >= vocabularySize) {
+                throw new IllegalArgumentException("sequence " + sequenceId + " feeds token id " + id
+                        + ", outside the model's vocabulary of " + vocabularySize);
+            }
+        }
+    }
+
+    /**
+     * Refuses a slice that reaches past the {@code maxPositions} a runner serves.
+     *
+     * @throws IllegalArgumentException naming the sequence and the position it would reach
+     */
+    public void requirePositionsWithin(int maxPositions) {
+        if (endPosition() > maxPositions) {
+            throw new IllegalArgumentException("sequence " + sequenceId + " would reach position "
+                    + endPosition() + ", more than the " + maxPositions + " this runner serves");
+        }
+    }
+
+    /**
+     * Refuses a block table that does not cover the slice's positions in blocks of
+     * {@code blockSize}, or that names a block outside a cache of {@code numBlocks}.
+     *
+     * @throws IllegalArgumentException naming the sequence and what its table lacks
+     */
+    public void requireBlocks(int blockSize, int numBlocks) {
+        int needed = blocksNeeded(blockSize);
+        if (blockTable.length < needed) {
+            throw new IllegalArgumentException("sequence " + sequenceId + " reaches position " + endPosition()
+                    + " but its block table holds " + blockTable.length + " blocks of " + blockSize + " positions");
+        }
+        for (int i = 0; i < needed; i++) {
+            if (blockTable[i] < 0 || blockTable[i] >= numBlocks) {
+                throw new IllegalArgumentException("sequence " + sequenceId + " names KV block " + blockTable[i]
+                        + ", outside the cache of " + numBlocks + " blocks");
+            }
+        }
+    }
 }
