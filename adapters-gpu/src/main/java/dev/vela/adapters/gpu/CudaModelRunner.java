@@ -174,11 +174,6 @@ public final class CudaModelRunner implements ModelRunner {
         runner.release(sequenceId);
     }
 
-    /** The device backends, in device order (for the GPU check's timings). */
-    public List<CudaBackend> backends() {
-        return backends;
-    }
-
     @Override
     public void close() {
         runner.close();

@@ -128,16 +128,6 @@ public final class Qwen2TpEngine implements AutoCloseable {
                 * backend.activationType().bytes();
     }
 
-    /** Bytes of workspace for steps of up to {@code tokens} tokens and {@code rows} logits rows, per worker. */
-    public long workspaceBytes(int tokens, int rows) {
-        ModelConfig m = plan.model();
-        int act = backend.activationType().bytes();
-        long perToken = 4L * m.hiddenSize() + 2L * act * m.hiddenSize() + (long) act * plan.qkvWidth()
-                + (long) act * plan.qHeadsPerRank() * plan.headDim() + 3L * act * plan.intermediatePerRank() + 24;
-        long perRow = (long) act * m.hiddenSize() + 4L * plan.vocabPerRank();
-        return ranks.size() * (tokens * perToken + rows * perRow);
-    }
-
     /** Allocates every rank's paged cache: per layer, keys and values of {@code [numBlocks, blockSize, kv heads, d]}. */
     public void allocateKvCache(int blockSize, int numBlocks) {
         if (this.numBlocks != 0) {

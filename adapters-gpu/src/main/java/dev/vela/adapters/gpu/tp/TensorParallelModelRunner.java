@@ -103,10 +103,6 @@ public final class TensorParallelModelRunner implements ModelRunner {
                 model.maxPositionEmbeddings(), workers, resources);
     }
 
-    public ShardPlan plan() {
-        return plan;
-    }
-
     @Override
     public RunnerInfo info() {
         return info;
@@ -145,14 +141,6 @@ public final class TensorParallelModelRunner implements ModelRunner {
             ownFreeBlocks.add(b);
         }
         return count;
-    }
-
-    /** Sizes every worker's workspace for steps of up to {@code tokens} tokens and {@code rows} logits rows. */
-    public void reserve(int tokens, int rows) {
-        onEachWorker(w -> {
-            w.engine().reserve(tokens, rows);
-            return null;
-        });
     }
 
     @Override
