@@ -8,14 +8,10 @@ import dev.vela.domain.model.ModelConfig;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -27,8 +23,8 @@ import java.util.function.Function;
  * A {@link ModelRunner} over {@link Qwen2TpEngine} workers: each step is laid out once on the
  * engine's thread ({@link StepBatch}), every worker runs it on its own executor (a device's
  * thread), and the logits rows the workers gathered into host memory go to the sink. The KV cache
- * is paged with the engine's block tables; an engine that gives none gets blocks from the runner
- * itself, per sequence, until {@link #release}. Not thread-safe: one engine thread calls it.
+ * is paged with the engine's block tables, which every slice must carry. Not thread-safe: one
+ * engine thread calls it.
  */
 public final class TensorParallelModelRunner implements ModelRunner {
 
@@ -47,10 +43,6 @@ public final class TensorParallelModelRunner implements ModelRunner {
     private int hostRows;
     private int blockSize;
     private int numBlocks;
-    /** Whether the engine gives block tables; null until the first step says. */
-    private Boolean engineGivesBlockTables;
-    private final Map<Long, int[]> ownTables = new HashMap<>();
-    private final Deque<Integer> ownFreeBlocks = new ArrayDeque<>();
     private boolean closed;
 
     /**
@@ -137,9 +129,6 @@ public final class TensorParallelModelRunner implements ModelRunner {
         });
         this.blockSize = blockSize;
         this.numBlocks = count;
-        for (int b = 0; b < count; b++) {
-            ownFreeBlocks.add(b);
-        }
         return count;
     }
 
@@ -152,7 +141,7 @@ public final class TensorParallelModelRunner implements ModelRunner {
         if (batch.isEmpty()) {
             return;
         }
-        StepBatch step = StepBatch.of(withBlockTables(batch), blockSize, numBlocks, info.vocabularySize(),
+        StepBatch step = StepBatch.of(batch, blockSize, numBlocks, info.vocabularySize(),
                 info.maxPositions());
         long pitch = (long) plan.paddedVocab() * Float.BYTES;
         if (step.rows() > hostRows) {
@@ -170,47 +159,9 @@ public final class TensorParallelModelRunner implements ModelRunner {
         }
     }
 
-    /** The slices with their block tables: the engine's, or the runner's own when the engine gives none. */
-    private List<SequenceSlice> withBlockTables(List<SequenceSlice> batch) {
-        boolean given = batch.stream().allMatch(s -> s.blockTable().length > 0);
-        boolean none = batch.stream().allMatch(s -> s.blockTable().length == 0);
-        if (!given && !none || engineGivesBlockTables != null && engineGivesBlockTables != given) {
-            throw new IllegalStateException("block tables must come with every slice or with none");
-        }
-        engineGivesBlockTables = given;
-        if (given) {
-            return batch;
-        }
-        List<SequenceSlice> tabled = new ArrayList<>(batch.size());
-        for (SequenceSlice slice : batch) {
-            int[] table = ownTables.getOrDefault(slice.sequenceId(), new int[0]);
-            int needed = StepBatch.blocksFor(slice.endPosition(), blockSize);
-            if (needed > table.length) {
-                if (needed - table.length > ownFreeBlocks.size()) {
-                    throw new IllegalStateException("the KV cache is full: sequence " + slice.sequenceId() + " needs "
-                            + (needed - table.length) + " more blocks, " + ownFreeBlocks.size() + " are free");
-                }
-                int[] grown = Arrays.copyOf(table, needed);
-                for (int i = table.length; i < needed; i++) {
-                    grown[i] = ownFreeBlocks.poll();
-                }
-                table = grown;
-                ownTables.put(slice.sequenceId(), table);
-            }
-            tabled.add(new SequenceSlice(slice.sequenceId(), slice.tokenIds(), slice.startPosition(), table,
-                    slice.logitsFrom()));
-        }
-        return tabled;
-    }
-
+    /** Nothing to forget: the blocks are the engine's block manager's, and nothing is kept per sequence. */
     @Override
     public void release(long sequenceId) {
-        int[] table = ownTables.remove(sequenceId);
-        if (table != null) {
-            for (int block : table) {
-                ownFreeBlocks.add(block);
-            }
-        }
     }
 
     private <T> T onWorker(Worker worker, Function<Worker, T> task) {
