@@ -291,11 +291,6 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void embed(Tensor table, Tensor tokenIds, int tokens, int hidden, Tensor out) {
-        launch(Kernels.EMBEDDING_GATHER, tokens, 1, 1, 256, ptr(table), ptr(tokenIds), ptr(out), tokens, hidden);
-    }
-
-    @Override
     public void addRmsNorm(Tensor residual, Tensor x, Tensor weight, Tensor out, int tokens, int hidden, float eps,
                            boolean accumulate) {
         int block = hidden >= 4096 ? 1024 : hidden >= 1024 ? 512 : 256;
@@ -381,13 +376,6 @@ public final class CudaBackend implements Backend {
     @Override
     public void gatherRows(Tensor source, Tensor rows, int count, int width, Tensor destination) {
         launch(Kernels.GATHER_ROWS, count, 1, 1, 256, ptr(source), ptr(rows), ptr(destination), count, width);
-    }
-
-    @Override
-    public void argmax(Tensor logits, int rows, int columns, int pitch, Tensor values, Tensor indices) {
-        thread.checkCurrent();
-        kernels.launch(Kernels.ARGMAX_PARTIAL, activations, rows, 1, 1, 256, 0, stream, ptr(logits), ptr(values),
-                ptr(indices), rows, columns, pitch);
     }
 
     /** Sums the same elements of several buffers of this device in rank order (the same-device all-reduce). */

@@ -194,7 +194,7 @@ public final class Qwen2TpEngine implements AutoCloseable {
         int t = step.tokens();
         int h = plan.model().hiddenSize();
         for (Rank rank : ranks) {
-            backend.embed(rank.embedding, meta.tokenIds(), t, h, rank.x);
+            backend.gatherRows(rank.embedding, meta.tokenIds(), t, h, rank.x);
         }
         for (int l = 0; l < plan.model().numLayers(); l++) {
             for (Rank rank : ranks) {
