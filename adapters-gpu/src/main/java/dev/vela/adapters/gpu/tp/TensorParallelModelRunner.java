@@ -38,6 +38,7 @@ public final class TensorParallelModelRunner implements ModelRunner {
     private final RunnerInfo info;
     private final List<Worker> workers;
     private final AutoCloseable resources;
+    private final long headroom;
     private final float[] row;
     private MemorySegment hostLogits;
     private int hostRows;
@@ -47,13 +48,15 @@ public final class TensorParallelModelRunner implements ModelRunner {
 
     /**
      * @param resources closed after the engines: backends, collectives, threads
+     * @param headroom  bytes left free on each device when the KV cache is sized from what is free
      */
     public TensorParallelModelRunner(ShardPlan plan, String engineName, String dtype, int maxPositions,
-                                     List<Worker> workers, AutoCloseable resources) {
+                                     List<Worker> workers, AutoCloseable resources, long headroom) {
         this.plan = plan;
         this.info = new RunnerInfo(engineName, dtype, plan.model().vocabSize(), maxPositions, true);
         this.workers = List.copyOf(workers);
         this.resources = resources;
+        this.headroom = headroom;
         this.row = new float[plan.model().vocabSize()];
     }
 
@@ -92,7 +95,7 @@ public final class TensorParallelModelRunner implements ModelRunner {
             backends.forEach(Backend::close);
         };
         return new TensorParallelModelRunner(plan, "cpu-reference/tp" + tp, activations.name().toLowerCase(Locale.ROOT),
-                model.maxPositionEmbeddings(), workers, resources);
+                model.maxPositionEmbeddings(), workers, resources, 0);
     }
 
     @Override
@@ -102,7 +105,8 @@ public final class TensorParallelModelRunner implements ModelRunner {
 
     /**
      * Allocates the paged cache on every worker: {@code memoryBytes} per device, or when 0 what
-     * each device's backend still has free; the device with the least room sets the block count.
+     * each device's backend still has free less the headroom; the device with the least room sets
+     * the block count.
      */
     @Override
     public int allocateKvCache(int blockSize, long memoryBytes) {
@@ -115,12 +119,13 @@ public final class TensorParallelModelRunner implements ModelRunner {
         }
         long blocks = Long.MAX_VALUE;
         for (Worker worker : workers) {
-            long budget = memoryBytes > 0 ? memoryBytes : onWorker(worker, w -> w.engine().backend().freeMemory());
+            long budget = memoryBytes > 0 ? memoryBytes
+                    : onWorker(worker, w -> w.engine().backend().freeMemory()) - headroom;
             blocks = Math.min(blocks, budget / worker.engine().kvBytesPerBlock(blockSize));
         }
         if (blocks < 1) {
-            throw new IllegalStateException("no room for a single KV-cache block of " + blockSize
-                    + " positions after the weights; raise --gpu-memory-utilization or lower --max-num-batched-tokens");
+            throw new IllegalStateException("no room for a single KV-cache block of " + blockSize + " positions after "
+                    + "the weights; raise --gpu-memory-utilization, lower --max-num-batched-tokens or use more GPUs");
         }
         int count = (int) Math.min(blocks, Integer.MAX_VALUE / 2);
         onEachWorker(w -> {
