@@ -110,7 +110,7 @@ public final class CudaModelRunner implements ModelRunner {
                 int tokens = settings.maxNumBatchedTokens();
                 Qwen2TpEngine engine = backend.thread().call(() -> {
                     Qwen2TpEngine loaded = Qwen2TpEngine.load(plan, ranks, backend, collective, weights);
-                    loaded.reserve(tokens, Math.min(tokens, 256));
+                    loaded.reserve(tokens, Math.min(tokens, Qwen2TpEngine.LOGIT_ROWS));
                     backend.reserveAttention(tokens, plan.qHeadsPerRank(), plan.headDim(), maxPositions);
                     return loaded;
                 });
