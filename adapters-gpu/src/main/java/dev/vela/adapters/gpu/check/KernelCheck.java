@@ -420,7 +420,8 @@ public final class KernelCheck {
                 "differ", "== 0 (bit-exact)", unwritten > 0 ? unwritten + " outputs NaN" : got.length + " elements");
     }
 
-    static double relativeL2(float[] got, float[] expected) {
+    /** ‖got − expected‖ / ‖expected‖ (the plain norm of the difference when {@code expected} is zero). */
+    public static double relativeL2(float[] got, float[] expected) {
         double difference = 0;
         double norm = 0;
         for (int i = 0; i < got.length; i++) {

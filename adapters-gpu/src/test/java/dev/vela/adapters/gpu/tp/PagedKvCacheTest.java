@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.adapters.gpu.check.KernelCheck;
 import dev.vela.adapters.gpu.tp.TinyModels.Model;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.application.port.out.SequenceSlice;
@@ -92,7 +93,7 @@ class PagedKvCacheTest {
         }
         assertEquals(7, rows.size());
         for (int i = 0; i < rows.size(); i++) {
-            assertTrue(TinyModels.relativeL2(rows.get(i), oneByOne.get(i)) < 1e-6, "row " + i);
+            assertTrue(KernelCheck.relativeL2(rows.get(i), oneByOne.get(i)) < 1e-6, "row " + i);
         }
     }
 
