@@ -333,13 +333,7 @@ public final class CudaBackend implements Backend {
         boolean enoughBlocks = (long) tokens * heads.qHeads() >= 2L * multiprocessors;
         int partitionSize = enoughBlocks ? Math.max(1, maxContext) : DECODE_PARTITION;
         int partitions = Math.max(1, (maxContext + partitionSize - 1) / partitionSize);
-        long scratch = (long) tokens * heads.qHeads() * partitions * (d + 2);
-        if (attentionScratch == null || attentionScratch.elements() < scratch) {
-            if (attentionScratch != null) {
-                free(attentionScratch);
-            }
-            attentionScratch = (CudaTensor) allocate(ElementType.F32, Math.max(scratch, 1L << 16));
-        }
+        growAttentionScratch((long) tokens * heads.qHeads() * partitions * (d + 2));
         float scale = (float) (1.0 / Math.sqrt(d));
         launch(Kernels.ATTENTION_PARTIAL, heads.qHeads(), tokens, partitions, ATTENTION_THREADS, ptr(qkv), ptr(keyCache),
                 ptr(valueCache), ptr(step.positions()), ptr(step.tokenSequence()), ptr(step.blockTables()),
@@ -359,12 +353,16 @@ public final class CudaBackend implements Backend {
         long many = (long) tokens * qHeads * (headDim + 2);
         long fewTokens = Math.min(tokens, Math.max(1, 2L * multiprocessors / qHeads + 1));
         long split = fewTokens * qHeads * ((maxContext + DECODE_PARTITION - 1) / DECODE_PARTITION) * (headDim + 2);
-        long elements = Math.max(many, split);
+        growAttentionScratch(Math.max(many, split));
+    }
+
+    /** Makes the attention scratch hold at least {@code elements} fp32 values (2¹⁶ at the least; never shrinks). */
+    private void growAttentionScratch(long elements) {
         if (attentionScratch == null || attentionScratch.elements() < elements) {
             if (attentionScratch != null) {
                 free(attentionScratch);
             }
-            attentionScratch = (CudaTensor) allocate(ElementType.F32, elements);
+            attentionScratch = (CudaTensor) allocate(ElementType.F32, Math.max(elements, 1L << 16));
         }
     }
 
