@@ -27,27 +27,28 @@ usage() {
     exit 2
 }
 
+# The JDK to build and jlink with: the one holding bin/find-java's Java 25+ ($JAVA_HOME's first).
 find_jdk() {
-    for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64; do
-        if [ -n "$candidate" ] && [ -x "$candidate/bin/jlink" ]; then
-            echo "$candidate"
-            return
-        fi
-    done
-    echo "gpu-check.sh: no JDK 25 with jlink found (set JAVA_HOME)" >&2
-    exit 2
+    local java home
+    java=$("$root/bin/find-java") || return 1
+    home=$(dirname "$(dirname "$(readlink -f "$java")")")
+    if [ ! -x "$home/bin/jlink" ]; then
+        echo "gpu-check.sh: $home is a JRE without jlink; set JAVA_HOME to a JDK 25" >&2
+        return 1
+    fi
+    echo "$home"
 }
 
 build_jars() {
     local jdk=$1
-    (cd "$root" && JAVA_HOME=$jdk ./mvnw -q -o -pl adapters-gpu -am install -DskipTests) \
-        || (cd "$root" && JAVA_HOME=$jdk ./mvnw -q -pl adapters-gpu -am install -DskipTests) \
+    (cd "$root" && JAVA_HOME=$jdk ./mvnw -q -o -pl adapters-gpu -am package -DskipTests) \
+        || (cd "$root" && JAVA_HOME=$jdk ./mvnw -q -pl adapters-gpu -am package -DskipTests) \
         || { echo "gpu-check.sh: the Maven build failed" >&2; exit 2; }
 }
 
 cmd_bundle() {
     local jdk
-    jdk=$(find_jdk)
+    jdk=$(find_jdk) || exit 2
     build_jars "$jdk"
     rm -rf "$bundle"
     mkdir -p "$bundle/lib"
@@ -62,7 +63,7 @@ cmd_bundle() {
     echo "  scripts/.gpu-check and run: bash scripts/gpu-check.sh run"
 }
 
-# The java to run with: the bundle's JRE, else a Java 25+ on the PATH or in JAVA_HOME.
+# The java to run with: the bundle's JRE, else bin/find-java's Java 25+.
 find_java() {
     if [ -f "$bundle/jre.tgz" ]; then
         local unpacked=${TMPDIR:-/tmp}/vela-gpu-check-jre
@@ -72,17 +73,7 @@ find_java() {
         echo "$unpacked/jre/bin/java"
         return
     fi
-    for candidate in "${JAVA_HOME:+$JAVA_HOME/bin/java}" "$(command -v java || true)"; do
-        if [ -n "$candidate" ] && [ -x "$candidate" ]; then
-            local feature
-            feature=$("$candidate" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')
-            if [ "${feature%%.*}" -ge 25 ] 2>/dev/null; then
-                echo "$candidate"
-                return
-            fi
-        fi
-    done
-    return 1
+    "$root/bin/find-java" 2>/dev/null
 }
 
 # The class path: the bundle's jars, else this checkout's build (built now if a JDK is here).
@@ -91,8 +82,9 @@ find_classpath() {
         ls "$bundle"/lib/*.jar | tr '\n' ':'
         return
     fi
-    if [ ! -f "$root/adapters-gpu/target/vela-adapters-gpu.jar" ] && [ -x "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac" ]; then
-        build_jars "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}" >&2
+    local jdk
+    if [ ! -f "$root/adapters-gpu/target/vela-adapters-gpu.jar" ] && jdk=$(find_jdk 2>/dev/null); then
+        build_jars "$jdk" >&2
     fi
     ls "$root"/domain/target/vela-domain*.jar "$root"/application/target/vela-application*.jar \
         "$root"/adapters-gpu/target/vela-adapters-gpu*.jar 2>/dev/null | grep -v -- '-tests\|-sources' | tr '\n' ':'

@@ -1,18 +1,7 @@
-// The per-token layer kernels: embedding, fused residual add + RMSNorm, q/k/v bias + neox RoPE +
-// paged KV write, SiLU·mul, row gather.
+// The per-token layer kernels: fused residual add + RMSNorm, q/k/v bias + neox RoPE + paged KV write,
+// SiLU·mul, row gather (the embedding lookup and the logit rows).
 #pragma once
 #include "common.cuh"
-
-// out[t] = table[ids[t]]; grid (tokens), any block size.
-template <typename T>
-__device__ void embedding_gather_body(const T* table, const int* ids, T* out, int tokens, int hidden) {
-    int t = blockIdx.x;
-    const T* row = table + (size_t)ids[t] * hidden;
-    T* o = out + (size_t)t * hidden;
-    for (int i = threadIdx.x; i < hidden; i += blockDim.x) o[i] = row[i];
-}
-VELA_KERNEL_16(embedding_gather, (const void* table, const int* ids, void* out, int tokens, int hidden),
-               ((const T*)table, ids, (T*)out, tokens, hidden))
 
 // residual = (accumulate ? residual : 0) + x (fp32); out = residual * rsqrt(mean(residual²) + eps) * weight.
 // grid (tokens), block a multiple of 32 up to 1024.
@@ -91,7 +80,7 @@ __device__ void silu_mul_body(const T* gate_up, T* out, int tokens, int intermed
 VELA_KERNEL_16(silu_mul, (const void* gate_up, void* out, int tokens, int intermediate),
                ((const T*)gate_up, (T*)out, tokens, intermediate))
 
-// dst[r] = src[rows[r]], rows of width; grid (count).
+// dst[r] = src[rows[r]], rows of width: embedding rows by token id, hidden rows by logit row; grid (count).
 template <typename T>
 __device__ void gather_rows_body(const T* src, const int* rows, T* dst, int count, int width) {
     const T* from = src + (size_t)rows[blockIdx.x] * width;

@@ -6,5 +6,4 @@
 #include "layers.cuh"
 #include "attention.cuh"
 #include "collective.cuh"
-#include "logits.cuh"
 #include "weights.cuh"

@@ -41,11 +41,9 @@ public final class CudaModelRunner implements ModelRunner {
     static final long HEADROOM = 256L << 20;
 
     private final TensorParallelModelRunner runner;
-    private final List<CudaBackend> backends;
 
-    private CudaModelRunner(TensorParallelModelRunner runner, List<CudaBackend> backends) {
+    private CudaModelRunner(TensorParallelModelRunner runner) {
         this.runner = runner;
-        this.backends = List.copyOf(backends);
     }
 
     /**
@@ -112,7 +110,7 @@ public final class CudaModelRunner implements ModelRunner {
                 int tokens = settings.maxNumBatchedTokens();
                 Qwen2TpEngine engine = backend.thread().call(() -> {
                     Qwen2TpEngine loaded = Qwen2TpEngine.load(plan, ranks, backend, collective, weights);
-                    loaded.reserve(tokens, Math.min(tokens, 256));
+                    loaded.reserve(tokens, Math.min(tokens, Qwen2TpEngine.LOGIT_ROWS));
                     backend.reserveAttention(tokens, plan.qHeadsPerRank(), plan.headDim(), maxPositions);
                     return loaded;
                 });
@@ -120,7 +118,7 @@ public final class CudaModelRunner implements ModelRunner {
             }
             String engineName = "cuda/tp" + tp + (settings.logicalRanks() && tp > 1 ? "-logical" : "");
             return new CudaModelRunner(new TensorParallelModelRunner(plan, engineName,
-                    activations == ElementType.BF16 ? "bfloat16" : "float16", maxPositions, workers, closer), backends);
+                    activations == ElementType.BF16 ? "bfloat16" : "float16", maxPositions, workers, closer, HEADROOM));
         } catch (RuntimeException e) {
             try {
                 closer.close();
@@ -150,18 +148,7 @@ public final class CudaModelRunner implements ModelRunner {
      */
     @Override
     public int allocateKvCache(int blockSize, long memoryBytes) {
-        long budget = memoryBytes;
-        if (budget <= 0) {
-            budget = Long.MAX_VALUE;
-            for (CudaBackend backend : backends) {
-                budget = Math.min(budget, backend.thread().call(backend::freeMemory) - HEADROOM);
-            }
-            if (budget <= 0) {
-                throw new IllegalStateException("no GPU memory is left for the KV cache after the weights; raise "
-                        + "--gpu-memory-utilization, lower --max-num-batched-tokens or use more GPUs");
-            }
-        }
-        return runner.allocateKvCache(blockSize, budget);
+        return runner.allocateKvCache(blockSize, memoryBytes);
     }
 
     @Override
@@ -172,11 +159,6 @@ public final class CudaModelRunner implements ModelRunner {
     @Override
     public void release(long sequenceId) {
         runner.release(sequenceId);
-    }
-
-    /** The device backends, in device order (for the GPU check's timings). */
-    public List<CudaBackend> backends() {
-        return backends;
     }
 
     @Override

@@ -15,15 +15,13 @@ import dev.vela.domain.model.ModelConfig;
  *                             all-reduce instead of NCCL: for checks and benchmarks, not for serving
  * @param maxNumBatchedTokens  {@code --max-num-batched-tokens}: the workspace is sized for steps this large
  * @param maxModelLen          {@code --max-model-len}, or 0 for the model's {@code max_position_embeddings}
- * @param cudaVisibleDevices   {@code CUDA_VISIBLE_DEVICES} as the process got it (the driver applies it;
- *                             it is here for the messages), or null when unset
  */
 public record GpuSettings(int tensorParallelSize, double gpuMemoryUtilization, String dtype, boolean logicalRanks,
-                          int maxNumBatchedTokens, int maxModelLen, String cudaVisibleDevices) {
+                          int maxNumBatchedTokens, int maxModelLen) {
 
-    /** vLLM's defaults: one GPU, 90 % of its memory, the model's dtype; CUDA_VISIBLE_DEVICES from the environment. */
+    /** vLLM's defaults: one GPU, 90 % of its memory, the model's dtype. */
     public static GpuSettings defaults() {
-        return new GpuSettings(1, 0.9, "auto", false, 8192, 0, System.getenv("CUDA_VISIBLE_DEVICES"));
+        return new GpuSettings(1, 0.9, "auto", false, 8192, 0);
     }
 
     public GpuSettings {
@@ -45,33 +43,30 @@ public record GpuSettings(int tensorParallelSize, double gpuMemoryUtilization, S
     }
 
     public GpuSettings withTensorParallelSize(int size) {
-        return new GpuSettings(size, gpuMemoryUtilization, dtype, logicalRanks, maxNumBatchedTokens, maxModelLen,
-                cudaVisibleDevices);
+        return new GpuSettings(size, gpuMemoryUtilization, dtype, logicalRanks, maxNumBatchedTokens, maxModelLen);
     }
 
     public GpuSettings withGpuMemoryUtilization(double utilization) {
-        return new GpuSettings(tensorParallelSize, utilization, dtype, logicalRanks, maxNumBatchedTokens, maxModelLen,
-                cudaVisibleDevices);
+        return new GpuSettings(tensorParallelSize, utilization, dtype, logicalRanks, maxNumBatchedTokens, maxModelLen);
     }
 
     public GpuSettings withDtype(String type) {
         return new GpuSettings(tensorParallelSize, gpuMemoryUtilization, type, logicalRanks, maxNumBatchedTokens,
-                maxModelLen, cudaVisibleDevices);
+                maxModelLen);
     }
 
     public GpuSettings withLogicalRanks(boolean logical) {
-        return new GpuSettings(tensorParallelSize, gpuMemoryUtilization, dtype, logical, maxNumBatchedTokens, maxModelLen,
-                cudaVisibleDevices);
+        return new GpuSettings(tensorParallelSize, gpuMemoryUtilization, dtype, logical, maxNumBatchedTokens,
+                maxModelLen);
     }
 
     public GpuSettings withMaxNumBatchedTokens(int tokens) {
-        return new GpuSettings(tensorParallelSize, gpuMemoryUtilization, dtype, logicalRanks, tokens, maxModelLen,
-                cudaVisibleDevices);
+        return new GpuSettings(tensorParallelSize, gpuMemoryUtilization, dtype, logicalRanks, tokens, maxModelLen);
     }
 
     public GpuSettings withMaxModelLen(int length) {
-        return new GpuSettings(tensorParallelSize, gpuMemoryUtilization, dtype, logicalRanks, maxNumBatchedTokens, length,
-                cudaVisibleDevices);
+        return new GpuSettings(tensorParallelSize, gpuMemoryUtilization, dtype, logicalRanks, maxNumBatchedTokens,
+                length);
     }
 
     /** The 16-bit type weights and activations take on the device for {@code model}. */

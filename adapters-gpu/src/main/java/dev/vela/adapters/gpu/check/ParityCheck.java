@@ -125,7 +125,8 @@ public final class ParityCheck {
         return dot / Math.sqrt(na * nb);
     }
 
-    static int argmax(float[] values) {
+    /** The index of the largest value, the lowest on ties. */
+    public static int argmax(float[] values) {
         int best = 0;
         for (int i = 1; i < values.length; i++) {
             if (values[i] > values[best]) {

@@ -291,11 +291,6 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void embed(Tensor table, Tensor tokenIds, int tokens, int hidden, Tensor out) {
-        launch(Kernels.EMBEDDING_GATHER, tokens, 1, 1, 256, ptr(table), ptr(tokenIds), ptr(out), tokens, hidden);
-    }
-
-    @Override
     public void addRmsNorm(Tensor residual, Tensor x, Tensor weight, Tensor out, int tokens, int hidden, float eps,
                            boolean accumulate) {
         int block = hidden >= 4096 ? 1024 : hidden >= 1024 ? 512 : 256;
@@ -338,13 +333,7 @@ public final class CudaBackend implements Backend {
         boolean enoughBlocks = (long) tokens * heads.qHeads() >= 2L * multiprocessors;
         int partitionSize = enoughBlocks ? Math.max(1, maxContext) : DECODE_PARTITION;
         int partitions = Math.max(1, (maxContext + partitionSize - 1) / partitionSize);
-        long scratch = (long) tokens * heads.qHeads() * partitions * (d + 2);
-        if (attentionScratch == null || attentionScratch.elements() < scratch) {
-            if (attentionScratch != null) {
-                free(attentionScratch);
-            }
-            attentionScratch = (CudaTensor) allocate(ElementType.F32, Math.max(scratch, 1L << 16));
-        }
+        growAttentionScratch((long) tokens * heads.qHeads() * partitions * (d + 2));
         float scale = (float) (1.0 / Math.sqrt(d));
         launch(Kernels.ATTENTION_PARTIAL, heads.qHeads(), tokens, partitions, ATTENTION_THREADS, ptr(qkv), ptr(keyCache),
                 ptr(valueCache), ptr(step.positions()), ptr(step.tokenSequence()), ptr(step.blockTables()),
@@ -364,12 +353,16 @@ public final class CudaBackend implements Backend {
         long many = (long) tokens * qHeads * (headDim + 2);
         long fewTokens = Math.min(tokens, Math.max(1, 2L * multiprocessors / qHeads + 1));
         long split = fewTokens * qHeads * ((maxContext + DECODE_PARTITION - 1) / DECODE_PARTITION) * (headDim + 2);
-        long elements = Math.max(many, split);
+        growAttentionScratch(Math.max(many, split));
+    }
+
+    /** Makes the attention scratch hold at least {@code elements} fp32 values (2¹⁶ at the least; never shrinks). */
+    private void growAttentionScratch(long elements) {
         if (attentionScratch == null || attentionScratch.elements() < elements) {
             if (attentionScratch != null) {
                 free(attentionScratch);
             }
-            attentionScratch = (CudaTensor) allocate(ElementType.F32, elements);
+            attentionScratch = (CudaTensor) allocate(ElementType.F32, Math.max(elements, 1L << 16));
         }
     }
 
@@ -381,13 +374,6 @@ public final class CudaBackend implements Backend {
     @Override
     public void gatherRows(Tensor source, Tensor rows, int count, int width, Tensor destination) {
         launch(Kernels.GATHER_ROWS, count, 1, 1, 256, ptr(source), ptr(rows), ptr(destination), count, width);
-    }
-
-    @Override
-    public void argmax(Tensor logits, int rows, int columns, int pitch, Tensor values, Tensor indices) {
-        thread.checkCurrent();
-        kernels.launch(Kernels.ARGMAX_PARTIAL, activations, rows, 1, 1, 256, 0, stream, ptr(logits), ptr(values),
-                ptr(indices), rows, columns, pitch);
     }
 
     /** Sums the same elements of several buffers of this device in rank order (the same-device all-reduce). */

@@ -66,7 +66,6 @@ public final class Kernels implements AutoCloseable {
     private static final Param I = Param.INT;
     private static final Param F = Param.FLOAT;
 
-    public static final Spec EMBEDDING_GATHER = typed("embedding_gather", P, P, P, I, I);
     public static final Spec ADD_RMSNORM = typed("add_rmsnorm", P, P, P, P, I, I, F, I);
     public static final Spec QKV_BIAS_ROPE_CACHE = typed("qkv_bias_rope_cache", P, P, P, P, P, P, P, I, I, I, I);
     public static final Spec SILU_MUL = typed("silu_mul", P, P, I, I);
@@ -75,7 +74,6 @@ public final class Kernels implements AutoCloseable {
             I, I, I, I, I, I, I, I, I, I, I, F);
     public static final Spec ATTENTION_COMBINE = typed("attention_combine", P, P, I, I, I, I);
     public static final Spec ALLREDUCE_SUM = typed("allreduce_sum", P, I, I);
-    public static final Spec ARGMAX_PARTIAL = new Spec("argmax_partial", false, List.of(P, P, P, I, I, I));
     public static final Spec FILL_HASH = typed("fill_hash", P, I, I, I, I, I, I, I, I, F, F);
     public static final Spec CONVERT_F32_TO_BF16 = convert("convert_f32_to_bf16");
     public static final Spec CONVERT_F32_TO_F16 = convert("convert_f32_to_f16");
@@ -83,9 +81,9 @@ public final class Kernels implements AutoCloseable {
     public static final Spec CONVERT_F16_TO_BF16 = convert("convert_f16_to_bf16");
 
     /** Every kernel Java launches. */
-    public static final List<Spec> ALL = List.of(EMBEDDING_GATHER, ADD_RMSNORM, QKV_BIAS_ROPE_CACHE, SILU_MUL, GATHER_ROWS,
-            ATTENTION_PARTIAL, ATTENTION_COMBINE, ALLREDUCE_SUM, ARGMAX_PARTIAL, FILL_HASH, CONVERT_F32_TO_BF16,
-            CONVERT_F32_TO_F16, CONVERT_BF16_TO_F16, CONVERT_F16_TO_BF16);
+    public static final List<Spec> ALL = List.of(ADD_RMSNORM, QKV_BIAS_ROPE_CACHE, SILU_MUL, GATHER_ROWS,
+            ATTENTION_PARTIAL, ATTENTION_COMBINE, ALLREDUCE_SUM, FILL_HASH, CONVERT_F32_TO_BF16, CONVERT_F32_TO_F16,
+            CONVERT_BF16_TO_F16, CONVERT_F16_TO_BF16);
 
     /** Where the build puts the artefacts, as class-path resources. */
     public static final String RESOURCES = "/dev/vela/adapters/gpu/cuda/";

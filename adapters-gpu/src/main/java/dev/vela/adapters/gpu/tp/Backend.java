@@ -51,9 +51,6 @@ public interface Backend extends AutoCloseable {
      */
     void fillHash(WeightHash hash, Region region, Tensor destination, long destinationColumns);
 
-    /** {@code out[t] = table[tokenIds[t]]}, rows of {@code hidden}. */
-    void embed(Tensor table, Tensor tokenIds, int tokens, int hidden, Tensor out);
-
     /**
      * Fused residual add and RMSNorm: {@code residual += x} (or {@code residual = x} when not
      * {@code accumulate}), then {@code out = residual / rms(residual) * weight}, fp32 statistics.
@@ -81,14 +78,11 @@ public interface Backend extends AutoCloseable {
     /** {@code out[t, i] = silu(gateUp[t, i]) · gateUp[t, intermediate + i]}. */
     void siluMul(Tensor gateUp, Tensor out, int tokens, int intermediate);
 
-    /** {@code destination[i] = source[rows[i]]}, rows of {@code width}. */
-    void gatherRows(Tensor source, Tensor rows, int count, int width, Tensor destination);
-
     /**
-     * Per row, the largest of the first {@code columns} of {@code pitch} logits and its column
-     * (the lowest on ties): the fast path of greedy sampling over a vocab-parallel shard.
+     * {@code destination[i] = source[rows[i]]}, rows of {@code width}: the embedding lookup of the
+     * step's tokens, and the hidden states of the positions whose logits are wanted.
      */
-    void argmax(Tensor logits, int rows, int columns, int pitch, Tensor values, Tensor indices);
+    void gatherRows(Tensor source, Tensor rows, int count, int width, Tensor destination);
 
     /**
      * Copies {@code [rows, columns]} fp32 logits into host memory at {@code hostOffset}, rows

@@ -192,19 +192,6 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void embed(Tensor table, Tensor tokenIds, int tokens, int hidden, Tensor out) {
-        CpuTensor w = cpu(table);
-        CpuTensor ids = cpu(tokenIds);
-        CpuTensor o = cpu(out);
-        for (int t = 0; t < tokens; t++) {
-            long row = (long) ids.getInt(t) * hidden;
-            for (int i = 0; i < hidden; i++) {
-                o.set((long) t * hidden + i, w.get(row + i));
-            }
-        }
-    }
-
-    @Override
     public void addRmsNorm(Tensor residual, Tensor x, Tensor weight, Tensor out, int tokens, int hidden, float eps,
                            boolean accumulate) {
         CpuTensor res = cpu(residual);
@@ -374,26 +361,6 @@ public final class CpuBackend implements Backend {
             for (int c = 0; c < width; c++) {
                 d.set((long) i * width + c, s.get(from + c));
             }
-        }
-    }
-
-    @Override
-    public void argmax(Tensor logits, int rows, int columns, int pitch, Tensor values, Tensor indices) {
-        CpuTensor l = cpu(logits);
-        CpuTensor v = cpu(values);
-        CpuTensor ix = cpu(indices);
-        for (int r = 0; r < rows; r++) {
-            int best = 0;
-            float bestValue = l.get((long) r * pitch);
-            for (int c = 1; c < columns; c++) {
-                float value = l.get((long) r * pitch + c);
-                if (value > bestValue) {
-                    best = c;
-                    bestValue = value;
-                }
-            }
-            v.set(r, bestValue);
-            ix.ints[ix.offset + r] = best;
         }
     }
 

@@ -21,6 +21,9 @@ import java.util.List;
  */
 public final class Qwen2TpEngine implements AutoCloseable {
 
+    /** The most logits rows one lm_head pass takes unless {@link #reserve} asked for more: a decode batch of 256. */
+    public static final int LOGIT_ROWS = 256;
+
     private final ShardPlan plan;
     private final Backend backend;
     private final Collective collective;
@@ -128,16 +131,6 @@ public final class Qwen2TpEngine implements AutoCloseable {
                 * backend.activationType().bytes();
     }
 
-    /** Bytes of workspace for steps of up to {@code tokens} tokens and {@code rows} logits rows, per worker. */
-    public long workspaceBytes(int tokens, int rows) {
-        ModelConfig m = plan.model();
-        int act = backend.activationType().bytes();
-        long perToken = 4L * m.hiddenSize() + 2L * act * m.hiddenSize() + (long) act * plan.qkvWidth()
-                + (long) act * plan.qHeadsPerRank() * plan.headDim() + 3L * act * plan.intermediatePerRank() + 24;
-        long perRow = (long) act * m.hiddenSize() + 4L * plan.vocabPerRank();
-        return ranks.size() * (tokens * perToken + rows * perRow);
-    }
-
     /** Allocates every rank's paged cache: per layer, keys and values of {@code [numBlocks, blockSize, kv heads, d]}. */
     public void allocateKvCache(int blockSize, int numBlocks) {
         if (this.numBlocks != 0) {
@@ -157,7 +150,10 @@ public final class Qwen2TpEngine implements AutoCloseable {
         this.numBlocks = numBlocks;
     }
 
-    /** Makes room for steps of {@code tokens} tokens and {@code rows} logits rows (grows, never shrinks). */
+    /**
+     * Makes room for steps of {@code tokens} tokens and lm_head passes of {@code rows} logits rows
+     * (grows, never shrinks); a step that wants more rows takes several passes.
+     */
     public void reserve(int tokens, int rows) {
         if (tokens > tokenCapacity) {
             tokenCapacity = tokens;
@@ -194,7 +190,9 @@ public final class Qwen2TpEngine implements AutoCloseable {
             throw new IllegalStateException("allocateKvCache must come before the first forward pass");
         }
         int[] packed = step.packed();
-        reserve(step.tokens(), step.rows());
+        // rows beyond the reserved ones take more lm_head passes: prompt logprobs must not grow the
+        // workspace once the KV cache has taken what was free
+        reserve(step.tokens(), rowCapacity == 0 ? Math.min(step.rows(), LOGIT_ROWS) : 0);
         if (metadata == null || metadata.elements() < packed.length) {
             free(metadata);
             metadata = backend.allocate(ElementType.I32, Math.max(packed.length, 2L * metadataCapacity()));
@@ -204,7 +202,7 @@ public final class Qwen2TpEngine implements AutoCloseable {
         int t = step.tokens();
         int h = plan.model().hiddenSize();
         for (Rank rank : ranks) {
-            backend.embed(rank.embedding, meta.tokenIds(), t, h, rank.x);
+            backend.gatherRows(rank.embedding, meta.tokenIds(), t, h, rank.x);
         }
         for (int l = 0; l < plan.model().numLayers(); l++) {
             for (Rank rank : ranks) {
@@ -250,14 +248,19 @@ public final class Qwen2TpEngine implements AutoCloseable {
         backend.gemm(rank.activated, layer.down(), rank.x, t, i, h);
     }
 
+    /** The final norm over every token, then lm_head over the wanted rows, {@code rowCapacity} rows a pass. */
     private void logits(Rank rank, StepTensors meta, MemorySegment hostLogits, long rowPitch) {
         int h = plan.model().hiddenSize();
         int rows = meta.batch().rows();
+        long columnOffset = (long) plan.vocabStart(rank.index) * Float.BYTES;
         backend.addRmsNorm(rank.residual, rank.x, rank.finalNorm, rank.normed, meta.tokens(), h, eps, true);
-        backend.gatherRows(rank.normed, meta.logitRows(), rows, h, rank.selected);
-        backend.gemm(rank.selected, rank.lmHead, rank.logits, rows, h, plan.vocabPerRank());
-        backend.downloadLogits(rank.logits, rows, plan.vocabPerRank(), hostLogits,
-                (long) plan.vocabStart(rank.index) * Float.BYTES, rowPitch);
+        for (int first = 0; first < rows; first += rowCapacity) {
+            int count = Math.min(rowCapacity, rows - first);
+            backend.gatherRows(rank.normed, meta.logitRows().slice(first, count), count, h, rank.selected);
+            backend.gemm(rank.selected, rank.lmHead, rank.logits, count, h, plan.vocabPerRank());
+            backend.downloadLogits(rank.logits, count, plan.vocabPerRank(), hostLogits, first * rowPitch + columnOffset,
+                    rowPitch);
+        }
     }
 
     private void allReduce(long count) {

@@ -8,8 +8,8 @@ import java.util.List;
  * One forward step laid out per token, as the kernels read it: every slice's tokens back to back,
  * each with its position, its KV-cache slot ({@code block · blockSize + position % blockSize}),
  * the batch index of its sequence, the sequences' block tables padded to one width, and the tokens
- * whose logits are wanted. Built on the host from the engine's slices and uploaded once per step
- * as one int array ({@link #packed()}).
+ * whose logits are wanted. Built on the host from the engine's slices, packed once into the one
+ * int array every worker uploads ({@link #packed()}).
  */
 public final class StepBatch {
 
@@ -17,28 +17,17 @@ public final class StepBatch {
     private final int sequences;
     private final int maxBlocks;
     private final int maxContext;
-    private final int[] tokenIds;
-    private final int[] positions;
-    private final int[] slots;
-    private final int[] tokenSequence;
-    private final int[] blockTables;
-    private final int[] logitRows;
+    private final int[] packed;
     private final int[] rowSlice;
     private final int[] rowPosition;
 
-    private StepBatch(int tokens, int sequences, int maxBlocks, int maxContext, int[] tokenIds, int[] positions,
-                      int[] slots, int[] tokenSequence, int[] blockTables, int[] logitRows, int[] rowSlice,
+    private StepBatch(int tokens, int sequences, int maxBlocks, int maxContext, int[] packed, int[] rowSlice,
                       int[] rowPosition) {
         this.tokens = tokens;
         this.sequences = sequences;
         this.maxBlocks = maxBlocks;
         this.maxContext = maxContext;
-        this.tokenIds = tokenIds;
-        this.positions = positions;
-        this.slots = slots;
-        this.tokenSequence = tokenSequence;
-        this.blockTables = blockTables;
-        this.logitRows = logitRows;
+        this.packed = packed;
         this.rowSlice = rowSlice;
         this.rowPosition = rowPosition;
     }
@@ -91,8 +80,18 @@ public final class StepBatch {
                 }
             }
         }
-        return new StepBatch(tokens, batch.size(), maxBlocks, maxContext, tokenIds, positions, slots, tokenSequence,
-                blockTables, logitRows, rowSlice, rowPosition);
+        int[] packed = concatenate(tokenIds, positions, slots, tokenSequence, blockTables, logitRows);
+        return new StepBatch(tokens, batch.size(), maxBlocks, maxContext, packed, rowSlice, rowPosition);
+    }
+
+    private static int[] concatenate(int[]... parts) {
+        int[] all = new int[Arrays.stream(parts).mapToInt(part -> part.length).sum()];
+        int at = 0;
+        for (int[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
     }
 
     private static void check(SequenceSlice slice, int blockSize, int numBlocks, int vocabularySize, int maxPositions) {
@@ -145,7 +144,7 @@ public final class StepBatch {
 
     /** How many rows of logits the step produces. */
     public int rows() {
-        return logitRows.length;
+        return rowSlice.length;
     }
 
     /** The batch index of the slice logits row {@code row} belongs to. */
@@ -160,25 +159,16 @@ public final class StepBatch {
 
     /**
      * Every per-token array in one, in the order of {@link StepTensors#of}: token ids, positions,
-     * slots, sequence of each token, block tables, logit rows.
+     * slots, sequence of each token, block tables, logit rows. The same array on every call, shared
+     * by the workers: read it, never write it.
      */
     public int[] packed() {
-        int[] all = new int[packedLength()];
-        int at = 0;
-        for (int[] part : new int[][] {tokenIds, positions, slots, tokenSequence, blockTables, logitRows}) {
-            System.arraycopy(part, 0, all, at, part.length);
-            at += part.length;
-        }
-        return all;
-    }
-
-    public int packedLength() {
-        return 4 * tokens + blockTables.length + logitRows.length;
+        return packed;
     }
 
     @Override
     public String toString() {
         return "StepBatch[" + sequences + " sequences, " + tokens + " tokens, " + rows() + " rows, positions "
-                + Arrays.toString(positions) + "]";
+                + Arrays.toString(Arrays.copyOfRange(packed, tokens, 2 * tokens)) + "]";
     }
 }

@@ -8,14 +8,10 @@ import dev.vela.domain.model.ModelConfig;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -27,8 +23,8 @@ import java.util.function.Function;
  * A {@link ModelRunner} over {@link Qwen2TpEngine} workers: each step is laid out once on the
  * engine's thread ({@link StepBatch}), every worker runs it on its own executor (a device's
  * thread), and the logits rows the workers gathered into host memory go to the sink. The KV cache
- * is paged with the engine's block tables; an engine that gives none gets blocks from the runner
- * itself, per sequence, until {@link #release}. Not thread-safe: one engine thread calls it.
+ * is paged with the engine's block tables, which every slice must carry. Not thread-safe: one
+ * engine thread calls it.
  */
 public final class TensorParallelModelRunner implements ModelRunner {
 
@@ -42,26 +38,25 @@ public final class TensorParallelModelRunner implements ModelRunner {
     private final RunnerInfo info;
     private final List<Worker> workers;
     private final AutoCloseable resources;
+    private final long headroom;
     private final float[] row;
     private MemorySegment hostLogits;
     private int hostRows;
     private int blockSize;
     private int numBlocks;
-    /** Whether the engine gives block tables; null until the first step says. */
-    private Boolean engineGivesBlockTables;
-    private final Map<Long, int[]> ownTables = new HashMap<>();
-    private final Deque<Integer> ownFreeBlocks = new ArrayDeque<>();
     private boolean closed;
 
     /**
      * @param resources closed after the engines: backends, collectives, threads
+     * @param headroom  bytes left free on each device when the KV cache is sized from what is free
      */
     public TensorParallelModelRunner(ShardPlan plan, String engineName, String dtype, int maxPositions,
-                                     List<Worker> workers, AutoCloseable resources) {
+                                     List<Worker> workers, AutoCloseable resources, long headroom) {
         this.plan = plan;
         this.info = new RunnerInfo(engineName, dtype, plan.model().vocabSize(), maxPositions, true);
         this.workers = List.copyOf(workers);
         this.resources = resources;
+        this.headroom = headroom;
         this.row = new float[plan.model().vocabSize()];
     }
 
@@ -100,11 +95,7 @@ public final class TensorParallelModelRunner implements ModelRunner {
             backends.forEach(Backend::close);
         };
         return new TensorParallelModelRunner(plan, "cpu-reference/tp" + tp, activations.name().toLowerCase(Locale.ROOT),
-                model.maxPositionEmbeddings(), workers, resources);
-    }
-
-    public ShardPlan plan() {
-        return plan;
+                model.maxPositionEmbeddings(), workers, resources, 0);
     }
 
     @Override
@@ -114,7 +105,8 @@ public final class TensorParallelModelRunner implements ModelRunner {
 
     /**
      * Allocates the paged cache on every worker: {@code memoryBytes} per device, or when 0 what
-     * each device's backend still has free; the device with the least room sets the block count.
+     * each device's backend still has free less the headroom; the device with the least room sets
+     * the block count.
      */
     @Override
     public int allocateKvCache(int blockSize, long memoryBytes) {
@@ -127,12 +119,13 @@ public final class TensorParallelModelRunner implements ModelRunner {
         }
         long blocks = Long.MAX_VALUE;
         for (Worker worker : workers) {
-            long budget = memoryBytes > 0 ? memoryBytes : onWorker(worker, w -> w.engine().backend().freeMemory());
+            long budget = memoryBytes > 0 ? memoryBytes
+                    : onWorker(worker, w -> w.engine().backend().freeMemory()) - headroom;
             blocks = Math.min(blocks, budget / worker.engine().kvBytesPerBlock(blockSize));
         }
         if (blocks < 1) {
-            throw new IllegalStateException("no room for a single KV-cache block of " + blockSize
-                    + " positions after the weights; raise --gpu-memory-utilization or lower --max-num-batched-tokens");
+            throw new IllegalStateException("no room for a single KV-cache block of " + blockSize + " positions after "
+                    + "the weights; raise --gpu-memory-utilization, lower --max-num-batched-tokens or use more GPUs");
         }
         int count = (int) Math.min(blocks, Integer.MAX_VALUE / 2);
         onEachWorker(w -> {
@@ -141,18 +134,7 @@ public final class TensorParallelModelRunner implements ModelRunner {
         });
         this.blockSize = blockSize;
         this.numBlocks = count;
-        for (int b = 0; b < count; b++) {
-            ownFreeBlocks.add(b);
-        }
         return count;
-    }
-
-    /** Sizes every worker's workspace for steps of up to {@code tokens} tokens and {@code rows} logits rows. */
-    public void reserve(int tokens, int rows) {
-        onEachWorker(w -> {
-            w.engine().reserve(tokens, rows);
-            return null;
-        });
     }
 
     @Override
@@ -164,7 +146,7 @@ public final class TensorParallelModelRunner implements ModelRunner {
         if (batch.isEmpty()) {
             return;
         }
-        StepBatch step = StepBatch.of(withBlockTables(batch), blockSize, numBlocks, info.vocabularySize(),
+        StepBatch step = StepBatch.of(batch, blockSize, numBlocks, info.vocabularySize(),
                 info.maxPositions());
         long pitch = (long) plan.paddedVocab() * Float.BYTES;
         if (step.rows() > hostRows) {
@@ -182,47 +164,9 @@ public final class TensorParallelModelRunner implements ModelRunner {
         }
     }
 
-    /** The slices with their block tables: the engine's, or the runner's own when the engine gives none. */
-    private List<SequenceSlice> withBlockTables(List<SequenceSlice> batch) {
-        boolean given = batch.stream().allMatch(s -> s.blockTable().length > 0);
-        boolean none = batch.stream().allMatch(s -> s.blockTable().length == 0);
-        if (!given && !none || engineGivesBlockTables != null && engineGivesBlockTables != given) {
-            throw new IllegalStateException("block tables must come with every slice or with none");
-        }
-        engineGivesBlockTables = given;
-        if (given) {
-            return batch;
-        }
-        List<SequenceSlice> tabled = new ArrayList<>(batch.size());
-        for (SequenceSlice slice : batch) {
-            int[] table = ownTables.getOrDefault(slice.sequenceId(), new int[0]);
-            int needed = StepBatch.blocksFor(slice.endPosition(), blockSize);
-            if (needed > table.length) {
-                if (needed - table.length > ownFreeBlocks.size()) {
-                    throw new IllegalStateException("the KV cache is full: sequence " + slice.sequenceId() + " needs "
-                            + (needed - table.length) + " more blocks, " + ownFreeBlocks.size() + " are free");
-                }
-                int[] grown = Arrays.copyOf(table, needed);
-                for (int i = table.length; i < needed; i++) {
-                    grown[i] = ownFreeBlocks.poll();
-                }
-                table = grown;
-                ownTables.put(slice.sequenceId(), table);
-            }
-            tabled.add(new SequenceSlice(slice.sequenceId(), slice.tokenIds(), slice.startPosition(), table,
-                    slice.logitsFrom()));
-        }
-        return tabled;
-    }
-
+    /** Nothing to forget: the blocks are the engine's block manager's, and nothing is kept per sequence. */
     @Override
     public void release(long sequenceId) {
-        int[] table = ownTables.remove(sequenceId);
-        if (table != null) {
-            for (int block : table) {
-                ownFreeBlocks.add(block);
-            }
-        }
     }
 
     private <T> T onWorker(Worker worker, Function<Worker, T> task) {

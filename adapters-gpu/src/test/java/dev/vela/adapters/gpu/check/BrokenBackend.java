@@ -112,11 +112,6 @@ final class BrokenBackend implements Backend {
     }
 
     @Override
-    public void embed(Tensor table, Tensor tokenIds, int tokens, int hidden, Tensor out) {
-        inner.embed(table, tokenIds, tokens, hidden, out);
-    }
-
-    @Override
     public void addRmsNorm(Tensor residual, Tensor x, Tensor weight, Tensor out, int tokens, int hidden, float eps,
                            boolean accumulate) {
         inner.addRmsNorm(residual, x, weight, out, tokens, hidden, eps, accumulate);
@@ -137,11 +132,6 @@ final class BrokenBackend implements Backend {
     @Override
     public void gatherRows(Tensor source, Tensor rows, int count, int width, Tensor destination) {
         inner.gatherRows(source, rows, count, width, destination);
-    }
-
-    @Override
-    public void argmax(Tensor logits, int rows, int columns, int pitch, Tensor values, Tensor indices) {
-        inner.argmax(logits, rows, columns, pitch, values, indices);
     }
 
     @Override

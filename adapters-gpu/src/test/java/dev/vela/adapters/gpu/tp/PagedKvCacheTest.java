@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.adapters.gpu.check.KernelCheck;
 import dev.vela.adapters.gpu.tp.TinyModels.Model;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.application.port.out.SequenceSlice;
@@ -92,7 +93,7 @@ class PagedKvCacheTest {
         }
         assertEquals(7, rows.size());
         for (int i = 0; i < rows.size(); i++) {
-            assertTrue(TinyModels.relativeL2(rows.get(i), oneByOne.get(i)) < 1e-6, "row " + i);
+            assertTrue(KernelCheck.relativeL2(rows.get(i), oneByOne.get(i)) < 1e-6, "row " + i);
         }
     }
 
@@ -116,25 +117,6 @@ class PagedKvCacheTest {
     }
 
     @Test
-    void withoutBlockTablesTheRunnerPagesSequencesItself() {
-        int[] prompt = TinyModels.prompt(6, 10, config.vocabSize());
-        List<float[]> given;
-        List<float[]> own;
-        try (TensorParallelModelRunner runner = runner()) {
-            given = TinyModels.decode(runner, 1, prompt, 4, null, new int[] {11, 12, 13, 14});
-        }
-        try (TensorParallelModelRunner runner = runner()) {
-            TinyModels.decode(runner, 9, TinyModels.prompt(7, 6, config.vocabSize()), 2, null, new int[0]);
-            own = TinyModels.decode(runner, 1, prompt, 4, TinyModels.greedyTokens(given), new int[0]);
-            runner.release(9);
-            runner.release(1);
-        }
-        for (int step = 0; step < given.size(); step++) {
-            assertArrayEquals(given.get(step), own.get(step), "step " + step);
-        }
-    }
-
-    @Test
     void aBlockOutsideTheCacheIsRefusedNamingTheSequence() {
         try (TensorParallelModelRunner runner = runner()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -149,6 +131,15 @@ class PagedKvCacheTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> TinyModels.step(runner, List.of(SequenceSlice.of(3, new int[] {1, 2, 3, 4, 5}, 0, new int[] {0}, true))));
             assertEquals("sequence 3 reaches position 5 but its block table holds 1 blocks of 4 positions", e.getMessage());
+        }
+    }
+
+    @Test
+    void aSliceWithoutABlockTableIsRefused() {
+        try (TensorParallelModelRunner runner = runner()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TinyModels.step(runner, List.of(SequenceSlice.of(4, new int[] {1, 2}, 0, new int[0], true))));
+            assertEquals("sequence 4 reaches position 2 but its block table holds 0 blocks of 4 positions", e.getMessage());
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vela.adapters.cpu.JlamaModelRunner;
+import dev.vela.adapters.gpu.check.KernelCheck;
 import dev.vela.adapters.gpu.tp.TinyModels.Model;
 import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
@@ -40,7 +41,7 @@ class ReferenceVsJlamaTest {
         }
         assertArrayEquals(TinyModels.greedyTokens(jlama), TinyModels.greedyTokens(ours), "greedy tokens");
         for (int step = 0; step <= STEPS; step++) {
-            double error = TinyModels.relativeL2(ours.get(step), jlama.get(step));
+            double error = KernelCheck.relativeL2(ours.get(step), jlama.get(step));
             assertTrue(error <= TOLERANCE, "step " + step + ": relative L2 " + error);
         }
     }

@@ -7,14 +7,12 @@ import dev.vela.domain.model.ModelConfig;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
  * Sampling on the host over logits gathered from vocab-parallel shards is sampling over the full
- * logits: the gathered rows are bit for bit the rows of the unsplit lm_head (padding dropped), and
- * the per-shard argmax fast path picks the full row's argmax.
+ * logits: the gathered rows are bit for bit the rows of the unsplit lm_head (padding dropped).
  */
 class SamplingTest {
 
@@ -41,46 +39,6 @@ class SamplingTest {
                 assertEquals(sample(full[r], 0.8, seed), sample(gathered[r], 0.8, seed), "row " + r + ", seed " + seed);
             }
         }
-    }
-
-    @Test
-    void theArgmaxOfTheShardsArgmaxesIsTheArgmaxOfTheRow() {
-        ShardPlan plan = new ShardPlan(MODEL, 4);
-        float[][] gathered = logits(4);
-        SplittableRandom random = new SplittableRandom(9);
-        try (CpuBackend backend = new CpuBackend(ElementType.F32, 1L << 30)) {
-            for (int r = 0; r < ROWS + 3; r++) {
-                float[] row = r < ROWS ? gathered[r] : tiedRow(random, r);
-                float[] values = new float[4];
-                int[] indices = new int[4];
-                for (int rank = 0; rank < 4; rank++) {
-                    float[] shard = Arrays.copyOfRange(row, plan.vocabStart(rank), plan.vocabStart(rank) + plan.vocabPerRank());
-                    Tensor logits = backend.allocate(ElementType.F32, shard.length);
-                    backend.upload(shard, logits);
-                    Tensor value = backend.allocate(ElementType.F32, 1);
-                    Tensor index = backend.allocate(ElementType.I32, 1);
-                    backend.argmax(logits, 1, plan.realVocabRows(rank), plan.vocabPerRank(), value, index);
-                    float[] v = new float[1];
-                    int[] i = new int[1];
-                    backend.download(value, 0, v, 0, 1);
-                    backend.download(index, 0, i, 0, 1);
-                    values[rank] = v[0];
-                    indices[rank] = i[0];
-                }
-                assertEquals(TinyModels.argmax(row), ShardedArgmax.combine(plan, values, indices), "row " + r);
-            }
-        }
-    }
-
-    /** A row whose maximum appears twice, once in each of two ranks' slices, so the lower id must win. */
-    private static float[] tiedRow(SplittableRandom random, int r) {
-        float[] row = new float[1000];
-        for (int i = 0; i < row.length; i++) {
-            row[i] = (float) random.nextGaussian();
-        }
-        row[300 + r] = 9.0f;
-        row[900 - r] = 9.0f;
-        return row;
     }
 
     /** Logits of fixed hidden states through the lm_head split over {@code tp} ranks, gathered as the engine gathers them. */

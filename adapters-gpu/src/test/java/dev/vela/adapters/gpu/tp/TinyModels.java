@@ -1,5 +1,6 @@
 package dev.vela.adapters.gpu.tp;
 
+import dev.vela.adapters.gpu.check.ParityCheck;
 import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.adapters.hf.random.ModelPreset;
@@ -87,7 +88,7 @@ final class TinyModels {
         List<float[]> rows = new ArrayList<>();
         rows.add(step(runner, List.of(SequenceSlice.of(sequence, prompt, 0, blockTable, true))).getFirst());
         for (int s = 0; s < steps; s++) {
-            int next = forced != null ? forced[s] : argmax(rows.getLast());
+            int next = forced != null ? forced[s] : ParityCheck.argmax(rows.getLast());
             rows.add(step(runner, List.of(SequenceSlice.of(sequence, new int[] {next}, prompt.length + s, blockTable, true)))
                     .getFirst());
         }
@@ -95,29 +96,7 @@ final class TinyModels {
     }
 
     static int[] greedyTokens(List<float[]> rows) {
-        return rows.stream().limit(rows.size() - 1).mapToInt(TinyModels::argmax).toArray();
-    }
-
-    static int argmax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    /** ‖actual − expected‖ / ‖expected‖. */
-    static double relativeL2(float[] actual, float[] expected) {
-        double difference = 0;
-        double norm = 0;
-        for (int i = 0; i < expected.length; i++) {
-            double d = (double) actual[i] - expected[i];
-            difference += d * d;
-            norm += (double) expected[i] * expected[i];
-        }
-        return Math.sqrt(difference / norm);
+        return rows.stream().limit(rows.size() - 1).mapToInt(ParityCheck::argmax).toArray();
     }
 
     static int[] identityTable(int blocks) {

@@ -3,6 +3,7 @@ package dev.vela.adapters.gpu.tp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.adapters.gpu.check.KernelCheck;
 import dev.vela.adapters.gpu.tp.TinyModels.Model;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.domain.model.ModelConfig;
@@ -52,7 +53,7 @@ class TpEquivalenceTest {
             }
             assertEquals(STEPS + 1, actual.size());
             for (int step = 0; step < expected.size(); step++) {
-                double error = TinyModels.relativeL2(actual.get(step), expected.get(step));
+                double error = KernelCheck.relativeL2(actual.get(step), expected.get(step));
                 assertTrue(error <= TOLERANCE, "step " + step + ": relative L2 " + error);
             }
         }
