@@ -54,7 +54,12 @@ final class RunnerChoice {
         }
     }
 
+    /**
+     * @throws SettingsException before anything is loaded, when {@code --max-model-len} is more than
+     *                           the model's {@code max_position_embeddings}, as vLLM refuses it
+     */
     static Loaded load(VelaSettings settings, HfModelDirectory model) {
+        checkMaxModelLen(settings, model.config());
         boolean gpu = switch (settings.device()) {
             case GPU -> true;
             case CPU -> false;
@@ -68,6 +73,13 @@ final class RunnerChoice {
             return gpu(settings, model);
         }
         return settings.cpuRunner() == VelaSettings.CpuRunner.JLAMA ? jlama(settings, model) : panama(settings, model);
+    }
+
+    private static void checkMaxModelLen(VelaSettings settings, ModelConfig config) {
+        settings.maxModelLen().filter(length -> length > config.maxPositionEmbeddings()).ifPresent(length -> {
+            throw new SettingsException("--max-model-len (vela.max-model-len) must be at most the model's "
+                    + "max_position_embeddings (" + config.maxPositionEmbeddings() + "), got '" + length + "'");
+        });
     }
 
     private static Loaded gpu(VelaSettings settings, HfModelDirectory model) {
