@@ -72,6 +72,7 @@ final class RunnerChoice {
         if (gpu) {
             return gpu(settings, model);
         }
+        logUnusedGpuSettings(settings, model.config());
         return settings.cpuRunner() == VelaSettings.CpuRunner.JLAMA ? jlama(settings, model) : panama(settings, model);
     }
 
@@ -80,6 +81,19 @@ final class RunnerChoice {
             throw new SettingsException("--max-model-len (vela.max-model-len) must be at most the model's "
                     + "max_position_embeddings (" + config.maxPositionEmbeddings() + "), got '" + length + "'");
         });
+    }
+
+    /** A CPU runner runs on this host's cores in float32; say so when the command line asks for GPU things. */
+    private static void logUnusedGpuSettings(VelaSettings settings, ModelConfig config) {
+        if (settings.tensorParallelSize() != 1
+                || settings.gpuMemoryUtilization() != VelaSettings.DEFAULT_GPU_MEMORY_UTILIZATION) {
+            LOG.info("A CPU runner does not use --tensor-parallel-size " + settings.tensorParallelSize()
+                    + " or --gpu-memory-utilization " + settings.gpuMemoryUtilization() + " (GPU runner settings)");
+        }
+        if (!"auto".equals(settings.dtype())) {
+            LOG.info("A CPU runner computes in float32 with the weights as stored (" + config.dtype()
+                    + "); --dtype " + settings.dtype() + " applies to the GPU runner");
+        }
     }
 
     private static Loaded gpu(VelaSettings settings, HfModelDirectory model) {

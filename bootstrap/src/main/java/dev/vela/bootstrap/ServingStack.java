@@ -23,6 +23,7 @@ import dev.vela.domain.budget.TokenBudget;
 import dev.vela.domain.generation.GenerationConfig;
 import dev.vela.domain.model.ModelCard;
 import dev.vela.domain.model.ModelConfig;
+import dev.vela.domain.sampling.SamplingParams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -66,9 +67,9 @@ final class ServingStack implements AutoCloseable {
     static ServingStack start(VelaSettings settings, ModelSource source, List<EngineObserver> observers) {
         HfModelDirectory model = source.directory();
         ModelConfig config = model.config();
-        boolean onGpu = settings.device() == VelaSettings.Device.GPU;
-        if (!onGpu) {
-            logUnusedGpuSettings(settings, config);
+        if (settings.maxLogprobs() != SamplingParams.MAX_LOGPROBS) {
+            LOG.info("--max-logprobs " + settings.maxLogprobs() + " is not used: requests may ask for up to "
+                    + SamplingParams.MAX_LOGPROBS + " log-probabilities");
         }
         LOG.info("Loading the tokenizer (" + model.tokenizerJson().getFileName() + ")");
         Tokenizer tokenizer = HfTokenizer.load(model.tokenizerJson());
@@ -98,22 +99,6 @@ final class ServingStack implements AutoCloseable {
             throw new StartupException(e.getMessage(), e);
         }
         return new ServingStack(served, tokenizer, templates, loaded, engine, settings.reasoningParser().isPresent());
-    }
-
-    /** A CPU runner runs on this host's cores in float32; say so when the command line asks for GPU things. */
-    private static void logUnusedGpuSettings(VelaSettings settings, ModelConfig config) {
-        if (settings.tensorParallelSize() != 1 || settings.gpuMemoryUtilization() != 0.9) {
-            LOG.info("A CPU runner does not use --tensor-parallel-size " + settings.tensorParallelSize()
-                    + " or --gpu-memory-utilization " + settings.gpuMemoryUtilization() + " (GPU runner settings)");
-        }
-        if (!"auto".equals(settings.dtype())) {
-            LOG.info("A CPU runner computes in float32 with the weights as stored (" + config.dtype()
-                    + "); --dtype " + settings.dtype() + " applies to the GPU runner");
-        }
-        if (settings.maxLogprobs() != 20) {
-            LOG.info("--max-logprobs " + settings.maxLogprobs() + " is not used: requests may ask for up to 20 "
-                    + "log-probabilities");
-        }
     }
 
     private static String size(List<Path> files) {
