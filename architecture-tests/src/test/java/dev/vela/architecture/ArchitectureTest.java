@@ -8,6 +8,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.vela.adapters.rest.planted.RestClassUsingHelidon;
 import dev.vela.domain.planted.DomainClassUsingJakarta;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +35,7 @@ class ArchitectureTest {
                 LayerRules.NO_PACKAGE_CYCLES, LayerRules.PORTS_ARE_INTERFACES,
                 LayerRules.OUTBOUND_PORTS_IMPLEMENTED_IN_ADAPTERS_NAMED_BY_HOW,
                 LayerRules.FRAMEWORKS_ONLY_IN_ADAPTERS_AND_BOOTSTRAP, LayerRules.JLAMA_ONLY_IN_MODEL_RUNNERS,
-                LayerRules.TEXT_LIBRARIES_ONLY_IN_HF_ADAPTER);
+                LayerRules.TEXT_LIBRARIES_ONLY_IN_HF_ADAPTER, LayerRules.REST_ADAPTER_USES_ONLY_STANDARD_APIS);
     }
 
     @ParameterizedTest
@@ -50,6 +51,7 @@ class ArchitectureTest {
             assertTrue(production.containPackage(pkg), pkg + " is checked");
         }
         assertFalse(production.contain(DomainClassUsingJakarta.class), "test classes are not production classes");
+        assertFalse(production.contain(RestClassUsingHelidon.class), "test classes are not production classes");
     }
 
     @Test
@@ -57,5 +59,11 @@ class ArchitectureTest {
         JavaClasses planted = new ClassFileImporter().importClasses(DomainClassUsingJakarta.class);
         assertThrows(AssertionError.class, () -> LayerRules.DOMAIN_IS_PLAIN_JAVA.check(planted));
         assertThrows(AssertionError.class, () -> LayerRules.FRAMEWORKS_ONLY_IN_ADAPTERS_AND_BOOTSTRAP.check(planted));
+    }
+
+    @Test
+    void aRestClassUsingHelidonBreaksTheBuild() {
+        JavaClasses planted = new ClassFileImporter().importClasses(RestClassUsingHelidon.class);
+        assertThrows(AssertionError.class, () -> LayerRules.REST_ADAPTER_USES_ONLY_STANDARD_APIS.check(planted));
     }
 }

@@ -72,6 +72,15 @@ final class LayerRules {
             .should().dependOnClassesThat().resideInAnyPackage(FRAMEWORKS)
             .because("CDI, JAX-RS, JSON-B and MicroProfile belong to the edges (rule 6)");
 
+    /**
+     * The REST adapter is written against the Jakarta and MicroProfile APIs only (module table):
+     * whatever needs Helidon's own types, or the implementations it bundles, lives in bootstrap.
+     */
+    static final ArchRule REST_ADAPTER_USES_ONLY_STANDARD_APIS = noClasses().that().resideInAPackage("dev.vela.adapters.rest..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.helidon..", "org.glassfish..", "org.jboss..", "io.smallrye..")
+            .because("adapters-rest may depend on application, domain and Jakarta/MicroProfile APIs only; "
+                    + "Helidon's routing, filters and exceptions are bootstrap's");
+
     /** Jlama is the CPU adapter's library and no one else's (the GPU adapter may read safetensors with it). */
     static final ArchRule JLAMA_ONLY_IN_MODEL_RUNNERS = noClasses()
             .that().resideOutsideOfPackages("dev.vela.adapters.cpu..", "dev.vela.adapters.gpu..")

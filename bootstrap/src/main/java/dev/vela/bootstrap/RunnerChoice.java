@@ -54,7 +54,12 @@ final class RunnerChoice {
         }
     }
 
+    /**
+     * @throws SettingsException before anything is loaded, when {@code --max-model-len} is more than
+     *                           the model's {@code max_position_embeddings}, as vLLM refuses it
+     */
     static Loaded load(VelaSettings settings, HfModelDirectory model) {
+        checkMaxModelLen(settings, model.config());
         boolean gpu = switch (settings.device()) {
             case GPU -> true;
             case CPU -> false;
@@ -67,7 +72,28 @@ final class RunnerChoice {
         if (gpu) {
             return gpu(settings, model);
         }
+        logUnusedGpuSettings(settings, model.config());
         return settings.cpuRunner() == VelaSettings.CpuRunner.JLAMA ? jlama(settings, model) : panama(settings, model);
+    }
+
+    private static void checkMaxModelLen(VelaSettings settings, ModelConfig config) {
+        settings.maxModelLen().filter(length -> length > config.maxPositionEmbeddings()).ifPresent(length -> {
+            throw new SettingsException("--max-model-len (vela.max-model-len) must be at most the model's "
+                    + "max_position_embeddings (" + config.maxPositionEmbeddings() + "), got '" + length + "'");
+        });
+    }
+
+    /** A CPU runner runs on this host's cores in float32; say so when the command line asks for GPU things. */
+    private static void logUnusedGpuSettings(VelaSettings settings, ModelConfig config) {
+        if (settings.tensorParallelSize() != 1
+                || settings.gpuMemoryUtilization() != VelaSettings.DEFAULT_GPU_MEMORY_UTILIZATION) {
+            LOG.info("A CPU runner does not use --tensor-parallel-size " + settings.tensorParallelSize()
+                    + " or --gpu-memory-utilization " + settings.gpuMemoryUtilization() + " (GPU runner settings)");
+        }
+        if (!"auto".equals(settings.dtype())) {
+            LOG.info("A CPU runner computes in float32 with the weights as stored (" + config.dtype()
+                    + "); --dtype " + settings.dtype() + " applies to the GPU runner");
+        }
     }
 
     private static Loaded gpu(VelaSettings settings, HfModelDirectory model) {

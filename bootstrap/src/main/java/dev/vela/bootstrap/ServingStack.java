@@ -11,9 +11,7 @@ import dev.vela.application.port.in.ListModelsUseCase;
 import dev.vela.application.port.in.TokenizeUseCase;
 import dev.vela.application.port.out.ChatTemplates;
 import dev.vela.application.port.out.EngineObserver;
-import dev.vela.application.port.out.ModelRunner;
 import dev.vela.application.port.out.RunnerInfo;
-import dev.vela.application.port.out.Tokenizer;
 import dev.vela.application.service.ChatService;
 import dev.vela.application.service.CompletionService;
 import dev.vela.application.service.ModelsService;
@@ -23,6 +21,7 @@ import dev.vela.domain.budget.TokenBudget;
 import dev.vela.domain.generation.GenerationConfig;
 import dev.vela.domain.model.ModelCard;
 import dev.vela.domain.model.ModelConfig;
+import dev.vela.domain.sampling.SamplingParams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,7 +31,7 @@ import java.util.logging.Logger;
 
 /**
  * Everything that serves one model, built from the settings: the model directory's text side
- * (adapters-hf), the model runner (adapters-cpu), the engine and the use cases. Each stage logs a
+ * (adapters-hf), the model runner (adapters-cpu or adapters-gpu), the engine and the use cases. Each stage logs a
  * line, so a slow start shows where it is.
  */
 final class ServingStack implements AutoCloseable {
@@ -40,21 +39,19 @@ final class ServingStack implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ServingStack.class.getName());
 
     final ServedModel served;
-    final Tokenizer tokenizer;
-    final RunnerChoice.Loaded loaded;
-    final ModelRunner runner;
     final Engine engine;
     final ListModelsUseCase models;
     final CompletionUseCase completions;
     final ChatUseCase chat;
     final TokenizeUseCase tokenize;
+    private final HfTokenizer tokenizer;
+    private final RunnerChoice.Loaded loaded;
 
-    private ServingStack(ServedModel served, Tokenizer tokenizer, ChatTemplates templates, RunnerChoice.Loaded loaded,
+    private ServingStack(ServedModel served, HfTokenizer tokenizer, ChatTemplates templates, RunnerChoice.Loaded loaded,
                          Engine engine, boolean splitReasoning) {
         this.served = served;
         this.tokenizer = tokenizer;
         this.loaded = loaded;
-        this.runner = loaded.runner();
         this.engine = engine;
         this.models = new ModelsService(served);
         this.completions = new CompletionService(served, tokenizer, engine);
@@ -65,13 +62,23 @@ final class ServingStack implements AutoCloseable {
     /** Loads the model in {@code source} and starts the engine, which reports to {@code observers}. */
     static ServingStack start(VelaSettings settings, ModelSource source, List<EngineObserver> observers) {
         HfModelDirectory model = source.directory();
-        ModelConfig config = model.config();
-        boolean onGpu = settings.device() == VelaSettings.Device.GPU;
-        if (!onGpu) {
-            logUnusedGpuSettings(settings, config);
+        if (settings.maxLogprobs() != SamplingParams.MAX_LOGPROBS) {
+            LOG.info("--max-logprobs " + settings.maxLogprobs() + " is not used: requests may ask for up to "
+                    + SamplingParams.MAX_LOGPROBS + " log-probabilities");
         }
         LOG.info("Loading the tokenizer (" + model.tokenizerJson().getFileName() + ")");
-        Tokenizer tokenizer = HfTokenizer.load(model.tokenizerJson());
+        HfTokenizer tokenizer = HfTokenizer.load(model.tokenizerJson());
+        try {
+            return start(settings, source.root(), model, tokenizer, observers);
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    private static ServingStack start(VelaSettings settings, String root, HfModelDirectory model, HfTokenizer tokenizer,
+                                      List<EngineObserver> observers) {
+        ModelConfig config = model.config();
         ChatTemplates templates = JinjavaChatTemplates.forModel(model.chatTemplate());
         LOG.info("Loading the weights: " + model.modelFiles().size() + " file(s), " + size(model.modelFiles()) + ", "
                 + config.dtype() + ", " + config.numLayers() + " layers, hidden size " + config.hiddenSize());
@@ -81,7 +88,7 @@ final class ServingStack implements AutoCloseable {
         GenerationConfig generation = "vllm".equals(settings.generationConfig())
                 ? model.generationConfig().withoutModelDefaults()
                 : model.generationConfig();
-        ModelCard card = new ModelCard(settings.servedName(), source.root(), maxModelLen,
+        ModelCard card = new ModelCard(settings.servedName(), root, maxModelLen,
                 System.currentTimeMillis() / 1000, "vela");
         ServedModel served = new ServedModel(card, generation, new TokenBudget(maxModelLen), info.vocabularySize());
         LOG.info("Starting the engine: max-model-len " + maxModelLen + ", max-num-seqs " + settings.maxNumSeqs()
@@ -100,22 +107,6 @@ final class ServingStack implements AutoCloseable {
         return new ServingStack(served, tokenizer, templates, loaded, engine, settings.reasoningParser().isPresent());
     }
 
-    /** A CPU runner runs on this host's cores in float32; say so when the command line asks for GPU things. */
-    private static void logUnusedGpuSettings(VelaSettings settings, ModelConfig config) {
-        if (settings.tensorParallelSize() != 1 || settings.gpuMemoryUtilization() != 0.9) {
-            LOG.info("A CPU runner does not use --tensor-parallel-size " + settings.tensorParallelSize()
-                    + " or --gpu-memory-utilization " + settings.gpuMemoryUtilization() + " (GPU runner settings)");
-        }
-        if (!"auto".equals(settings.dtype())) {
-            LOG.info("A CPU runner computes in float32 with the weights as stored (" + config.dtype()
-                    + "); --dtype " + settings.dtype() + " applies to the GPU runner");
-        }
-        if (settings.maxLogprobs() != 20) {
-            LOG.info("--max-logprobs " + settings.maxLogprobs() + " is not used: requests may ask for up to 20 "
-                    + "log-probabilities");
-        }
-    }
-
     private static String size(List<Path> files) {
         long bytes = 0;
         for (Path file : files) {
@@ -131,7 +122,7 @@ final class ServingStack implements AutoCloseable {
 
     /** One line for the start-up log: engine and dtype. */
     String engineDescription() {
-        RunnerInfo info = runner.info();
+        RunnerInfo info = loaded.runner().info();
         return "engine " + info.engine() + ", dtype " + info.dtype();
     }
 
@@ -139,5 +130,6 @@ final class ServingStack implements AutoCloseable {
     public void close() {
         engine.close();
         loaded.close();
+        tokenizer.close();
     }
 }

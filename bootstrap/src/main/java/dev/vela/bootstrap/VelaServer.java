@@ -48,11 +48,12 @@ public final class VelaServer implements AutoCloseable {
     /** Checks the settings (and a local model directory), then listens; the model is not loaded yet. */
     static VelaServer listen(Map<String, String> commandLine) {
         ConfigSource given = new CommandLineConfigSource(commandLine, "command line", 500);
-        VelaSettings settings = VelaSettings.from(config(given));
+        Config givenConfig = config(given);
+        VelaSettings settings = VelaSettings.from(givenConfig);
         VELA_LOGS.setLevel(level(settings.logLevel()));
         RunnerChoice.checkDevice(settings);
         ModelSource source = ModelSource.of(settings);
-        Config config = config(given, new CommandLineConfigSource(helidonSettings(settings, config(given)),
+        Config config = config(given, new CommandLineConfigSource(helidonSettings(settings, givenConfig),
                 "derived from vela.* settings", 450));
         Server server = Server.builder().config(config).build().start();
         LOG.info("Listening on port " + server.port() + "; GET /health answers 503 until the model is loaded");

@@ -1,5 +1,6 @@
 package dev.vela.bootstrap;
 
+import dev.vela.domain.sampling.SamplingParams;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,6 +53,7 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
     static final List<String> DTYPES = List.of("auto", "half", "float16", "bfloat16", "float", "float32");
     static final List<String> LOG_LEVELS = List.of("critical", "error", "warning", "info", "debug", "trace");
     static final long DEFAULT_MAX_REQUEST_BYTES = 32L << 20;
+    static final double DEFAULT_GPU_MEMORY_UTILIZATION = 0.9;
 
     static VelaSettings from(Config config) {
         Reader read = new Reader(config);
@@ -80,9 +82,9 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
                 read.choice("vela.dtype", "--dtype", "auto", DTYPES),
                 read.value("vela.tensor-parallel-size", "--tensor-parallel-size", 1, "a positive integer",
                         Reader::positiveInt),
-                read.value("vela.gpu-memory-utilization", "--gpu-memory-utilization", 0.9, "a fraction in (0, 1]",
+                read.value("vela.gpu-memory-utilization", "--gpu-memory-utilization", DEFAULT_GPU_MEMORY_UTILIZATION, "a fraction in (0, 1]",
                         Reader::fraction),
-                read.value("vela.max-logprobs", "--max-logprobs", 20, "a positive integer", Reader::positiveInt),
+                read.value("vela.max-logprobs", "--max-logprobs", SamplingParams.MAX_LOGPROBS, "a positive integer", Reader::positiveInt),
                 read.text("vela.reasoning-parser").map(parser -> read.oneOf("vela.reasoning-parser", "--reasoning-parser",
                         parser, List.of("deepseek_r1"))),
                 read.text("vela.api-key").or(() -> read.text("VLLM_API_KEY")),

@@ -31,7 +31,7 @@ class ChineseTextTest {
         TestClient.Reply reply = client.post("/v1/completions",
                 "{\"prompt\": \"" + PROMPT + "\", \"max_tokens\": 3, \"echo\": true, \"temperature\": 0}");
         assertEquals(200, reply.status(), reply.body());
-        assertTrue(reply.json().getJsonArray("choices").getJsonObject(0).getString("text").startsWith(PROMPT));
+        assertTrue(reply.text().startsWith(PROMPT));
     }
 
     @Test

@@ -3,12 +3,6 @@ package dev.vela.bootstrap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.json.JsonObject;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,16 +23,12 @@ class ContinuousBatchingTest {
         "Once upon a time"};
 
     private static String greedy(TestClient client, String prompt, int maxTokens) {
-        JsonObject body = client.post("/v1/completions", "{\"prompt\": \"" + prompt + "\", \"max_tokens\": " + maxTokens
-                + ", \"temperature\": 0, \"ignore_eos\": true}").json();
-        return body.getJsonArray("choices").getJsonObject(0).getString("text");
+        return client.post("/v1/completions", "{\"prompt\": \"" + prompt + "\", \"max_tokens\": " + maxTokens
+                + ", \"temperature\": 0, \"ignore_eos\": true}").text();
     }
 
-    static double metric(TestClient client, String series) {
-        return client.get("/metrics").body().lines()
-                .filter(line -> line.startsWith(series + "{"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .findFirst().orElseThrow(() -> new AssertionError(series + " not in /metrics"));
+    private static double metric(TestClient client, String series) {
+        return client.get("/metrics").metric(series);
     }
 
     @Test
@@ -72,15 +62,9 @@ class ContinuousBatchingTest {
 
     @Test
     void aClientThatGoesAwayFreesItsSequence(TestClient client) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + client.port() + "/v1/completions"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"Go on forever\", \"max_tokens\": 1000, "
-                        + "\"ignore_eos\": true, \"stream\": true}")).build();
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                assertTrue(body.read(new byte[64]) > 0, "the stream started");
-            }
+        try (TestClient.OpenStream stream = client.openStream("/v1/completions", "{\"prompt\": \"Go on forever\", "
+                + "\"max_tokens\": 1000, \"ignore_eos\": true, \"stream\": true}")) {
+            assertTrue(stream.body().read(new char[64]) > 0, "the stream started");
         }
         // the server sees the broken connection at its next write and cancels; poll the gauge, never sleep
         double running = Double.NaN;

@@ -27,6 +27,7 @@ class DeploymentCommandTest {
     private static final String SERVED = "DeepSeek-R1-Distill-Qwen-32B";
     private static List<String> startUpLog;
     private static List<String> stackLog;
+    private static List<String> runnerLog;
     private static TestClient client;
 
     @BeforeAll
@@ -41,10 +42,12 @@ class DeploymentCommandTest {
         Map<String, String> settings = new LinkedHashMap<>(CommandLineTest.parse(command));
         settings.put("server.port", "0");
         try (LogCapture server = new LogCapture(VelaServer.class.getName());
-             LogCapture stack = new LogCapture(ServingStack.class.getName())) {
+             LogCapture stack = new LogCapture(ServingStack.class.getName());
+             LogCapture runner = new LogCapture(RunnerChoice.class.getName())) {
             client = new TestClient(VelaServerExtension.start(settings).port());
             startUpLog = server.messages();
             stackLog = stack.messages();
+            runnerLog = runner.messages();
         }
     }
 
@@ -64,8 +67,8 @@ class DeploymentCommandTest {
 
     @Test
     void gpuOnlyFlagsAreAcceptedAndSaidToBeUnusedOnTheCpu() {
-        assertTrue(stackLog.contains("A CPU runner does not use --tensor-parallel-size 4 or --gpu-memory-utilization 0.9 "
-                + "(GPU runner settings)"), stackLog.toString());
+        assertTrue(runnerLog.contains("A CPU runner does not use --tensor-parallel-size 4 or --gpu-memory-utilization 0.9 "
+                + "(GPU runner settings)"), runnerLog.toString());
     }
 
     @Test

@@ -16,7 +16,7 @@ class GenerationConfigDefaultsTest {
         TestClient.Reply reply = client.post("/v1/completions",
                 "{\"prompt\": \"Once upon a time\", \"max_tokens\": 32, \"seed\": 77, \"ignore_eos\": true" + fields + "}");
         assertEquals(200, reply.status(), reply.body());
-        return reply.json().getJsonArray("choices").getJsonObject(0).getString("text");
+        return reply.text();
     }
 
     @Test

@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every generation field of the brief (and vLLM's extras) changes the answer the way vLLM's does. */
@@ -27,8 +29,19 @@ class GenerationFieldsTest {
 
     private static final Path MODEL = VelaServerExtension.model(ModelPreset.TINY, WeightType.FLOAT32);
     private static final int EOS = HfModelDirectory.open(MODEL).generationConfig().eosTokenIds().getFirst();
-    private static final HfTokenizer TOKENIZER = HfTokenizer.load(MODEL.resolve("tokenizer.json"));
-    private static final int Z = TOKENIZER.encode("z", false)[0];
+    private static HfTokenizer tokenizer;
+    private static int z;
+
+    @BeforeAll
+    static void loadTokenizer() {
+        tokenizer = HfTokenizer.load(MODEL.resolve("tokenizer.json"));
+        z = tokenizer.encode("z", false)[0];
+    }
+
+    @AfterAll
+    static void closeTokenizer() {
+        tokenizer.close();
+    }
 
     private static JsonObject complete(TestClient client, String fields) {
         TestClient.Reply reply = client.post("/v1/completions", "{\"prompt\": \"The quick brown fox\", " + fields + "}");
@@ -69,13 +82,13 @@ class GenerationFieldsTest {
 
     @Test
     void logitBiasMakesATokenTheGreedyChoice(TestClient client) {
-        String text = text(complete(client, "\"max_tokens\": 6, \"temperature\": 0, \"logit_bias\": {\"" + Z + "\": 100}"));
+        String text = text(complete(client, "\"max_tokens\": 6, \"temperature\": 0, \"logit_bias\": {\"" + z + "\": 100}"));
         assertEquals("zzzzzz", text);
     }
 
     @Test
     void frequencyAndPresencePenaltiesStopARepeatedToken(TestClient client) {
-        String biased = "\"max_tokens\": 24, \"temperature\": 0, \"logit_bias\": {\"" + Z + "\": 30}";
+        String biased = "\"max_tokens\": 24, \"temperature\": 0, \"logit_bias\": {\"" + z + "\": 30}";
         assertEquals("z".repeat(24), text(complete(client, biased)));
         String penalised = text(complete(client, biased + ", \"frequency_penalty\": 2.0, \"presence_penalty\": 2.0"));
         assertTrue(penalised.startsWith("zzz"), penalised);
@@ -103,10 +116,10 @@ class GenerationFieldsTest {
 
     @Test
     void aStopTokenIdEndsTheChoiceWithItAsStopReason(TestClient client) {
-        JsonObject body = complete(client, "\"max_tokens\": 8, \"temperature\": 0, \"logit_bias\": {\"" + Z + "\": 100}, "
-                + "\"stop_token_ids\": [" + Z + "]");
+        JsonObject body = complete(client, "\"max_tokens\": 8, \"temperature\": 0, \"logit_bias\": {\"" + z + "\": 100}, "
+                + "\"stop_token_ids\": [" + z + "]");
         assertEquals("stop", choice(body, 0).getString("finish_reason"));
-        assertEquals(Z, choice(body, 0).getInt("stop_reason"));
+        assertEquals(z, choice(body, 0).getInt("stop_reason"));
         assertEquals(1, body.getJsonObject("usage").getInt("completion_tokens"));
     }
 
@@ -155,13 +168,13 @@ class GenerationFieldsTest {
         for (int i = 0; i < 6; i++) {
             assertEquals(i, choices.getJsonObject(i).getInt("index"));
         }
-        int promptTokens = TOKENIZER.encode("Hello", true).length + 2 + TOKENIZER.encode("你好", true).length;
+        int promptTokens = tokenizer.encode("Hello", true).length + 2 + tokenizer.encode("你好", true).length;
         assertEquals(promptTokens, reply.json().getJsonObject("usage").getInt("prompt_tokens"));
     }
 
     @Test
     void aTokenIdPromptIsUsedAsItIs(TestClient client) {
-        int[] ids = TOKENIZER.encode("The quick brown fox", true);
+        int[] ids = tokenizer.encode("The quick brown fox", true);
         StringBuilder list = new StringBuilder();
         for (int id : ids) {
             list.append(list.isEmpty() ? "" : ",").append(id);
@@ -246,7 +259,7 @@ class GenerationFieldsTest {
     @Test
     void logprobsComeFromTheRawLogitsNotTheBiasedOnes(TestClient client) {
         double unbiased = choice(complete(client, "\"max_tokens\": 1, \"temperature\": 0, \"logprobs\": 0, "
-                + "\"logit_bias\": {\"" + Z + "\": 100}"), 0).getJsonObject("logprobs").getJsonArray("token_logprobs")
+                + "\"logit_bias\": {\"" + z + "\": 100}"), 0).getJsonObject("logprobs").getJsonArray("token_logprobs")
                 .getJsonNumber(0).doubleValue();
         assertTrue(unbiased < -0.5, "z is chosen by the bias, but its raw logprob is low: " + unbiased);
     }
@@ -259,7 +272,7 @@ class GenerationFieldsTest {
         JsonObject choice = choice(reply.json(), 0);
         assertEquals("The quick brown fox", choice.getString("text"));
         JsonArray logprobs = choice.getJsonObject("logprobs").getJsonArray("token_logprobs");
-        int promptTokens = TOKENIZER.encode("The quick brown fox", true).length;
+        int promptTokens = tokenizer.encode("The quick brown fox", true).length;
         assertEquals(promptTokens, logprobs.size());
         assertEquals(JsonValue.NULL, logprobs.get(0), "nothing scores the first token");
         assertTrue(logprobs.getJsonNumber(1).doubleValue() < 0);
@@ -270,11 +283,11 @@ class GenerationFieldsTest {
     void promptLogprobsScoreThePromptsTokens(TestClient client) {
         JsonObject choice = choice(complete(client, "\"max_tokens\": 1, \"prompt_logprobs\": 2"), 0);
         JsonArray prompt = choice.getJsonArray("prompt_logprobs");
-        assertEquals(TOKENIZER.encode("The quick brown fox", true).length, prompt.size());
+        assertEquals(tokenizer.encode("The quick brown fox", true).length, prompt.size());
         assertEquals(JsonValue.NULL, prompt.get(0));
         JsonObject second = prompt.getJsonObject(1);
         assertTrue(second.size() >= 2 && second.size() <= 3, "its own token plus two alternatives");
-        JsonObject entry = second.getJsonObject(String.valueOf(TOKENIZER.encode("The quick brown fox", true)[1]));
+        JsonObject entry = second.getJsonObject(String.valueOf(tokenizer.encode("The quick brown fox", true)[1]));
         assertTrue(entry.getInt("rank") >= 1 && entry.containsKey("decoded_token") && entry.containsKey("logprob"));
     }
 
@@ -308,7 +321,7 @@ class GenerationFieldsTest {
                 + "\"chat_template\": \"{% for m in messages %}{{ m.content }}{{ suffix }}{% endfor %}\", "
                 + "\"chat_template_kwargs\": {\"suffix\": \"!\"}, \"max_tokens\": 1}");
         assertEquals(200, reply.status(), reply.body());
-        assertEquals(TOKENIZER.encode("Hello!", false).length, reply.json().getJsonObject("usage").getInt("prompt_tokens"));
+        assertEquals(tokenizer.encode("Hello!", false).length, reply.json().getJsonObject("usage").getInt("prompt_tokens"));
     }
 
     @Test

@@ -8,16 +8,8 @@ import dev.vela.adapters.hf.random.ModelPreset;
 import dev.vela.adapters.hf.random.WeightType;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.StringReader;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,19 +30,16 @@ class GracefulShutdownTest {
         VelaServer server = VelaServer.start(Map.of(
                 "vela.model", VelaServerExtension.model(ModelPreset.TINY, WeightType.FLOAT32).toString(),
                 "vela.max-model-len", "1024", "server.port", "0", "server.host", "127.0.0.1"));
-        URI completions = URI.create("http://127.0.0.1:" + server.port() + "/v1/completions");
-        HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(completions)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"Once upon a time\", \"max_tokens\": " + MAX_TOKENS
-                        + ", \"ignore_eos\": true, \"stream\": true, \"stream_options\": {\"include_usage\": true}}")).build(), HttpResponse.BodyHandlers.ofInputStream());
+        TestClient client = new TestClient(server.port());
         List<JsonObject> chunks = new ArrayList<>();
         boolean done = false;
         CompletableFuture<Void> stopping = null;
         LogCapture log = new LogCapture(VelaBeans.class.getName());
-        try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        try (TestClient.OpenStream events = client.openStream("/v1/completions", "{\"prompt\": \"Once upon a time\", "
+                + "\"max_tokens\": " + MAX_TOKENS + ", \"ignore_eos\": true, \"stream\": true, "
+                + "\"stream_options\": {\"include_usage\": true}}")) {
             String line;
-            while ((line = events.readLine()) != null) {
+            while ((line = events.body().readLine()) != null) {
                 if (line.equals("data: [DONE]")) {
                     done = true;
                 } else if (line.startsWith("data: ")) {
@@ -69,8 +58,7 @@ class GracefulShutdownTest {
         JsonObject finished = chunks.get(chunks.size() - 2).getJsonArray("choices").getJsonObject(0);
         assertEquals("length", finished.getString("finish_reason"));
         assertEquals(MAX_TOKENS, chunks.getLast().getJsonObject("usage").getInt("completion_tokens"), "every token was generated");
-        assertThrows(ConnectException.class, () -> http.send(HttpRequest.newBuilder(completions)
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.discarding()),
+        assertThrows(ConnectException.class, () -> client.openStream("/v1/completions", "{}").close(),
                 "a stopped server accepts no connection");
     }
 }

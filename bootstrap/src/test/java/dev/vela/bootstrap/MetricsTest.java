@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,33 +23,29 @@ class MetricsTest {
             "vllm:request_queue_time_seconds_bucket", "vllm:num_preemptions_total", "vllm:prefix_cache_queries_total",
             "vllm:prefix_cache_hits_total");
 
-    /** The value of the first sample of {@code series} whose labels contain each of {@code labels}. */
-    private static double sample(List<String> scrape, String series, String... labels) {
-        return scrape.stream()
-                .filter(line -> line.startsWith(series + "{") && line.contains(MODEL_LABEL))
-                .filter(line -> List.of(labels).stream().allMatch(line::contains))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .findFirst().orElseThrow(() -> new AssertionError(series + " " + List.of(labels) + " not in /metrics"));
+    /** The value of the first sample of {@code series} for the served model whose labels contain each of {@code labels}. */
+    private static double sample(TestClient.Reply scrape, String series, String... labels) {
+        return scrape.metric(series, Stream.concat(Stream.of(MODEL_LABEL), Stream.of(labels)).toArray(String[]::new));
     }
 
-    private static List<String> scrape(TestClient client) {
+    private static TestClient.Reply scrape(TestClient client) {
         TestClient.Reply metrics = client.get("/metrics");
         assertEquals(200, metrics.status());
-        return metrics.body().lines().toList();
+        return metrics;
     }
 
     @Test
     void everyVllmSeriesCarriesTheServedModelName(TestClient client) {
-        List<String> scrape = scrape(client);
+        TestClient.Reply scrape = scrape(client);
         for (String series : SERIES) {
-            assertTrue(scrape.stream().anyMatch(line -> line.startsWith(series + "{") && line.contains(MODEL_LABEL)),
+            assertTrue(scrape.body().lines().anyMatch(line -> line.startsWith(series + "{") && line.contains(MODEL_LABEL)),
                     series + " with " + MODEL_LABEL);
         }
     }
 
     @Test
     void tokenCountersGrowByExactlyTheTokensOfTheRequests(TestClient client) {
-        List<String> before = scrape(client);
+        TestClient.Reply before = scrape(client);
         JsonObject completion = client.post("/v1/completions",
                 "{\"prompt\": \"San Francisco is a\", \"max_tokens\": 7, \"ignore_eos\": true}").json();
         JsonObject chat = client.post("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"Hello!\"}], "
@@ -57,7 +54,7 @@ class MetricsTest {
                 + "\"ignore_eos\": true, \"stream\": true, \"stream_options\": {\"include_usage\": true}}").events();
         List<JsonObject> usages = List.of(completion.getJsonObject("usage"), chat.getJsonObject("usage"),
                 streamed.getLast().getJsonObject("usage"));
-        List<String> after = scrape(client);
+        TestClient.Reply after = scrape(client);
 
         int prompt = usages.stream().mapToInt(u -> u.getInt("prompt_tokens")).sum();
         int generated = usages.stream().mapToInt(u -> u.getInt("completion_tokens")).sum();
@@ -75,7 +72,7 @@ class MetricsTest {
 
     @Test
     void gaugesArePlausibleWhenIdle(TestClient client) {
-        List<String> scrape = scrape(client);
+        TestClient.Reply scrape = scrape(client);
         assertEquals(0, sample(scrape, "vllm:num_requests_running"));
         assertEquals(0, sample(scrape, "vllm:num_requests_waiting"));
         double kv = sample(scrape, "vllm:kv_cache_usage_perc");
@@ -84,7 +81,7 @@ class MetricsTest {
 
     @Test
     void histogramsUseVllmsBuckets(TestClient client) {
-        List<String> scrape = scrape(client);
+        TestClient.Reply scrape = scrape(client);
         for (String le : List.of("0.001", "0.04", "2560.0")) {
             sample(scrape, "vllm:time_to_first_token_seconds_bucket", "le=\"" + le + "\"");
         }
@@ -97,7 +94,7 @@ class MetricsTest {
         }
     }
 
-    private static double delta(List<String> before, List<String> after, String series, String... labels) {
+    private static double delta(TestClient.Reply before, TestClient.Reply after, String series, String... labels) {
         return sample(after, series, labels) - sample(before, series, labels);
     }
 }

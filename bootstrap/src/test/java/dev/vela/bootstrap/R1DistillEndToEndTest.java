@@ -1,5 +1,6 @@
 package dev.vela.bootstrap;
 
+import static dev.vela.bootstrap.TestClient.ids;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -11,7 +12,6 @@ import dev.vela.adapters.hf.HfTokenizer;
 import dev.vela.adapters.hf.random.ModelPreset;
 import dev.vela.adapters.hf.random.WeightType;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import java.util.Arrays;
@@ -237,16 +237,7 @@ class R1DistillEndToEndTest {
     /** The content of every delta of a stream, joined. */
     static String streamedContent(TestClient.Reply reply) {
         assertEquals(200, reply.status(), reply.body());
-        StringBuilder content = new StringBuilder();
-        for (JsonObject event : reply.events()) {
-            for (JsonObject choice : event.getJsonArray("choices").getValuesAs(JsonObject.class)) {
-                JsonObject delta = choice.getJsonObject("delta");
-                if (delta.containsKey("content") && !delta.isNull("content")) {
-                    content.append(delta.getString("content"));
-                }
-            }
-        }
-        return content.toString();
+        return reply.streamed("content");
     }
 
     /** The text of a greedy completion of "Hello, world!" whose every token is {@code forced}. */
@@ -254,13 +245,8 @@ class R1DistillEndToEndTest {
         TestClient.Reply reply = client.post("/v1/completions", "{\"prompt\": \"Hello, world!\", \"max_tokens\": " + maxTokens
                 + ", \"temperature\": 0, \"logit_bias\": {\"" + forced + "\": 100}" + (fields.isEmpty() ? "" : ", " + fields) + "}");
         assertEquals(200, reply.status(), reply.body());
-        JsonObject choice = reply.json().getJsonArray("choices").getJsonObject(0);
         assertEquals(maxTokens, reply.json().getJsonObject("usage").getInt("completion_tokens"), "every forced token was generated");
-        return choice.getString("text");
-    }
-
-    static int[] ids(JsonArray tokens) {
-        return tokens.getValuesAs(JsonNumber.class).stream().mapToInt(JsonNumber::intValue).toArray();
+        return reply.text();
     }
 
     private static List<String> strings(JsonArray values) {

@@ -165,25 +165,17 @@ class R1ReasoningParserTest {
     private static Streamed streamed(TestClient client, String request) {
         TestClient.Reply reply = client.post("/v1/chat/completions", request + ", \"stream\": true}");
         assertEquals(200, reply.status(), reply.body());
-        StringBuilder reasoning = null;
-        StringBuilder content = null;
         for (JsonObject event : reply.events()) {
             for (JsonObject choice : event.getJsonArray("choices").getValuesAs(JsonObject.class)) {
                 JsonObject delta = choice.getJsonObject("delta");
                 if (delta.containsKey("role")) {
                     assertEquals("", delta.getString("content"), "the first chunk only opens the answer");
-                    continue;
-                }
-                assertFalse(delta.toString().contains("</think>") || delta.toString().contains("<think>"),
-                        "no chunk carries a marker: " + delta);
-                if (delta.containsKey("reasoning_content") && !delta.isNull("reasoning_content")) {
-                    reasoning = (reasoning == null ? new StringBuilder() : reasoning).append(delta.getString("reasoning_content"));
-                }
-                if (delta.containsKey("content") && !delta.isNull("content")) {
-                    content = (content == null ? new StringBuilder() : content).append(delta.getString("content"));
+                } else {
+                    assertFalse(delta.toString().contains("</think>") || delta.toString().contains("<think>"),
+                            "no chunk carries a marker: " + delta);
                 }
             }
         }
-        return new Streamed(reasoning == null ? null : reasoning.toString(), content == null ? null : content.toString());
+        return new Streamed(reply.streamed("reasoning_content"), reply.streamed("content"));
     }
 }

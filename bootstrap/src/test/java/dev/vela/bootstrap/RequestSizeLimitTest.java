@@ -3,15 +3,9 @@ package dev.vela.bootstrap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.StringReader;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -24,34 +18,32 @@ class RequestSizeLimitTest {
         return "{\"prompt\": \"" + "a".repeat(promptChars) + "\", \"max_tokens\": 1}";
     }
 
-    private static HttpResponse<String> post(TestClient client, HttpRequest.BodyPublisher body) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + client.port()
-                        + "/v1/completions")).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + ApiKeyTest.KEY).POST(body).build(), HttpResponse.BodyHandlers.ofString());
+    private static TestClient.Reply post(TestClient client, HttpRequest.BodyPublisher body) {
+        return client.post("/v1/completions", body, "Authorization", "Bearer " + ApiKeyTest.KEY);
     }
 
-    private static void assertTooLarge(HttpResponse<String> response) {
-        assertEquals(413, response.statusCode(), response.body());
-        JsonObject error = Json.createReader(new StringReader(response.body())).readObject().getJsonObject("error");
+    private static void assertTooLarge(TestClient.Reply response) {
+        assertEquals(413, response.status(), response.body());
+        JsonObject error = response.json().getJsonObject("error");
         assertEquals("RequestEntityTooLarge", error.getString("type"));
         assertEquals(413, error.getInt("code"));
         assertTrue(error.getString("message").contains("at most 4096 bytes (vela.max-request-bytes)"), error.getString("message"));
     }
 
     @Test
-    void aBodyWhoseLengthIsOverTheLimitIsRefused(TestClient client) throws Exception {
+    void aBodyWhoseLengthIsOverTheLimitIsRefused(TestClient client) {
         assertTooLarge(post(client, HttpRequest.BodyPublishers.ofString(completion(5000))));
     }
 
     @Test
-    void aChunkedBodyIsRefusedOnceItPassesTheLimit(TestClient client) throws Exception {
+    void aChunkedBodyIsRefusedOnceItPassesTheLimit(TestClient client) {
         byte[] body = completion(20_000).getBytes(StandardCharsets.UTF_8);
         assertTooLarge(post(client, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
     }
 
     @Test
-    void aBodyUnderTheLimitIsServedAndTheServerKeepsServing(TestClient client) throws Exception {
+    void aBodyUnderTheLimitIsServedAndTheServerKeepsServing(TestClient client) {
         post(client, HttpRequest.BodyPublishers.ofString(completion(5000)));
-        assertEquals(200, post(client, HttpRequest.BodyPublishers.ofString(completion(1000))).statusCode());
+        assertEquals(200, post(client, HttpRequest.BodyPublishers.ofString(completion(1000))).status());
     }
 }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stderr naming the flag or the file and the problem, with exit status 2 for a bad setting and 1
  * for a model that cannot be served, and no stack trace unless {@code -Dvela.debug=true}. The
  * processes run side by side, before the tests read their results; the messages themselves are
- * checked in-process by {@link VelaSettingsTest} and {@link ModelSourceTest}.
+ * checked in-process by {@link VelaSettingsTest}, {@link ModelSourceTest} and {@link RunnerChoiceTest}.
  */
 class StartupFailureTest {
 
@@ -46,6 +46,8 @@ class StartupFailureTest {
         RUNS.put("gpu", run(List.of(), "--device", "gpu"));
         RUNS.put("truncated", run(List.of(), "--model", truncated.toString()));
         RUNS.put("truncated, debug", run(List.of("-Dvela.debug=true"), "--model", truncated.toString()));
+        Path tiny = RandomModelWriter.write(ModelPreset.TINY, WeightType.FLOAT32, 1, temp.resolve("tiny"));
+        RUNS.put("too long", run(List.of(), "--model", tiny.toString(), "--max-model-len", "4096", "--port", "0"));
     }
 
     private static CompletableFuture<Exit> run(List<String> jvmOptions, String... args) {
@@ -99,6 +101,12 @@ class StartupFailureTest {
         assertTrue(exit.stderr().getFirst().matches("vela: the model in .*truncated cannot be served: "
                 + "model\\.safetensors: truncated; tensor .* ends at byte \\d+ of a data section of \\d+ bytes"),
                 exit.stderr().getFirst());
+    }
+
+    @Test
+    void aMaxModelLenAboveTheModelsPositionsIsOneLineAndStatus2() {
+        assertEquals(new Exit(2, List.of("vela: --max-model-len (vela.max-model-len) must be at most the model's "
+                + "max_position_embeddings (2048), got '4096'")), exit("too long"));
     }
 
     @Test

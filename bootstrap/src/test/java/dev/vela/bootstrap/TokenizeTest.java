@@ -1,5 +1,6 @@
 package dev.vela.bootstrap;
 
+import static dev.vela.bootstrap.TestClient.ids;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +13,6 @@ import dev.vela.adapters.hf.random.ModelPreset;
 import dev.vela.adapters.hf.random.WeightType;
 import dev.vela.domain.chat.ChatMessage;
 import dev.vela.domain.chat.ChatRenderOptions;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,10 +40,6 @@ class TokenizeTest {
     @AfterAll
     static void close() {
         tokenizer.close();
-    }
-
-    private static int[] ids(JsonArray tokens) {
-        return tokens.getValuesAs(jakarta.json.JsonNumber.class).stream().mapToInt(jakarta.json.JsonNumber::intValue).toArray();
     }
 
     @Test

@@ -26,10 +26,11 @@ final class CompletionAnswer extends Answer {
     private final List<ChoiceState> choices = new ArrayList<>();
     private final List<List<TokenLogprob>> promptLogprobs;
 
-    /** What one choice has produced so far. */
+    /** What one choice has produced so far: its text and logprobs when answered whole, its length when streamed. */
     private static final class ChoiceState {
         final StringBuilder text = new StringBuilder();
         final List<TokenLogprob> tokens = new ArrayList<>();
+        int streamedChars;
         boolean echoed;
         GenerationEvent.Finished finished;
     }
@@ -131,8 +132,8 @@ final class CompletionAnswer extends Answer {
     private CompletionResponse streamed(int choice, String text, List<TokenLogprob> tokens,
                                         GenerationEvent.Finished finished, UsageInfo usage) {
         ChoiceState state = choices.get(choice);
-        Part part = part(choice, text, tokens, state.text.length());
-        state.text.append(part.text);
+        Part part = part(choice, text, tokens, state.streamedChars);
+        state.streamedChars += part.text.length();
         CompletionResponse.Choice wire = new CompletionResponse.Choice(choice, part.text, part.logprobs,
                 finished == null ? null : finished.reason().wireName(), finished == null ? null : finished.stopReason(),
                 finished == null ? null : promptLogprobsOf(choice));

@@ -45,7 +45,8 @@ public class RequestSizeFilter implements ContainerRequestFilter {
         }
     }
 
-    static String tooLarge(String size, long limit) {
+    /** The 413 message; also the one given when the server's hard limit ({@code server.max-payload-size}) refuses a body. */
+    public static String tooLarge(String size, long limit) {
         return "Request body too large: " + size + "; this server accepts at most " + limit
                 + " bytes (vela.max-request-bytes).";
     }

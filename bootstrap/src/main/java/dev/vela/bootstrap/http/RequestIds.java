@@ -1,5 +1,6 @@
-package dev.vela.adapters.rest.http;
+package dev.vela.bootstrap.http;
 
+import dev.vela.adapters.rest.http.HttpSettings;
 import io.helidon.microprofile.server.ServerCdiExtension;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;

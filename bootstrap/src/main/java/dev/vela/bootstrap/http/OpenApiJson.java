@@ -1,4 +1,4 @@
-package dev.vela.adapters.rest.docs;
+package dev.vela.bootstrap.http;
 
 import io.helidon.common.uri.UriQuery;
 import io.helidon.microprofile.server.RoutingPath;

@@ -1,6 +1,8 @@
-package dev.vela.adapters.rest.http;
+package dev.vela.bootstrap.http;
 
 import dev.vela.adapters.rest.error.ErrorResponses;
+import dev.vela.adapters.rest.http.HttpSettings;
+import dev.vela.adapters.rest.http.RequestSizeFilter;
 import io.helidon.http.RequestException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;

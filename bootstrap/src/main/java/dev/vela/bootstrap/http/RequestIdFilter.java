@@ -1,4 +1,4 @@
-package dev.vela.adapters.rest.http;
+package dev.vela.bootstrap.http;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
