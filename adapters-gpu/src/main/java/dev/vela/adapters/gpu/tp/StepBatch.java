@@ -46,10 +46,12 @@ public final class StepBatch {
         int maxBlocks = 1;
         int maxContext = 0;
         for (SequenceSlice slice : batch) {
-            check(slice, blockSize, numBlocks, vocabularySize, maxPositions);
+            slice.requireTokensBelow(vocabularySize);
+            slice.requirePositionsWithin(maxPositions);
+            slice.requireBlocks(blockSize, numBlocks);
             tokens += slice.tokenIds().length;
             rows += slice.logitRows();
-            maxBlocks = Math.max(maxBlocks, blocksFor(slice.endPosition(), blockSize));
+            maxBlocks = Math.max(maxBlocks, slice.blocksNeeded(blockSize));
             maxContext = Math.max(maxContext, slice.endPosition());
         }
         int[] tokenIds = new int[tokens];
@@ -65,7 +67,7 @@ public final class StepBatch {
         for (int s = 0; s < batch.size(); s++) {
             SequenceSlice slice = batch.get(s);
             int[] table = slice.blockTable();
-            System.arraycopy(table, 0, blockTables, s * maxBlocks, blocksFor(slice.endPosition(), blockSize));
+            System.arraycopy(table, 0, blockTables, s * maxBlocks, slice.blocksNeeded(blockSize));
             for (int i = 0; i < slice.tokenIds().length; i++, t++) {
                 int position = slice.startPosition() + i;
                 tokenIds[t] = slice.tokenIds()[i];
@@ -92,36 +94,6 @@ public final class StepBatch {
             at += part.length;
         }
         return all;
-    }
-
-    private static void check(SequenceSlice slice, int blockSize, int numBlocks, int vocabularySize, int maxPositions) {
-        for (int token : slice.tokenIds()) {
-            if (token < 0 || token >= vocabularySize) {
-                throw new IllegalArgumentException("sequence " + slice.sequenceId() + " feeds token id " + token
-                        + ", outside the model's vocabulary of " + vocabularySize);
-            }
-        }
-        if (slice.endPosition() > maxPositions) {
-            throw new IllegalArgumentException("sequence " + slice.sequenceId() + " would reach position "
-                    + slice.endPosition() + ", more than the " + maxPositions + " this runner serves");
-        }
-        int needed = blocksFor(slice.endPosition(), blockSize);
-        int[] table = slice.blockTable();
-        if (table.length < needed) {
-            throw new IllegalArgumentException("sequence " + slice.sequenceId() + " reaches position "
-                    + slice.endPosition() + " but its block table holds " + table.length + " blocks of "
-                    + blockSize + " positions");
-        }
-        for (int i = 0; i < needed; i++) {
-            if (table[i] < 0 || table[i] >= numBlocks) {
-                throw new IllegalArgumentException("sequence " + slice.sequenceId() + " names KV block " + table[i]
-                        + ", outside the cache of " + numBlocks + " blocks");
-            }
-        }
-    }
-
-    static int blocksFor(int positions, int blockSize) {
-        return (positions + blockSize - 1) / blockSize;
     }
 
     public int tokens() {
