@@ -8,6 +8,8 @@ import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A request body over {@code vela.max-request-bytes} (4 KiB here) is refused with 413 in the OpenAI error shape. */
 @WithVelaServer(settings = {"vela.served-model-name=DeepSeek-R1-Distill-Qwen-32B", "vela.max-model-len=1024",
@@ -35,10 +37,23 @@ class RequestSizeLimitTest {
         assertTooLarge(post(client, HttpRequest.BodyPublishers.ofString(completion(5000))));
     }
 
+    /** 6000 bytes: RequestSizeFilter stops the read; 20000: Helidon's hard stop (twice the limit) comes first. */
+    @ParameterizedTest
+    @ValueSource(ints = {6000, 20_000})
+    void aChunkedBodyIsRefusedOnceItPassesTheLimit(int promptChars, TestClient client) {
+        byte[] body = completion(promptChars).getBytes(StandardCharsets.UTF_8);
+        TestClient.Reply response = post(client, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));
+        assertTooLarge(response);
+        // The rest of that body is still on the connection: it must not be pooled for the next request.
+        assertEquals("close", response.header("Connection"));
+    }
+
     @Test
-    void aChunkedBodyIsRefusedOnceItPassesTheLimit(TestClient client) {
+    void theNextRequestAfterAChunkedBodyWasRefusedIsServed(TestClient client) {
+        // A client that pools connections must not send its next request on the refused one.
         byte[] body = completion(20_000).getBytes(StandardCharsets.UTF_8);
         assertTooLarge(post(client, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+        assertEquals(200, post(client, HttpRequest.BodyPublishers.ofString(completion(1000))).status());
     }
 
     @Test

@@ -28,8 +28,8 @@ public class HelidonRequestMapper implements ExceptionMapper<RequestException> {
     public Response toResponse(RequestException e) {
         int status = e.status().code();
         if (status == 413) {
-            return ErrorResponses.of(413, RequestSizeFilter.tooLarge("more than " + settings.maxRequestBytes() + " bytes",
-                    settings.maxRequestBytes()), null);
+            return ErrorResponses.unreadBody(413, RequestSizeFilter.tooLarge("more than " + settings.maxRequestBytes()
+                    + " bytes", settings.maxRequestBytes()));
         }
         return ErrorResponses.of(status, e.getMessage() == null || e.getMessage().isBlank()
                 ? e.status().reasonPhrase() : e.getMessage(), null);

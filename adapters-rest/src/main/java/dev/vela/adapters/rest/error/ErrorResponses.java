@@ -19,6 +19,15 @@ public final class ErrorResponses {
                 .build();
     }
 
+    /**
+     * An error sent before the request body was read to its end. The rest of the body is still on
+     * the connection, so it cannot carry another request: the response says {@code Connection: close}
+     * and the client's next request opens a fresh one instead of failing on a closed socket.
+     */
+    public static Response unreadBody(int status, String message) {
+        return Response.fromResponse(of(status, message, null)).header("Connection", "close").build();
+    }
+
     public static ErrorBody body(int status, String message, String param) {
         return ErrorBody.of(message, typeOf(status), param, status);
     }

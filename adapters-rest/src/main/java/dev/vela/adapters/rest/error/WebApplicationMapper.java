@@ -27,6 +27,7 @@ public class WebApplicationMapper implements ExceptionMapper<WebApplicationExcep
             return ErrorResponses.of(405, "Method Not Allowed", null);
         }
         String message = e.getMessage() == null ? Response.Status.fromStatusCode(status).getReasonPhrase() : e.getMessage();
-        return ErrorResponses.of(status, message, null);
+        // 413 here is RequestSizeFilter stopping a body part way through.
+        return status == 413 ? ErrorResponses.unreadBody(413, message) : ErrorResponses.of(status, message, null);
     }
 }
