@@ -7,7 +7,6 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,11 +15,12 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Every output element is computed by the same sequence of operations whatever the batch, the
  * tiling or the thread: one accumulator per (row, token) takes two fused multiply-adds per step of
- * {@code 2 x lanes} columns, then a fixed tree of lane swaps and adds sums its lanes (in registers;
- * the Vector API's own reduction leaves the order open and it differs between interpreted and
- * compiled code), then the leftover columns are added in order. So a sequence's logits are bit-for-bit the same alone or in a batch. The kernels are
- * written out per weight type, straight-line, because the JIT turns Vector API code into vector
- * instructions only when every call in it inlines.
+ * {@code 2 x lanes} columns; the kernels leave their accumulators in a small per-thread array and
+ * {@link #lanes(float[], int)} sums each one's lanes by a fixed tree (the Vector API's own reduction
+ * leaves the order open and it differs between interpreted and compiled code); then the leftover
+ * columns are added in order. So a sequence's logits are bit-for-bit the same alone or in a batch.
+ * The kernels are written out per weight type without calls, because the JIT turns Vector API code
+ * into vector instructions only when every call in it inlines.
  */
 abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
 
@@ -31,11 +31,10 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
     static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    /** Lane swaps i -> i xor w that sum a vector's lanes in a fixed tree, in registers. */
-    static final VectorShuffle<Float> XOR8 = VectorShuffle.fromOp(F, i -> (i ^ 8) & (L - 1));
-    static final VectorShuffle<Float> XOR4 = VectorShuffle.fromOp(F, i -> (i ^ 4) & (L - 1));
-    static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(F, i -> (i ^ 2) & (L - 1));
-    static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(F, i -> (i ^ 1) & (L - 1));
+    /** Weight bytes per row block of a batched product: well inside a core's L2 cache, beside the activations. */
+    static final long BLOCK_BYTES = 96 << 10;
+    /** Each thread's accumulators of one kernel call: up to twelve vectors. */
+    private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[12 * L]);
 
     final String name;
     final int rows;
@@ -44,6 +43,8 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
     final long rowBytes;
     /** Columns covered by whole vector steps; the rest is added one by one. */
     final int vectorCols;
+    /** Rows per block of a batched product: a multiple of three, about {@link #BLOCK_BYTES} of weights. */
+    final int blockRows;
 
     private Matrix(WeightTensor tensor, int elementBytes) {
         this.name = tensor.name();
@@ -52,6 +53,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         this.data = tensor.data();
         this.rowBytes = (long) cols * elementBytes;
         this.vectorCols = cols - cols % STEP;
+        this.blockRows = Math.max(3, (int) (BLOCK_BYTES / rowBytes) / 3 * 3);
     }
 
     /** The matrix in {@code tensor}, read in place. */
@@ -81,48 +83,100 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
     /**
      * {@code out[t * outStride + outOffset + j] = sum_k x[t][k] * W[j][k]} for rows
      * {@code j in [from, to)} and tokens {@code t in [0, tokens)}.
+     *
+     * <p>One token (decode) streams the rows once, four at a time. A batch goes through the rows in
+     * blocks that stay in the core's L2 cache: each block is read from memory once and then used by
+     * every group of four tokens, whose activations stay in L1, three rows by four tokens at a time.
      */
     final void multiply(Activations x, int tokens, float[] out, int outStride, int outOffset, int from, int to) {
         float[] in = bf16() ? x.split() : x.plain();
         float[] plain = x.plain();
         int width = x.width();
+        float[] sums = SUMS.get();
         if (tokens == 1) {
-            int j = from;
-            for (; j + 4 <= to; j += 4) {
-                fourRowsOneToken(in, plain, j, out, outOffset + j);
-            }
-            for (; j < to; j++) {
-                out[outOffset + j] = one(in, plain, 0, j);
-            }
+            oneToken(in, plain, 0, sums, out, outOffset, from, to);
             return;
         }
-        int j = from;
-        for (; j + 2 <= to; j += 2) {
+        for (int lo = from; lo < to; lo += blockRows) {
+            int hi = Math.min(to, lo + blockRows);
             int t = 0;
             for (; t + 4 <= tokens; t += 4) {
-                twoRowsFourTokens(in, plain, t * width, width, j, out, t * outStride + outOffset + j, outStride);
+                int at = t * outStride + outOffset;
+                int j = lo;
+                for (; j + 3 <= hi; j += 3) {
+                    threeRowsFourTokens(in, t * width, width, j, sums);
+                    for (int r = 0; r < 3; r++) {
+                        for (int u = 0; u < 4; u++) {
+                            out[at + u * outStride + j + r] = sum(sums, 4 * r + u, plain, (t + u) * width, j + r);
+                        }
+                    }
+                }
+                for (; j < hi; j++) {
+                    for (int u = 0; u < 4; u++) {
+                        oneRowOneToken(in, (t + u) * width, j, sums);
+                        out[at + u * outStride + j] = sum(sums, 0, plain, (t + u) * width, j);
+                    }
+                }
             }
             for (; t < tokens; t++) {
-                out[t * outStride + outOffset + j] = one(in, plain, t * width, j);
-                out[t * outStride + outOffset + j + 1] = one(in, plain, t * width, j + 1);
-            }
-        }
-        for (; j < to; j++) {
-            for (int t = 0; t < tokens; t++) {
-                out[t * outStride + outOffset + j] = one(in, plain, t * width, j);
+                oneToken(in, plain, t * width, sums, out, t * outStride + outOffset, lo, hi);
             }
         }
     }
 
-    /** One row times one token. */
-    abstract float one(float[] in, float[] plain, int base, int j);
+    /** Rows {@code [from, to)} times the token at {@code base}, written at {@code out[at + j]}. */
+    private void oneToken(float[] in, float[] plain, int base, float[] sums, float[] out, int at, int from, int to) {
+        int j = from;
+        for (; j + 4 <= to; j += 4) {
+            fourRowsOneToken(in, base, j, sums);
+            for (int r = 0; r < 4; r++) {
+                out[at + j + r] = sum(sums, r, plain, base, j + r);
+            }
+        }
+        for (; j < to; j++) {
+            oneRowOneToken(in, base, j, sums);
+            out[at + j] = sum(sums, 0, plain, base, j);
+        }
+    }
 
-    /** Four consecutive rows times one token (decode): the token's activations are loaded once per step. */
-    abstract void fourRowsOneToken(float[] in, float[] plain, int j, float[] out, int at);
+    /** The product of row {@code row} and the token at {@code base} whose accumulator is vector {@code vector} of {@code sums}. */
+    private float sum(float[] sums, int vector, float[] plain, int base, int row) {
+        float sum = lanes(sums, vector * L);
+        return vectorCols < cols ? sum + tail(plain, base, row * rowBytes) : sum;
+    }
 
-    /** Two rows times four tokens (batches): weights are loaded once per step for four tokens. */
-    abstract void twoRowsFourTokens(float[] in, float[] plain, int base, int stride, int j, float[] out,
-                                    int at, int outStride);
+    /**
+     * The sum of the {@code L} lanes at {@code sums[at]}: halves folded onto each other, a fixed
+     * tree of pairwise adds.
+     */
+    static float lanes(float[] sums, int at) {
+        if (L == 8) {
+            return ((sums[at] + sums[at + 4]) + (sums[at + 2] + sums[at + 6]))
+                    + ((sums[at + 1] + sums[at + 5]) + (sums[at + 3] + sums[at + 7]));
+        }
+        for (int width = L / 2; width >= 1; width /= 2) {
+            for (int i = 0; i < width; i++) {
+                sums[at + i] += sums[at + i + width];
+            }
+        }
+        return sums[at];
+    }
+
+    /** One row times one token: leaves one accumulator in {@code sums}. */
+    abstract void oneRowOneToken(float[] in, int base, int j, float[] sums);
+
+    /**
+     * Four consecutive rows times one token (decode): the token's activations are loaded once per
+     * step; leaves the rows' four accumulators in {@code sums}.
+     */
+    abstract void fourRowsOneToken(float[] in, int base, int j, float[] sums);
+
+    /**
+     * Three rows times four tokens (batches): each weight vector is converted once for four tokens,
+     * each activation vector loaded once for three rows; the twelve accumulators stay in registers
+     * and are left, row by row, token by token, in {@code sums}.
+     */
+    abstract void threeRowsFourTokens(float[] in, int base, int stride, int j, float[] sums);
 
     /** The leftover columns after the last whole vector step, one by one, in column order. */
     abstract float tail(float[] plain, int base, long row);
@@ -158,7 +212,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         }
 
         @Override
-        float one(float[] in, float[] plain, int base, int j) {
+        void oneRowOneToken(float[] in, int base, int j, float[] sums) {
             long row = j * rowBytes;
             int odd = base + oddStart;
             FloatVector acc = FloatVector.zero(F);
@@ -167,30 +221,23 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
                 acc = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, in, base + c / 2), acc);
                 acc = w.and(0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(F, in, odd + c / 2), acc);
             }
-            if (L >= 16) {
-                acc = acc.add(acc.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc = acc.add(acc.rearrange(XOR4));
-            }
-            acc = acc.add(acc.rearrange(XOR2));
-            acc = acc.add(acc.rearrange(XOR1));
-            return acc.lane(0) + tail(plain, base, row);
+            acc.intoArray(sums, 0);
         }
 
         @Override
-        void fourRowsOneToken(float[] in, float[] plain, int j, float[] out, int at) {
+        void fourRowsOneToken(float[] in, int base, int j, float[] sums) {
             long r0 = j * rowBytes;
             long r1 = r0 + rowBytes;
             long r2 = r1 + rowBytes;
             long r3 = r2 + rowBytes;
+            int odd = base + oddStart;
             FloatVector acc0 = FloatVector.zero(F);
             FloatVector acc1 = FloatVector.zero(F);
             FloatVector acc2 = FloatVector.zero(F);
             FloatVector acc3 = FloatVector.zero(F);
             for (int c = 0; c < vectorCols; c += STEP) {
-                FloatVector xa = FloatVector.fromArray(F, in, c / 2);
-                FloatVector xb = FloatVector.fromArray(F, in, oddStart + c / 2);
+                FloatVector xa = FloatVector.fromArray(F, in, base + c / 2);
+                FloatVector xb = FloatVector.fromArray(F, in, odd + c / 2);
                 IntVector w0 = IntVector.fromMemorySegment(I, data, r0 + 2L * c, LE);
                 IntVector w1 = IntVector.fromMemorySegment(I, data, r1 + 2L * c, LE);
                 IntVector w2 = IntVector.fromMemorySegment(I, data, r2 + 2L * c, LE);
@@ -204,166 +251,74 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
                 acc2 = w2.and(0xFFFF0000).reinterpretAsFloats().fma(xb, acc2);
                 acc3 = w3.and(0xFFFF0000).reinterpretAsFloats().fma(xb, acc3);
             }
-            if (L >= 16) {
-                acc0 = acc0.add(acc0.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc0 = acc0.add(acc0.rearrange(XOR4));
-            }
-            acc0 = acc0.add(acc0.rearrange(XOR2));
-            acc0 = acc0.add(acc0.rearrange(XOR1));
-            out[at] = acc0.lane(0) + tail(plain, 0, r0);
-            if (L >= 16) {
-                acc1 = acc1.add(acc1.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc1 = acc1.add(acc1.rearrange(XOR4));
-            }
-            acc1 = acc1.add(acc1.rearrange(XOR2));
-            acc1 = acc1.add(acc1.rearrange(XOR1));
-            out[at + 1] = acc1.lane(0) + tail(plain, 0, r1);
-            if (L >= 16) {
-                acc2 = acc2.add(acc2.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc2 = acc2.add(acc2.rearrange(XOR4));
-            }
-            acc2 = acc2.add(acc2.rearrange(XOR2));
-            acc2 = acc2.add(acc2.rearrange(XOR1));
-            out[at + 2] = acc2.lane(0) + tail(plain, 0, r2);
-            if (L >= 16) {
-                acc3 = acc3.add(acc3.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc3 = acc3.add(acc3.rearrange(XOR4));
-            }
-            acc3 = acc3.add(acc3.rearrange(XOR2));
-            acc3 = acc3.add(acc3.rearrange(XOR1));
-            out[at + 3] = acc3.lane(0) + tail(plain, 0, r3);
+            acc0.intoArray(sums, 0);
+            acc1.intoArray(sums, L);
+            acc2.intoArray(sums, 2 * L);
+            acc3.intoArray(sums, 3 * L);
         }
 
         @Override
-        void twoRowsFourTokens(float[] in, float[] plain, int base, int stride, int j, float[] out, int at,
-                               int outStride) {
+        void threeRowsFourTokens(float[] in, int base, int stride, int j, float[] sums) {
             long r0 = j * rowBytes;
             long r1 = r0 + rowBytes;
+            long r2 = r1 + rowBytes;
             int b1 = base + stride;
             int b2 = b1 + stride;
             int b3 = b2 + stride;
             FloatVector acc00 = FloatVector.zero(F);
-            FloatVector acc01 = FloatVector.zero(F);
-            FloatVector acc02 = FloatVector.zero(F);
-            FloatVector acc03 = FloatVector.zero(F);
-            FloatVector acc10 = FloatVector.zero(F);
-            FloatVector acc11 = FloatVector.zero(F);
-            FloatVector acc12 = FloatVector.zero(F);
-            FloatVector acc13 = FloatVector.zero(F);
-            for (int c = 0; c < vectorCols; c += STEP) {
-                IntVector w0 = IntVector.fromMemorySegment(I, data, r0 + 2L * c, LE);
-                IntVector w1 = IntVector.fromMemorySegment(I, data, r1 + 2L * c, LE);
-                FloatVector w0a = w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-                FloatVector w1a = w1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-                int e = c / 2;
-                FloatVector x = FloatVector.fromArray(F, in, base + e);
-                acc00 = w0a.fma(x, acc00);
-                acc10 = w1a.fma(x, acc10);
-                x = FloatVector.fromArray(F, in, b1 + e);
-                acc01 = w0a.fma(x, acc01);
-                acc11 = w1a.fma(x, acc11);
-                x = FloatVector.fromArray(F, in, b2 + e);
-                acc02 = w0a.fma(x, acc02);
-                acc12 = w1a.fma(x, acc12);
-                x = FloatVector.fromArray(F, in, b3 + e);
-                acc03 = w0a.fma(x, acc03);
-                acc13 = w1a.fma(x, acc13);
-                FloatVector w0b = w0.and(0xFFFF0000).reinterpretAsFloats();
-                FloatVector w1b = w1.and(0xFFFF0000).reinterpretAsFloats();
-                int o = oddStart + e;
-                x = FloatVector.fromArray(F, in, base + o);
-                acc00 = w0b.fma(x, acc00);
-                acc10 = w1b.fma(x, acc10);
-                x = FloatVector.fromArray(F, in, b1 + o);
-                acc01 = w0b.fma(x, acc01);
-                acc11 = w1b.fma(x, acc11);
-                x = FloatVector.fromArray(F, in, b2 + o);
-                acc02 = w0b.fma(x, acc02);
-                acc12 = w1b.fma(x, acc12);
-                x = FloatVector.fromArray(F, in, b3 + o);
-                acc03 = w0b.fma(x, acc03);
-                acc13 = w1b.fma(x, acc13);
+            FloatVector acc01 = acc00;
+            FloatVector acc02 = acc00;
+            FloatVector acc03 = acc00;
+            FloatVector acc10 = acc00;
+            FloatVector acc11 = acc00;
+            FloatVector acc12 = acc00;
+            FloatVector acc13 = acc00;
+            FloatVector acc20 = acc00;
+            FloatVector acc21 = acc00;
+            FloatVector acc22 = acc00;
+            FloatVector acc23 = acc00;
+            int steps = vectorCols / 2;
+            for (int e = 0; e < steps; e += L) {
+                // even columns first, then odd ones: the order of the one-token kernels
+                for (int odd = 0; odd < 2; odd++) {
+                    int k = odd * oddStart + e;
+                    FloatVector x0 = FloatVector.fromArray(F, in, base + k);
+                    FloatVector x1 = FloatVector.fromArray(F, in, b1 + k);
+                    FloatVector x2 = FloatVector.fromArray(F, in, b2 + k);
+                    FloatVector x3 = FloatVector.fromArray(F, in, b3 + k);
+                    IntVector pairs = IntVector.fromMemorySegment(I, data, r0 + 4L * e, LE);
+                    FloatVector w = (odd == 0 ? pairs.lanewise(VectorOperators.LSHL, 16) : pairs.and(0xFFFF0000))
+                            .reinterpretAsFloats();
+                    acc00 = w.fma(x0, acc00);
+                    acc01 = w.fma(x1, acc01);
+                    acc02 = w.fma(x2, acc02);
+                    acc03 = w.fma(x3, acc03);
+                    pairs = IntVector.fromMemorySegment(I, data, r1 + 4L * e, LE);
+                    w = (odd == 0 ? pairs.lanewise(VectorOperators.LSHL, 16) : pairs.and(0xFFFF0000)).reinterpretAsFloats();
+                    acc10 = w.fma(x0, acc10);
+                    acc11 = w.fma(x1, acc11);
+                    acc12 = w.fma(x2, acc12);
+                    acc13 = w.fma(x3, acc13);
+                    pairs = IntVector.fromMemorySegment(I, data, r2 + 4L * e, LE);
+                    w = (odd == 0 ? pairs.lanewise(VectorOperators.LSHL, 16) : pairs.and(0xFFFF0000)).reinterpretAsFloats();
+                    acc20 = w.fma(x0, acc20);
+                    acc21 = w.fma(x1, acc21);
+                    acc22 = w.fma(x2, acc22);
+                    acc23 = w.fma(x3, acc23);
+                }
             }
-            if (L >= 16) {
-                acc00 = acc00.add(acc00.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc00 = acc00.add(acc00.rearrange(XOR4));
-            }
-            acc00 = acc00.add(acc00.rearrange(XOR2));
-            acc00 = acc00.add(acc00.rearrange(XOR1));
-            out[at] = acc00.lane(0) + tail(plain, base, r0);
-            if (L >= 16) {
-                acc01 = acc01.add(acc01.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc01 = acc01.add(acc01.rearrange(XOR4));
-            }
-            acc01 = acc01.add(acc01.rearrange(XOR2));
-            acc01 = acc01.add(acc01.rearrange(XOR1));
-            out[at + outStride] = acc01.lane(0) + tail(plain, b1, r0);
-            if (L >= 16) {
-                acc02 = acc02.add(acc02.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc02 = acc02.add(acc02.rearrange(XOR4));
-            }
-            acc02 = acc02.add(acc02.rearrange(XOR2));
-            acc02 = acc02.add(acc02.rearrange(XOR1));
-            out[at + 2 * outStride] = acc02.lane(0) + tail(plain, b2, r0);
-            if (L >= 16) {
-                acc03 = acc03.add(acc03.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc03 = acc03.add(acc03.rearrange(XOR4));
-            }
-            acc03 = acc03.add(acc03.rearrange(XOR2));
-            acc03 = acc03.add(acc03.rearrange(XOR1));
-            out[at + 3 * outStride] = acc03.lane(0) + tail(plain, b3, r0);
-            if (L >= 16) {
-                acc10 = acc10.add(acc10.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc10 = acc10.add(acc10.rearrange(XOR4));
-            }
-            acc10 = acc10.add(acc10.rearrange(XOR2));
-            acc10 = acc10.add(acc10.rearrange(XOR1));
-            out[at + 1] = acc10.lane(0) + tail(plain, base, r1);
-            if (L >= 16) {
-                acc11 = acc11.add(acc11.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc11 = acc11.add(acc11.rearrange(XOR4));
-            }
-            acc11 = acc11.add(acc11.rearrange(XOR2));
-            acc11 = acc11.add(acc11.rearrange(XOR1));
-            out[at + 1 + outStride] = acc11.lane(0) + tail(plain, b1, r1);
-            if (L >= 16) {
-                acc12 = acc12.add(acc12.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc12 = acc12.add(acc12.rearrange(XOR4));
-            }
-            acc12 = acc12.add(acc12.rearrange(XOR2));
-            acc12 = acc12.add(acc12.rearrange(XOR1));
-            out[at + 1 + 2 * outStride] = acc12.lane(0) + tail(plain, b2, r1);
-            if (L >= 16) {
-                acc13 = acc13.add(acc13.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc13 = acc13.add(acc13.rearrange(XOR4));
-            }
-            acc13 = acc13.add(acc13.rearrange(XOR2));
-            acc13 = acc13.add(acc13.rearrange(XOR1));
-            out[at + 1 + 3 * outStride] = acc13.lane(0) + tail(plain, b3, r1);
+            acc00.intoArray(sums, 0);
+            acc01.intoArray(sums, L);
+            acc02.intoArray(sums, 2 * L);
+            acc03.intoArray(sums, 3 * L);
+            acc10.intoArray(sums, 4 * L);
+            acc11.intoArray(sums, 5 * L);
+            acc12.intoArray(sums, 6 * L);
+            acc13.intoArray(sums, 7 * L);
+            acc20.intoArray(sums, 8 * L);
+            acc21.intoArray(sums, 9 * L);
+            acc22.intoArray(sums, 10 * L);
+            acc23.intoArray(sums, 11 * L);
         }
 
         @Override
@@ -394,7 +349,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         }
 
         @Override
-        float one(float[] in, float[] plain, int base, int j) {
+        void oneRowOneToken(float[] in, int base, int j, float[] sums) {
             long row = j * rowBytes;
             FloatVector acc = FloatVector.zero(F);
             for (int c = 0; c < vectorCols; c += STEP) {
@@ -402,19 +357,11 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
                 acc = FloatVector.fromMemorySegment(F, data, row + 4L * (c + L), LE)
                         .fma(FloatVector.fromArray(F, in, base + c + L), acc);
             }
-            if (L >= 16) {
-                acc = acc.add(acc.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc = acc.add(acc.rearrange(XOR4));
-            }
-            acc = acc.add(acc.rearrange(XOR2));
-            acc = acc.add(acc.rearrange(XOR1));
-            return acc.lane(0) + tail(plain, base, row);
+            acc.intoArray(sums, 0);
         }
 
         @Override
-        void fourRowsOneToken(float[] in, float[] plain, int j, float[] out, int at) {
+        void fourRowsOneToken(float[] in, int base, int j, float[] sums) {
             long r0 = j * rowBytes;
             long r1 = r0 + rowBytes;
             long r2 = r1 + rowBytes;
@@ -424,8 +371,8 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
             FloatVector acc2 = FloatVector.zero(F);
             FloatVector acc3 = FloatVector.zero(F);
             for (int c = 0; c < vectorCols; c += STEP) {
-                FloatVector xa = FloatVector.fromArray(F, in, c);
-                FloatVector xb = FloatVector.fromArray(F, in, c + L);
+                FloatVector xa = FloatVector.fromArray(F, in, base + c);
+                FloatVector xb = FloatVector.fromArray(F, in, base + c + L);
                 acc0 = FloatVector.fromMemorySegment(F, data, r0 + 4L * c, LE).fma(xa, acc0);
                 acc1 = FloatVector.fromMemorySegment(F, data, r1 + 4L * c, LE).fma(xa, acc1);
                 acc2 = FloatVector.fromMemorySegment(F, data, r2 + 4L * c, LE).fma(xa, acc2);
@@ -435,151 +382,67 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
                 acc2 = FloatVector.fromMemorySegment(F, data, r2 + 4L * (c + L), LE).fma(xb, acc2);
                 acc3 = FloatVector.fromMemorySegment(F, data, r3 + 4L * (c + L), LE).fma(xb, acc3);
             }
-            if (L >= 16) {
-                acc0 = acc0.add(acc0.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc0 = acc0.add(acc0.rearrange(XOR4));
-            }
-            acc0 = acc0.add(acc0.rearrange(XOR2));
-            acc0 = acc0.add(acc0.rearrange(XOR1));
-            out[at] = acc0.lane(0) + tail(plain, 0, r0);
-            if (L >= 16) {
-                acc1 = acc1.add(acc1.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc1 = acc1.add(acc1.rearrange(XOR4));
-            }
-            acc1 = acc1.add(acc1.rearrange(XOR2));
-            acc1 = acc1.add(acc1.rearrange(XOR1));
-            out[at + 1] = acc1.lane(0) + tail(plain, 0, r1);
-            if (L >= 16) {
-                acc2 = acc2.add(acc2.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc2 = acc2.add(acc2.rearrange(XOR4));
-            }
-            acc2 = acc2.add(acc2.rearrange(XOR2));
-            acc2 = acc2.add(acc2.rearrange(XOR1));
-            out[at + 2] = acc2.lane(0) + tail(plain, 0, r2);
-            if (L >= 16) {
-                acc3 = acc3.add(acc3.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc3 = acc3.add(acc3.rearrange(XOR4));
-            }
-            acc3 = acc3.add(acc3.rearrange(XOR2));
-            acc3 = acc3.add(acc3.rearrange(XOR1));
-            out[at + 3] = acc3.lane(0) + tail(plain, 0, r3);
+            acc0.intoArray(sums, 0);
+            acc1.intoArray(sums, L);
+            acc2.intoArray(sums, 2 * L);
+            acc3.intoArray(sums, 3 * L);
         }
 
         @Override
-        void twoRowsFourTokens(float[] in, float[] plain, int base, int stride, int j, float[] out, int at,
-                               int outStride) {
+        void threeRowsFourTokens(float[] in, int base, int stride, int j, float[] sums) {
             long r0 = j * rowBytes;
             long r1 = r0 + rowBytes;
+            long r2 = r1 + rowBytes;
             int b1 = base + stride;
             int b2 = b1 + stride;
             int b3 = b2 + stride;
             FloatVector acc00 = FloatVector.zero(F);
-            FloatVector acc01 = FloatVector.zero(F);
-            FloatVector acc02 = FloatVector.zero(F);
-            FloatVector acc03 = FloatVector.zero(F);
-            FloatVector acc10 = FloatVector.zero(F);
-            FloatVector acc11 = FloatVector.zero(F);
-            FloatVector acc12 = FloatVector.zero(F);
-            FloatVector acc13 = FloatVector.zero(F);
+            FloatVector acc01 = acc00;
+            FloatVector acc02 = acc00;
+            FloatVector acc03 = acc00;
+            FloatVector acc10 = acc00;
+            FloatVector acc11 = acc00;
+            FloatVector acc12 = acc00;
+            FloatVector acc13 = acc00;
+            FloatVector acc20 = acc00;
+            FloatVector acc21 = acc00;
+            FloatVector acc22 = acc00;
+            FloatVector acc23 = acc00;
             for (int c = 0; c < vectorCols; c += STEP) {
-                for (int half = 0; half < STEP; half += L) {
-                    int k = c + half;
-                    FloatVector w0 = FloatVector.fromMemorySegment(F, data, r0 + 4L * k, LE);
-                    FloatVector w1 = FloatVector.fromMemorySegment(F, data, r1 + 4L * k, LE);
-                    FloatVector x = FloatVector.fromArray(F, in, base + k);
-                    acc00 = w0.fma(x, acc00);
-                    acc10 = w1.fma(x, acc10);
-                    x = FloatVector.fromArray(F, in, b1 + k);
-                    acc01 = w0.fma(x, acc01);
-                    acc11 = w1.fma(x, acc11);
-                    x = FloatVector.fromArray(F, in, b2 + k);
-                    acc02 = w0.fma(x, acc02);
-                    acc12 = w1.fma(x, acc12);
-                    x = FloatVector.fromArray(F, in, b3 + k);
-                    acc03 = w0.fma(x, acc03);
-                    acc13 = w1.fma(x, acc13);
+                for (int k = c; k < c + STEP; k += L) {
+                    FloatVector x0 = FloatVector.fromArray(F, in, base + k);
+                    FloatVector x1 = FloatVector.fromArray(F, in, b1 + k);
+                    FloatVector x2 = FloatVector.fromArray(F, in, b2 + k);
+                    FloatVector x3 = FloatVector.fromArray(F, in, b3 + k);
+                    FloatVector v = FloatVector.fromMemorySegment(F, data, r0 + 4L * k, LE);
+                    acc00 = v.fma(x0, acc00);
+                    acc01 = v.fma(x1, acc01);
+                    acc02 = v.fma(x2, acc02);
+                    acc03 = v.fma(x3, acc03);
+                    v = FloatVector.fromMemorySegment(F, data, r1 + 4L * k, LE);
+                    acc10 = v.fma(x0, acc10);
+                    acc11 = v.fma(x1, acc11);
+                    acc12 = v.fma(x2, acc12);
+                    acc13 = v.fma(x3, acc13);
+                    v = FloatVector.fromMemorySegment(F, data, r2 + 4L * k, LE);
+                    acc20 = v.fma(x0, acc20);
+                    acc21 = v.fma(x1, acc21);
+                    acc22 = v.fma(x2, acc22);
+                    acc23 = v.fma(x3, acc23);
                 }
             }
-            if (L >= 16) {
-                acc00 = acc00.add(acc00.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc00 = acc00.add(acc00.rearrange(XOR4));
-            }
-            acc00 = acc00.add(acc00.rearrange(XOR2));
-            acc00 = acc00.add(acc00.rearrange(XOR1));
-            out[at] = acc00.lane(0) + tail(plain, base, r0);
-            if (L >= 16) {
-                acc01 = acc01.add(acc01.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc01 = acc01.add(acc01.rearrange(XOR4));
-            }
-            acc01 = acc01.add(acc01.rearrange(XOR2));
-            acc01 = acc01.add(acc01.rearrange(XOR1));
-            out[at + outStride] = acc01.lane(0) + tail(plain, b1, r0);
-            if (L >= 16) {
-                acc02 = acc02.add(acc02.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc02 = acc02.add(acc02.rearrange(XOR4));
-            }
-            acc02 = acc02.add(acc02.rearrange(XOR2));
-            acc02 = acc02.add(acc02.rearrange(XOR1));
-            out[at + 2 * outStride] = acc02.lane(0) + tail(plain, b2, r0);
-            if (L >= 16) {
-                acc03 = acc03.add(acc03.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc03 = acc03.add(acc03.rearrange(XOR4));
-            }
-            acc03 = acc03.add(acc03.rearrange(XOR2));
-            acc03 = acc03.add(acc03.rearrange(XOR1));
-            out[at + 3 * outStride] = acc03.lane(0) + tail(plain, b3, r0);
-            if (L >= 16) {
-                acc10 = acc10.add(acc10.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc10 = acc10.add(acc10.rearrange(XOR4));
-            }
-            acc10 = acc10.add(acc10.rearrange(XOR2));
-            acc10 = acc10.add(acc10.rearrange(XOR1));
-            out[at + 1] = acc10.lane(0) + tail(plain, base, r1);
-            if (L >= 16) {
-                acc11 = acc11.add(acc11.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc11 = acc11.add(acc11.rearrange(XOR4));
-            }
-            acc11 = acc11.add(acc11.rearrange(XOR2));
-            acc11 = acc11.add(acc11.rearrange(XOR1));
-            out[at + 1 + outStride] = acc11.lane(0) + tail(plain, b1, r1);
-            if (L >= 16) {
-                acc12 = acc12.add(acc12.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc12 = acc12.add(acc12.rearrange(XOR4));
-            }
-            acc12 = acc12.add(acc12.rearrange(XOR2));
-            acc12 = acc12.add(acc12.rearrange(XOR1));
-            out[at + 1 + 2 * outStride] = acc12.lane(0) + tail(plain, b2, r1);
-            if (L >= 16) {
-                acc13 = acc13.add(acc13.rearrange(XOR8));
-            }
-            if (L >= 8) {
-                acc13 = acc13.add(acc13.rearrange(XOR4));
-            }
-            acc13 = acc13.add(acc13.rearrange(XOR2));
-            acc13 = acc13.add(acc13.rearrange(XOR1));
-            out[at + 1 + 3 * outStride] = acc13.lane(0) + tail(plain, b3, r1);
+            acc00.intoArray(sums, 0);
+            acc01.intoArray(sums, L);
+            acc02.intoArray(sums, 2 * L);
+            acc03.intoArray(sums, 3 * L);
+            acc10.intoArray(sums, 4 * L);
+            acc11.intoArray(sums, 5 * L);
+            acc12.intoArray(sums, 6 * L);
+            acc13.intoArray(sums, 7 * L);
+            acc20.intoArray(sums, 8 * L);
+            acc21.intoArray(sums, 9 * L);
+            acc22.intoArray(sums, 10 * L);
+            acc23.intoArray(sums, 11 * L);
         }
 
         @Override
