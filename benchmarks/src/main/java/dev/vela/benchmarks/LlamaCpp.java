@@ -6,87 +6,146 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * llama.cpp's single-stream decode on the same weights, when a build of it is on the machine: the
- * Hugging Face directory is converted to a bf16 GGUF by the shared {@code hf2gguf.py}, then
- * {@code llama-bench} times 64 generated tokens. Nothing of llama.cpp is part of Vela; this only
+ * llama.cpp on the same weights, when a build of it is on the machine: the Hugging Face directory
+ * is converted to a bf16 GGUF by the shared {@code hf2gguf.py}, then {@code llama-bench} times
+ * single-stream decode and {@code llama-batched-bench} decode with parallel sequences. Nothing of llama.cpp is part of Vela; this only
  * uses a build that someone made by hand (see {@code ../shared/tools/README.md}).
  *
  * <p>Where to look: {@code -Dvela.bench.llamacpp=DIR} (a llama.cpp build folder, or the folder
- * holding {@code llama-bench}), else {@code ../llamacpp/build/bin} beside the checkout, else the
+ * holding the programs), else {@code ../llamacpp/build/bin} beside the checkout, else the
  * {@code PATH}. The converter: {@code -Dvela.bench.hf2gguf=FILE}, else
  * {@code ../shared/tools/hf2gguf.py}.
  */
 final class LlamaCpp {
 
     private static final Pattern AVG_TS = Pattern.compile("\"avg_ts\"\\s*:\\s*([0-9.eE+-]+)");
+    private static final Pattern BATCH_ROW = Pattern.compile("\"pl\"\\s*:\\s*(\\d+).*\"speed_tg\"\\s*:\\s*([0-9.eE+-]+)");
 
     /** What was found, or why nothing was. */
     record Result(Optional<Double> tokensPerSecond, String note) {
     }
 
+    /** Decode tokens per second by number of parallel sequences, or why there are none. */
+    record BatchResult(Map<Integer, Double> tokensPerSecond, String note) {
+    }
+
     private LlamaCpp() {
     }
 
+    /** {@code llama-bench}: single-stream decode of {@code tokens} tokens, mean of {@code rounds}. */
     static Result decode(Path modelDir, int threads, int tokens, int rounds) {
-        Path home = Path.of(System.getProperty("vela.home", ".")).toAbsolutePath().normalize();
-        Optional<Path> bench = findBench(home);
-        if (bench.isEmpty()) {
-            return new Result(Optional.empty(), "no llama.cpp build found (looked for llama-bench in -Dvela.bench.llamacpp, "
-                    + home.resolveSibling("llamacpp").resolve("build/bin") + " and the PATH)");
-        }
-        Path converter = Path.of(System.getProperty("vela.bench.hf2gguf",
-                home.resolveSibling("shared").resolve("tools/hf2gguf.py").toString()));
-        if (!Files.isRegularFile(converter)) {
-            return new Result(Optional.empty(), "llama.cpp found at " + bench.get() + " but no hf2gguf.py at " + converter);
-        }
         try {
-            Path gguf = modelDir.resolve("model-bf16.gguf");
-            if (!Files.isRegularFile(gguf)) {
-                run(List.of("python3", converter.toString(), modelDir.toString(), gguf.toString(), "--type", "bf16"));
-            }
-            String out = run(List.of(bench.get().toString(), "-m", gguf.toString(), "-t", Integer.toString(threads),
+            Tool tool = tool("llama-bench", modelDir);
+            String out = run(List.of(tool.binary().toString(), "-m", tool.gguf().toString(), "-t", Integer.toString(threads),
                     "-p", "0", "-n", Integer.toString(tokens), "-r", Integer.toString(rounds), "-o", "jsonl"));
             Matcher m = AVG_TS.matcher(out);
             if (!m.find()) {
                 return new Result(Optional.empty(), "llama-bench printed no avg_ts: " + out.strip());
             }
-            return new Result(Optional.of(Double.parseDouble(m.group(1))), "llama.cpp " + bench.get() + ", bf16 GGUF");
+            return new Result(Optional.of(Double.parseDouble(m.group(1))), "llama.cpp " + tool.binary() + ", bf16 GGUF");
         } catch (IOException e) {
-            return new Result(Optional.empty(), "llama.cpp run failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(Optional.empty(), "interrupted");
+            return new Result(Optional.empty(), e.getMessage());
         }
     }
 
-    private static Optional<Path> findBench(Path home) {
+    /**
+     * {@code llama-batched-bench}: {@code prompt}-token prompts, then {@code tokens} decoded tokens for
+     * each of B parallel sequences; the decode rate (its {@code S_TG}) for each B of {@code batches}.
+     */
+    static BatchResult batchedDecode(Path modelDir, int threads, int prompt, int tokens, int[] batches) {
+        try {
+            Tool tool = tool("llama-batched-bench", modelDir);
+            StringBuilder list = new StringBuilder();
+            for (int b : batches) {
+                list.append(list.isEmpty() ? "" : ",").append(b);
+            }
+            String out = run(List.of(tool.binary().toString(), "-m", tool.gguf().toString(), "-t", Integer.toString(threads),
+                    "-npp", Integer.toString(prompt), "-ntg", Integer.toString(tokens), "-npl", list.toString(),
+                    "-c", "4096", "--output-format", "jsonl"));
+            Map<Integer, Double> rates = new TreeMap<>();
+            for (String line : out.split("\n")) {
+                Matcher m = BATCH_ROW.matcher(line);
+                if (m.find()) {
+                    rates.put(Integer.parseInt(m.group(1)), Double.parseDouble(m.group(2)));
+                }
+            }
+            return new BatchResult(rates, rates.isEmpty() ? "llama-batched-bench printed no results: " + out.strip()
+                    : "llama.cpp " + tool.binary() + ", bf16 GGUF");
+        } catch (IOException e) {
+            return new BatchResult(Map.of(), e.getMessage());
+        }
+    }
+
+    /** A llama.cpp program and the model as bf16 GGUF beside the Hugging Face files (converted once). */
+    private record Tool(Path binary, Path gguf) {
+    }
+
+    private static Tool tool(String program, Path modelDir) throws IOException {
+        Path home = Path.of(System.getProperty("vela.home", ".")).toAbsolutePath().normalize();
+        Optional<Path> binary = find(home, program);
+        if (binary.isEmpty()) {
+            throw new IOException("no llama.cpp build found (looked for " + program + " in -Dvela.bench.llamacpp, "
+                    + home.resolveSibling("llamacpp").resolve("build/bin") + " and the PATH)");
+        }
+        Path converter = Path.of(System.getProperty("vela.bench.hf2gguf",
+                home.resolveSibling("shared").resolve("tools/hf2gguf.py").toString()));
+        Path gguf = modelDir.resolve("model-bf16.gguf");
+        if (!Files.isRegularFile(gguf)) {
+            if (!Files.isRegularFile(converter)) {
+                throw new IOException("llama.cpp found at " + binary.get() + " but no hf2gguf.py at " + converter);
+            }
+            run(List.of("python3", converter.toString(), modelDir.toString(), gguf.toString(), "--type", "bf16"), true);
+        }
+        return new Tool(binary.get(), gguf);
+    }
+
+    private static Optional<Path> find(Path home, String program) {
         List<Path> candidates = new ArrayList<>();
         String configured = System.getProperty("vela.bench.llamacpp");
         if (configured != null) {
-            candidates.add(Path.of(configured).resolve("build/bin/llama-bench"));
-            candidates.add(Path.of(configured).resolve("bin/llama-bench"));
-            candidates.add(Path.of(configured).resolve("llama-bench"));
+            candidates.add(Path.of(configured).resolve("build/bin/" + program));
+            candidates.add(Path.of(configured).resolve("bin/" + program));
+            candidates.add(Path.of(configured).resolve(program));
         }
-        candidates.add(home.resolveSibling("llamacpp").resolve("build/bin/llama-bench"));
+        candidates.add(home.resolveSibling("llamacpp").resolve("build/bin/" + program));
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             if (!dir.isEmpty()) {
-                candidates.add(Path.of(dir, "llama-bench"));
+                candidates.add(Path.of(dir, program));
             }
         }
         return candidates.stream().filter(Files::isExecutable).findFirst();
     }
 
-    private static String run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    /** Runs a llama.cpp program; its standard output (it logs on standard error). */
+    private static String run(List<String> command) throws IOException {
+        return run(command, false);
+    }
+
+    private static String run(List<String> command, boolean withErrors) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (withErrors) {
+            builder.redirectErrorStream(true);
+        } else {
+            builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+        }
+        Process process = builder.start();
         byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + new String(output, StandardCharsets.UTF_8).strip());
+        try {
+            if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IOException(String.join(" ", command) + " failed: "
+                        + new String(output, StandardCharsets.UTF_8).strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
         return new String(output, StandardCharsets.UTF_8);
     }

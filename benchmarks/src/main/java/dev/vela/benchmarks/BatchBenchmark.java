@@ -1,0 +1,109 @@
+package dev.vela.benchmarks;
+
+import dev.vela.adapters.cpu.PanamaModelRunner;
+import dev.vela.adapters.hf.HfModelDirectory;
+import dev.vela.adapters.hf.SafetensorsModelWeights;
+import dev.vela.adapters.hf.random.ModelPreset;
+import dev.vela.adapters.hf.random.WeightType;
+import dev.vela.application.port.out.SequenceSlice;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Batched decode of Vela's CPU runner without the server: {@code B} sequences of a 16-token prompt
+ * are prefilled together, then decode 48 tokens each, all {@code B} in every forward pass; output
+ * tokens per second at B = 1, 4, 8, 16 and the ratio to one sequence. The same shape as llama.cpp's
+ * {@code llama-batched-bench -npp 16 -ntg 48 -npl 1,4,8,16}, which runs beside it on the same
+ * weights where a build is on the machine ({@link LlamaCpp}). The load benchmark measures the same
+ * through HTTP; this one shows what the forward pass alone does. Run: {@code bin/bench batch}.
+ */
+public final class BatchBenchmark {
+
+    private static final int PROMPT = 16;
+    private static final int DECODE = Integer.getInteger("vela.bench.decode", 48);
+    private static final int ROUNDS = Integer.getInteger("vela.bench.rounds", 3);
+    private static final int[] BATCHES = {1, 4, 8, 16};
+    private static final int BLOCK = 16;
+
+    private BatchBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        int threads = Integer.getInteger("vela.bench.threads", Runtime.getRuntime().availableProcessors());
+        ModelPreset preset = ModelPreset.valueOf(System.getProperty("vela.bench.model", "QWEN2_5_0_5B"));
+        Path dir = BenchModels.model(preset, WeightType.BFLOAT16);
+        HfModelDirectory model = HfModelDirectory.open(dir);
+        double[] decode = new double[BATCHES.length];
+        double[] prefill = new double[BATCHES.length];
+        try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles());
+             PanamaModelRunner runner = PanamaModelRunner.load(model.config(), weights, threads)) {
+            runner.allocateKvCache(BLOCK, 512L << 20);
+            run(runner, 4, 8);                                   // warm-up
+            for (int i = 0; i < BATCHES.length; i++) {
+                double[] best = {0, 0};
+                for (int round = 0; round < ROUNDS; round++) {
+                    double[] rates = run(runner, BATCHES[i], DECODE);
+                    best[0] = Math.max(best[0], rates[0]);
+                    best[1] = Math.max(best[1], rates[1]);
+                }
+                prefill[i] = best[0];
+                decode[i] = best[1];
+            }
+        }
+        LlamaCpp.BatchResult llamaCpp = LlamaCpp.batchedDecode(dir, threads, PROMPT, DECODE, BATCHES);
+        Map<Integer, Double> llama = llamaCpp.tokensPerSecond();
+
+        System.out.println();
+        System.out.printf("model: %s, bf16, %d threads, prompt %d, %d decoded tokens per sequence, best of %d%n",
+                preset.modelName(), threads, PROMPT, DECODE, ROUNDS);
+        System.out.println("sequences | Vela decode tok/s | x one | prefill tok/s | llama.cpp decode tok/s | x one");
+        for (int i = 0; i < BATCHES.length; i++) {
+            Double other = llama.get(BATCHES[i]);
+            Double otherOne = llama.get(1);
+            System.out.printf("%9d | %17.1f | %5.2f | %13.1f | %22s | %5s%n", BATCHES[i], decode[i], decode[i] / decode[0],
+                    prefill[i], other == null ? "-" : String.format("%.1f", other),
+                    other == null || otherOne == null ? "-" : String.format("%.2f", other / otherOne));
+        }
+        System.out.println("llama.cpp: " + llamaCpp.note());
+        System.out.println("reproduce: bin/bench batch   (-Dvela.bench.model=" + preset + " -Dvela.bench.threads=" + threads + ")");
+    }
+
+    /** One round: prefill of {@code batch} prompts in one pass, then {@code steps} decode passes; tokens/s of each. */
+    private static double[] run(PanamaModelRunner runner, int batch, int steps) {
+        int blocksEach = (PROMPT + steps + BLOCK - 1) / BLOCK;
+        List<int[]> tables = new ArrayList<>();
+        int[] next = new int[batch];
+        List<SequenceSlice> prompts = new ArrayList<>();
+        for (int s = 0; s < batch; s++) {
+            int[] table = new int[blocksEach];
+            for (int b = 0; b < blocksEach; b++) {
+                table[b] = b * batch + s;                        // interleaved, as the block manager hands them out
+            }
+            tables.add(table);
+            int[] prompt = new int[PROMPT];
+            for (int i = 0; i < PROMPT; i++) {
+                prompt[i] = 100 + 7 * i + 131 * s;
+            }
+            prompts.add(new SequenceSlice(s, prompt, 0, table, PROMPT - 1));
+        }
+        long start = System.nanoTime();
+        runner.execute(prompts, (slice, position, logits) -> next[slice] = EngineBenchmark.argmax(logits));
+        double prefill = batch * PROMPT / ((System.nanoTime() - start) / 1e9);
+        start = System.nanoTime();
+        for (int step = 0; step < steps; step++) {
+            int position = PROMPT + step;
+            List<SequenceSlice> slices = new ArrayList<>(batch);
+            for (int s = 0; s < batch; s++) {
+                slices.add(new SequenceSlice(s, new int[] {next[s]}, position, tables.get(s), position));
+            }
+            runner.execute(slices, (slice, p, logits) -> next[slice] = EngineBenchmark.argmax(logits));
+        }
+        double decode = batch * steps / ((System.nanoTime() - start) / 1e9);
+        for (int s = 0; s < batch; s++) {
+            runner.release(s);
+        }
+        return new double[] {prefill, decode};
+    }
+}
