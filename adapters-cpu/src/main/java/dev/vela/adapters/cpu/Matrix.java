@@ -1,6 +1,7 @@
 package dev.vela.adapters.cpu;
 
 import dev.vela.application.port.out.WeightTensor;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -10,448 +11,451 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A weight matrix {@code [rows, cols]}, row-major, read in place from the model's (memory-mapped)
- * weights in float32 or bfloat16, and the matrix-times-activations kernels over it.
+ * A weight matrix {@code [rows, cols]} (float32 or bfloat16), repacked once for the products the
+ * forward pass needs: {@code out[t][j] = sum_k x[t][k] * W[j][k]}.
  *
- * <p>Every output element is computed by the same sequence of operations whatever the batch, the
- * tiling or the thread: one accumulator per (row, token) takes two fused multiply-adds per step of
- * {@code 2 x lanes} columns; the kernels leave their accumulators in a small per-thread array and
- * {@link #lanes(float[], int)} sums each one's lanes by a fixed tree (the Vector API's own reduction
- * leaves the order open and it differs between interpreted and compiled code); then the leftover
- * columns are added in order. So a sequence's logits are bit-for-bit the same alone or in a batch.
- * The kernels are written out per weight type without calls, because the JIT turns Vector API code
- * into vector instructions only when every call in it inlines.
+ * <p>The packed layout keeps groups of {@link #GROUP} rows together column by column: for column
+ * {@code k} of group {@code g}, one vector load gives the {@code GROUP} rows' weights, so a
+ * product walks memory strictly forward and each weight vector, multiplied by one broadcast
+ * activation, feeds {@code GROUP} outputs. For bfloat16 one vector of ints holds them: its low
+ * halves are the group's first {@code L} rows (shifted left by 16 they are floats), its high
+ * halves the last {@code L} rows (the low half masked off).
+ *
+ * <p>Every output element is one lane's chain of fused multiply-adds over {@code k = 0, 1, ...}
+ * from zero, whatever the kernel, the tiling, the batch or the thread (a chain cut into column
+ * chunks is stored and reloaded exactly), so a sequence's logits are bit-for-bit the same alone or
+ * in a batch. The kernels are written out per weight type without calls, because the JIT turns
+ * Vector API code into vector instructions only when every call in it inlines.
  */
 abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
 
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     static final int L = F.length();
-    static final int STEP = 2 * L;
+    /** Rows packed together: two vectors of them. */
+    static final int GROUP = 2 * L;
     static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    /** Weight bytes per row block of a batched product: well inside a core's L2 cache, beside the activations. */
-    static final long BLOCK_BYTES = 96 << 10;
-    /** Each thread's accumulators of one kernel call: up to twelve vectors. */
-    private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[12 * L]);
+    /** Packed weight bytes per block of groups in a batched product: well inside a core's L2 cache. */
+    private static final long BLOCK_BYTES = 96 << 10;
+    /** Columns per pass of a batched product, so that the activations of a tile of tokens stay in L1. */
+    private static final int COLUMN_CHUNK = 1024;
+    /** Tokens per tile of a batched product, in the order tried. */
+    private static final int WIDE = 6;
+    private static final int NARROW = 4;
+    /** Each thread's accumulators of a batched product: a tile per (group of the block, token). */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
     final String name;
     final int rows;
     final int cols;
-    final MemorySegment data;
-    final long rowBytes;
-    /** Columns covered by whole vector steps; the rest is added one by one. */
-    final int vectorCols;
-    /** Rows per block of a batched product: a multiple of three, about {@link #BLOCK_BYTES} of weights. */
-    final int blockRows;
+    /** Groups of {@link #GROUP} rows; the last one is padded with zero rows. */
+    final int groups;
+    final MemorySegment packed;
+    /** Packed bytes of one group. */
+    final long groupBytes;
+    /** Groups per block of a batched product. */
+    private final int blockGroups;
 
-    private Matrix(WeightTensor tensor, int elementBytes) {
+    private Matrix(WeightTensor tensor, int elementBytes, Arena arena) {
         this.name = tensor.name();
         this.rows = Math.toIntExact(tensor.dim(0));
         this.cols = Math.toIntExact(tensor.dim(1));
-        this.data = tensor.data();
-        this.rowBytes = (long) cols * elementBytes;
-        this.vectorCols = cols - cols % STEP;
-        this.blockRows = Math.max(3, (int) (BLOCK_BYTES / rowBytes) / 3 * 3);
+        this.groups = (rows + GROUP - 1) / GROUP;
+        this.groupBytes = (long) cols * GROUP * elementBytes;
+        this.packed = arena.allocate(groupBytes * groups, 64);
+        this.blockGroups = (int) Math.max(1, BLOCK_BYTES / Math.min(groupBytes, (long) COLUMN_CHUNK * GROUP * elementBytes));
     }
 
-    /** The matrix in {@code tensor}, read in place. */
-    static Matrix of(WeightTensor tensor) {
+    /**
+     * The matrix in {@code tensor}, packed into memory of {@code arena}; the groups are packed in
+     * parallel on {@code pool}.
+     */
+    static Matrix pack(WeightTensor tensor, Arena arena, WorkerPool pool) {
         if (tensor.rank() != 2) {
             throw new IllegalArgumentException(tensor.name() + " is not a matrix");
         }
-        return switch (tensor.type()) {
-            case BF16 -> new Bf16(tensor);
-            case F32 -> new F32(tensor);
+        Matrix matrix = switch (tensor.type()) {
+            case BF16 -> new Bf16(tensor, arena);
+            case F32 -> new F32(tensor, arena);
             case F16 -> throw new IllegalArgumentException(tensor.name()
                     + ": float16 weights are not supported by the CPU runner (convert to bfloat16 or float32)");
         };
+        pool.run(matrix.groups, (from, to) -> matrix.pack(tensor.data(), from, to));
+        return matrix;
     }
 
-    /** True when activations must come split into even and odd columns ({@link Activations#split()}). */
-    abstract boolean bf16();
-
-    /** Bytes this matrix occupies. */
+    /** Bytes the packed matrix occupies, all read by one product. */
     long bytes() {
-        return rowBytes * rows;
+        return groupBytes * groups;
     }
 
-    /** Row {@code r} as floats (an embedding lookup). */
-    abstract void row(int r, float[] out, int offset);
+    /** Copies groups {@code [from, to)} from the row-major {@code data} into the packed layout. */
+    abstract void pack(MemorySegment data, int from, int to);
 
     /**
-     * {@code out[t * outStride + outOffset + j] = sum_k x[t][k] * W[j][k]} for rows
-     * {@code j in [from, to)} and tokens {@code t in [0, tokens)}.
+     * {@code out[t * outStride + outOffset + j] = sum_k x[t][k] * W[j][k]} for the rows of groups
+     * {@code [from, to)} and tokens {@code t in [0, tokens)}.
      *
-     * <p>One token (decode) streams the rows once, four at a time. A batch goes through the rows in
-     * blocks that stay in the core's L2 cache: each block is read from memory once and then used by
-     * every group of four tokens, whose activations stay in L1, three rows by four tokens at a time.
+     * <p>One token (decode) streams the groups once, four at a time. A batch goes through the
+     * groups in blocks that stay in the core's L2 cache, and through the columns in chunks: each
+     * block is read from memory once and used by every tile of six (or four, or one) tokens, whose
+     * activations stay in L1 for the chunk.
      */
-    final void multiply(Activations x, int tokens, float[] out, int outStride, int outOffset, int from, int to) {
-        float[] in = bf16() ? x.split() : x.plain();
-        float[] plain = x.plain();
-        int width = x.width();
-        float[] sums = SUMS.get();
+    final void multiply(float[] x, int width, int tokens, float[] out, int outStride, int outOffset, int from, int to) {
         if (tokens == 1) {
-            oneToken(in, plain, 0, sums, out, outOffset, from, to);
+            float[] sums = scratch(4 * GROUP);
+            int g = from;
+            for (; g + 4 <= to; g += 4) {
+                fourGroupsOneToken(x, 0, g, sums);
+                store(sums, 0, 4, out, outOffset, g);
+            }
+            for (; g < to; g++) {
+                java.util.Arrays.fill(sums, 0, GROUP, 0f);
+                oneToken(x, 0, g, 0, cols, sums, 0);
+                store(sums, 0, 1, out, outOffset, g);
+            }
             return;
         }
-        for (int lo = from; lo < to; lo += blockRows) {
-            int hi = Math.min(to, lo + blockRows);
-            int t = 0;
-            for (; t + 4 <= tokens; t += 4) {
-                int at = t * outStride + outOffset;
-                int j = lo;
-                for (; j + 3 <= hi; j += 3) {
-                    threeRowsFourTokens(in, t * width, width, j, sums);
-                    for (int r = 0; r < 3; r++) {
-                        for (int u = 0; u < 4; u++) {
-                            out[at + u * outStride + j + r] = sum(sums, 4 * r + u, plain, (t + u) * width, j + r);
+        for (int block = from; block < to; block += blockGroups) {
+            int end = Math.min(to, block + blockGroups);
+            int tile = tokens * GROUP;
+            float[] sums = scratch((end - block) * tile);
+            java.util.Arrays.fill(sums, 0, (end - block) * tile, 0f);
+            for (int k0 = 0; k0 < cols; k0 += COLUMN_CHUNK) {
+                int k1 = Math.min(cols, k0 + COLUMN_CHUNK);
+                int t = 0;
+                for (int size : tiles(tokens)) {
+                    for (int g = block; g < end; g++) {
+                        int at = (g - block) * tile + t * GROUP;
+                        switch (size) {
+                            case WIDE -> sixTokens(x, t * width, width, g, k0, k1, sums, at);
+                            case NARROW -> fourTokens(x, t * width, width, g, k0, k1, sums, at);
+                            default -> oneToken(x, t * width, g, k0, k1, sums, at);
+                        }
+                    }
+                    t += size;
+                }
+            }
+            for (int g = block; g < end; g++) {
+                for (int t = 0; t < tokens; t++) {
+                    store(sums, (g - block) * tile + t * GROUP, 1, out, t * outStride + outOffset, g);
+                }
+            }
+        }
+    }
+
+    /** Tiles of six tokens, then of four, then single ones; eight tokens as four and four. */
+    private static int[] tiles(int tokens) {
+        int wide = tokens / WIDE;
+        int rest = tokens % WIDE;
+        if (rest == 2 && wide > 0) {
+            wide--;
+            rest += WIDE;
+        }
+        int narrow = rest / NARROW;
+        int single = rest % NARROW;
+        int[] tiles = new int[wide + narrow + single];
+        java.util.Arrays.fill(tiles, 0, wide, WIDE);
+        java.util.Arrays.fill(tiles, wide, wide + narrow, NARROW);
+        java.util.Arrays.fill(tiles, wide + narrow, tiles.length, 1);
+        return tiles;
+    }
+
+    private static float[] scratch(int floats) {
+        float[][] holder = SCRATCH.get();
+        if (holder[0].length < floats) {
+            holder[0] = new float[Math.max(floats, 2 * holder[0].length)];
+        }
+        return holder[0];
+    }
+
+    /** {@code count} consecutive groups' outputs from {@code sums[at]} to {@code out[offset + g * GROUP]}, real rows only. */
+    private void store(float[] sums, int at, int count, float[] out, int offset, int g) {
+        int first = g * GROUP;
+        int n = Math.min(count * GROUP, rows - first);
+        System.arraycopy(sums, at, out, offset + first, n);
+    }
+
+    /** Four groups from {@code g} times the token at {@code x[base]}, all columns, from zero: {@code sums[0, 4 * GROUP)}. */
+    abstract void fourGroupsOneToken(float[] x, int base, int g, float[] sums);
+
+    /** Group {@code g} times one token over columns {@code [k0, k1)}, added to {@code sums[at, at + GROUP)}. */
+    abstract void oneToken(float[] x, int base, int g, int k0, int k1, float[] sums, int at);
+
+    /** Group {@code g} times four tokens {@code stride} apart over columns {@code [k0, k1)}, added to {@code sums[at, at + 4 * GROUP)}. */
+    abstract void fourTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at);
+
+    /** Group {@code g} times six tokens {@code stride} apart over columns {@code [k0, k1)}, added to {@code sums[at, at + 6 * GROUP)}. */
+    abstract void sixTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at);
+
+    /** bfloat16 weights: an int per row pair (row {@code i} in the low half, row {@code L + i} in the high half). */
+    static final class Bf16 extends Matrix {
+
+        Bf16(WeightTensor tensor, Arena arena) {
+            super(tensor, 2, arena);
+        }
+
+        @Override
+        void pack(MemorySegment data, int from, int to) {
+            long rowBytes = 2L * cols;
+            for (int g = from; g < to; g++) {
+                long base = g * groupBytes;
+                for (int lane = 0; lane < GROUP; lane++) {
+                    int r = g * GROUP + lane;
+                    long at = base + 4L * (lane % L) + 2L * (lane / L);
+                    if (r < rows) {
+                        for (int k = 0; k < cols; k++) {
+                            packed.set(SHORT, at + 4L * L * k, data.get(SHORT, r * rowBytes + 2L * k));
+                        }
+                    } else {
+                        for (int k = 0; k < cols; k++) {
+                            packed.set(SHORT, at + 4L * L * k, (short) 0);
                         }
                     }
                 }
-                for (; j < hi; j++) {
-                    for (int u = 0; u < 4; u++) {
-                        oneRowOneToken(in, (t + u) * width, j, sums);
-                        out[at + u * outStride + j] = sum(sums, 0, plain, (t + u) * width, j);
+            }
+        }
+
+        @Override
+        void fourGroupsOneToken(float[] x, int base, int g, float[] sums) {
+            long g0 = g * groupBytes;
+            long g1 = g0 + groupBytes;
+            long g2 = g1 + groupBytes;
+            long g3 = g2 + groupBytes;
+            FloatVector low0 = FloatVector.zero(F);
+            FloatVector high0 = low0;
+            FloatVector low1 = low0;
+            FloatVector high1 = low0;
+            FloatVector low2 = low0;
+            FloatVector high2 = low0;
+            FloatVector low3 = low0;
+            FloatVector high3 = low0;
+            for (int k = 0; k < cols; k++) {
+                FloatVector v = FloatVector.broadcast(F, x[base + k]);
+                long at = 4L * L * k;
+                IntVector w = IntVector.fromMemorySegment(I, packed, g0 + at, LE);
+                low0 = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, low0);
+                high0 = w.and(0xFFFF0000).reinterpretAsFloats().fma(v, high0);
+                w = IntVector.fromMemorySegment(I, packed, g1 + at, LE);
+                low1 = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, low1);
+                high1 = w.and(0xFFFF0000).reinterpretAsFloats().fma(v, high1);
+                w = IntVector.fromMemorySegment(I, packed, g2 + at, LE);
+                low2 = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, low2);
+                high2 = w.and(0xFFFF0000).reinterpretAsFloats().fma(v, high2);
+                w = IntVector.fromMemorySegment(I, packed, g3 + at, LE);
+                low3 = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, low3);
+                high3 = w.and(0xFFFF0000).reinterpretAsFloats().fma(v, high3);
+            }
+            low0.intoArray(sums, 0);
+            high0.intoArray(sums, L);
+            low1.intoArray(sums, 2 * L);
+            high1.intoArray(sums, 3 * L);
+            low2.intoArray(sums, 4 * L);
+            high2.intoArray(sums, 5 * L);
+            low3.intoArray(sums, 6 * L);
+            high3.intoArray(sums, 7 * L);
+        }
+
+        @Override
+        void oneToken(float[] x, int base, int g, int k0, int k1, float[] sums, int at) {
+            long group = g * groupBytes;
+            FloatVector low = FloatVector.fromArray(F, sums, at);
+            FloatVector high = FloatVector.fromArray(F, sums, at + L);
+            for (int k = k0; k < k1; k++) {
+                IntVector w = IntVector.fromMemorySegment(I, packed, group + 4L * L * k, LE);
+                FloatVector v = FloatVector.broadcast(F, x[base + k]);
+                low = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, low);
+                high = w.and(0xFFFF0000).reinterpretAsFloats().fma(v, high);
+            }
+            low.intoArray(sums, at);
+            high.intoArray(sums, at + L);
+        }
+
+        @Override
+        void fourTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at) {
+            long group = g * groupBytes;
+            int x1 = base + stride;
+            int x2 = x1 + stride;
+            int x3 = x2 + stride;
+            FloatVector low0 = FloatVector.fromArray(F, sums, at);
+            FloatVector high0 = FloatVector.fromArray(F, sums, at + L);
+            FloatVector low1 = FloatVector.fromArray(F, sums, at + GROUP);
+            FloatVector high1 = FloatVector.fromArray(F, sums, at + GROUP + L);
+            FloatVector low2 = FloatVector.fromArray(F, sums, at + 2 * GROUP);
+            FloatVector high2 = FloatVector.fromArray(F, sums, at + 2 * GROUP + L);
+            FloatVector low3 = FloatVector.fromArray(F, sums, at + 3 * GROUP);
+            FloatVector high3 = FloatVector.fromArray(F, sums, at + 3 * GROUP + L);
+            for (int k = k0; k < k1; k++) {
+                IntVector w = IntVector.fromMemorySegment(I, packed, group + 4L * L * k, LE);
+                FloatVector low = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                FloatVector high = w.and(0xFFFF0000).reinterpretAsFloats();
+                FloatVector v = FloatVector.broadcast(F, x[base + k]);
+                low0 = low.fma(v, low0);
+                high0 = high.fma(v, high0);
+                v = FloatVector.broadcast(F, x[x1 + k]);
+                low1 = low.fma(v, low1);
+                high1 = high.fma(v, high1);
+                v = FloatVector.broadcast(F, x[x2 + k]);
+                low2 = low.fma(v, low2);
+                high2 = high.fma(v, high2);
+                v = FloatVector.broadcast(F, x[x3 + k]);
+                low3 = low.fma(v, low3);
+                high3 = high.fma(v, high3);
+            }
+            low0.intoArray(sums, at);
+            high0.intoArray(sums, at + L);
+            low1.intoArray(sums, at + GROUP);
+            high1.intoArray(sums, at + GROUP + L);
+            low2.intoArray(sums, at + 2 * GROUP);
+            high2.intoArray(sums, at + 2 * GROUP + L);
+            low3.intoArray(sums, at + 3 * GROUP);
+            high3.intoArray(sums, at + 3 * GROUP + L);
+        }
+
+        @Override
+        void sixTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at) {
+            long group = g * groupBytes;
+            int x1 = base + stride;
+            int x2 = x1 + stride;
+            int x3 = x2 + stride;
+            int x4 = x3 + stride;
+            int x5 = x4 + stride;
+            FloatVector low0 = FloatVector.fromArray(F, sums, at);
+            FloatVector high0 = FloatVector.fromArray(F, sums, at + L);
+            FloatVector low1 = FloatVector.fromArray(F, sums, at + GROUP);
+            FloatVector high1 = FloatVector.fromArray(F, sums, at + GROUP + L);
+            FloatVector low2 = FloatVector.fromArray(F, sums, at + 2 * GROUP);
+            FloatVector high2 = FloatVector.fromArray(F, sums, at + 2 * GROUP + L);
+            FloatVector low3 = FloatVector.fromArray(F, sums, at + 3 * GROUP);
+            FloatVector high3 = FloatVector.fromArray(F, sums, at + 3 * GROUP + L);
+            FloatVector low4 = FloatVector.fromArray(F, sums, at + 4 * GROUP);
+            FloatVector high4 = FloatVector.fromArray(F, sums, at + 4 * GROUP + L);
+            FloatVector low5 = FloatVector.fromArray(F, sums, at + 5 * GROUP);
+            FloatVector high5 = FloatVector.fromArray(F, sums, at + 5 * GROUP + L);
+            for (int k = k0; k < k1; k++) {
+                IntVector w = IntVector.fromMemorySegment(I, packed, group + 4L * L * k, LE);
+                FloatVector low = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                FloatVector high = w.and(0xFFFF0000).reinterpretAsFloats();
+                FloatVector v = FloatVector.broadcast(F, x[base + k]);
+                low0 = low.fma(v, low0);
+                high0 = high.fma(v, high0);
+                v = FloatVector.broadcast(F, x[x1 + k]);
+                low1 = low.fma(v, low1);
+                high1 = high.fma(v, high1);
+                v = FloatVector.broadcast(F, x[x2 + k]);
+                low2 = low.fma(v, low2);
+                high2 = high.fma(v, high2);
+                v = FloatVector.broadcast(F, x[x3 + k]);
+                low3 = low.fma(v, low3);
+                high3 = high.fma(v, high3);
+                v = FloatVector.broadcast(F, x[x4 + k]);
+                low4 = low.fma(v, low4);
+                high4 = high.fma(v, high4);
+                v = FloatVector.broadcast(F, x[x5 + k]);
+                low5 = low.fma(v, low5);
+                high5 = high.fma(v, high5);
+            }
+            low0.intoArray(sums, at);
+            high0.intoArray(sums, at + L);
+            low1.intoArray(sums, at + GROUP);
+            high1.intoArray(sums, at + GROUP + L);
+            low2.intoArray(sums, at + 2 * GROUP);
+            high2.intoArray(sums, at + 2 * GROUP + L);
+            low3.intoArray(sums, at + 3 * GROUP);
+            high3.intoArray(sums, at + 3 * GROUP + L);
+            low4.intoArray(sums, at + 4 * GROUP);
+            high4.intoArray(sums, at + 4 * GROUP + L);
+            low5.intoArray(sums, at + 5 * GROUP);
+            high5.intoArray(sums, at + 5 * GROUP + L);
+        }
+    }
+
+    /** float32 weights: a group's column is its {@code GROUP} rows' floats in row order. */
+    static final class F32 extends Matrix {
+
+        F32(WeightTensor tensor, Arena arena) {
+            super(tensor, 4, arena);
+        }
+
+        @Override
+        void pack(MemorySegment data, int from, int to) {
+            long rowBytes = 4L * cols;
+            for (int g = from; g < to; g++) {
+                long base = g * groupBytes;
+                for (int lane = 0; lane < GROUP; lane++) {
+                    int r = g * GROUP + lane;
+                    long at = base + 4L * lane;
+                    for (int k = 0; k < cols; k++) {
+                        packed.set(FLOAT, at + 4L * GROUP * k, r < rows ? data.get(FLOAT, r * rowBytes + 4L * k) : 0f);
                     }
                 }
             }
-            for (; t < tokens; t++) {
-                oneToken(in, plain, t * width, sums, out, t * outStride + outOffset, lo, hi);
-            }
-        }
-    }
-
-    /** Rows {@code [from, to)} times the token at {@code base}, written at {@code out[at + j]}. */
-    private void oneToken(float[] in, float[] plain, int base, float[] sums, float[] out, int at, int from, int to) {
-        int j = from;
-        for (; j + 4 <= to; j += 4) {
-            fourRowsOneToken(in, base, j, sums);
-            for (int r = 0; r < 4; r++) {
-                out[at + j + r] = sum(sums, r, plain, base, j + r);
-            }
-        }
-        for (; j < to; j++) {
-            oneRowOneToken(in, base, j, sums);
-            out[at + j] = sum(sums, 0, plain, base, j);
-        }
-    }
-
-    /** The product of row {@code row} and the token at {@code base} whose accumulator is vector {@code vector} of {@code sums}. */
-    private float sum(float[] sums, int vector, float[] plain, int base, int row) {
-        float sum = lanes(sums, vector * L);
-        return vectorCols < cols ? sum + tail(plain, base, row * rowBytes) : sum;
-    }
-
-    /**
-     * The sum of the {@code L} lanes at {@code sums[at]}: halves folded onto each other, a fixed
-     * tree of pairwise adds.
-     */
-    static float lanes(float[] sums, int at) {
-        if (L == 8) {
-            return ((sums[at] + sums[at + 4]) + (sums[at + 2] + sums[at + 6]))
-                    + ((sums[at + 1] + sums[at + 5]) + (sums[at + 3] + sums[at + 7]));
-        }
-        for (int width = L / 2; width >= 1; width /= 2) {
-            for (int i = 0; i < width; i++) {
-                sums[at + i] += sums[at + i + width];
-            }
-        }
-        return sums[at];
-    }
-
-    /** One row times one token: leaves one accumulator in {@code sums}. */
-    abstract void oneRowOneToken(float[] in, int base, int j, float[] sums);
-
-    /**
-     * Four consecutive rows times one token (decode): the token's activations are loaded once per
-     * step; leaves the rows' four accumulators in {@code sums}.
-     */
-    abstract void fourRowsOneToken(float[] in, int base, int j, float[] sums);
-
-    /**
-     * Three rows times four tokens (batches): each weight vector is converted once for four tokens,
-     * each activation vector loaded once for three rows; the twelve accumulators stay in registers
-     * and are left, row by row, token by token, in {@code sums}.
-     */
-    abstract void threeRowsFourTokens(float[] in, int base, int stride, int j, float[] sums);
-
-    /** The leftover columns after the last whole vector step, one by one, in column order. */
-    abstract float tail(float[] plain, int base, long row);
-
-    /**
-     * bfloat16 weights: a vector of ints holds pairs of them. Shifted left by 16 the ints are the
-     * even columns as floats; with the low half masked off, the odd ones. Activations come split
-     * into even and odd columns to match.
-     */
-    static final class Bf16 extends Matrix {
-
-        private final int oddStart;
-
-        Bf16(WeightTensor tensor) {
-            super(tensor, 2);
-            if (cols % 2 != 0) {
-                throw new IllegalArgumentException(tensor.name() + ": a bfloat16 matrix needs an even number of columns");
-            }
-            this.oddStart = cols / 2;
         }
 
         @Override
-        boolean bf16() {
-            return true;
-        }
-
-        @Override
-        void row(int r, float[] out, int offset) {
-            long base = r * rowBytes;
+        void fourGroupsOneToken(float[] x, int base, int g, float[] sums) {
+            long g0 = g * groupBytes;
+            long g1 = g0 + groupBytes;
+            long g2 = g1 + groupBytes;
+            long g3 = g2 + groupBytes;
+            FloatVector low0 = FloatVector.zero(F);
+            FloatVector high0 = low0;
+            FloatVector low1 = low0;
+            FloatVector high1 = low0;
+            FloatVector low2 = low0;
+            FloatVector high2 = low0;
+            FloatVector low3 = low0;
+            FloatVector high3 = low0;
             for (int k = 0; k < cols; k++) {
-                out[offset + k] = Float.intBitsToFloat(data.get(SHORT, base + 2L * k) << 16);
+                FloatVector v = FloatVector.broadcast(F, x[base + k]);
+                long at = 4L * GROUP * k;
+                low0 = FloatVector.fromMemorySegment(F, packed, g0 + at, LE).fma(v, low0);
+                high0 = FloatVector.fromMemorySegment(F, packed, g0 + at + 4L * L, LE).fma(v, high0);
+                low1 = FloatVector.fromMemorySegment(F, packed, g1 + at, LE).fma(v, low1);
+                high1 = FloatVector.fromMemorySegment(F, packed, g1 + at + 4L * L, LE).fma(v, high1);
+                low2 = FloatVector.fromMemorySegment(F, packed, g2 + at, LE).fma(v, low2);
+                high2 = FloatVector.fromMemorySegment(F, packed, g2 + at + 4L * L, LE).fma(v, high2);
+                low3 = FloatVector.fromMemorySegment(F, packed, g3 + at, LE).fma(v, low3);
+                high3 = FloatVector.fromMemorySegment(F, packed, g3 + at + 4L * L, LE).fma(v, high3);
+            }
+            low0.intoArray(sums, 0);
+            high0.intoArray(sums, L);
+            low1.intoArray(sums, 2 * L);
+            high1.intoArray(sums, 3 * L);
+            low2.intoArray(sums, 4 * L);
+            high2.intoArray(sums, 5 * L);
+            low3.intoArray(sums, 6 * L);
+            high3.intoArray(sums, 7 * L);
+        }
+
+        @Override
+        void oneToken(float[] x, int base, int g, int k0, int k1, float[] sums, int at) {
+            long group = g * groupBytes;
+            FloatVector low = FloatVector.fromArray(F, sums, at);
+            FloatVector high = FloatVector.fromArray(F, sums, at + L);
+            for (int k = k0; k < k1; k++) {
+                FloatVector v = FloatVector.broadcast(F, x[base + k]);
+                low = FloatVector.fromMemorySegment(F, packed, group + 4L * GROUP * k, LE).fma(v, low);
+                high = FloatVector.fromMemorySegment(F, packed, group + 4L * GROUP * k + 4L * L, LE).fma(v, high);
+            }
+            low.intoArray(sums, at);
+            high.intoArray(sums, at + L);
+        }
+
+        @Override
+        void fourTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at) {
+            for (int u = 0; u < 4; u++) {
+                oneToken(x, base + u * stride, g, k0, k1, sums, at + u * GROUP);
             }
         }
 
         @Override
-        void oneRowOneToken(float[] in, int base, int j, float[] sums) {
-            long row = j * rowBytes;
-            int odd = base + oddStart;
-            FloatVector acc = FloatVector.zero(F);
-            for (int c = 0; c < vectorCols; c += STEP) {
-                IntVector w = IntVector.fromMemorySegment(I, data, row + 2L * c, LE);
-                acc = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, in, base + c / 2), acc);
-                acc = w.and(0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(F, in, odd + c / 2), acc);
+        void sixTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at) {
+            for (int u = 0; u < 6; u++) {
+                oneToken(x, base + u * stride, g, k0, k1, sums, at + u * GROUP);
             }
-            acc.intoArray(sums, 0);
-        }
-
-        @Override
-        void fourRowsOneToken(float[] in, int base, int j, float[] sums) {
-            long r0 = j * rowBytes;
-            long r1 = r0 + rowBytes;
-            long r2 = r1 + rowBytes;
-            long r3 = r2 + rowBytes;
-            int odd = base + oddStart;
-            FloatVector acc0 = FloatVector.zero(F);
-            FloatVector acc1 = FloatVector.zero(F);
-            FloatVector acc2 = FloatVector.zero(F);
-            FloatVector acc3 = FloatVector.zero(F);
-            for (int c = 0; c < vectorCols; c += STEP) {
-                FloatVector xa = FloatVector.fromArray(F, in, base + c / 2);
-                FloatVector xb = FloatVector.fromArray(F, in, odd + c / 2);
-                IntVector w0 = IntVector.fromMemorySegment(I, data, r0 + 2L * c, LE);
-                IntVector w1 = IntVector.fromMemorySegment(I, data, r1 + 2L * c, LE);
-                IntVector w2 = IntVector.fromMemorySegment(I, data, r2 + 2L * c, LE);
-                IntVector w3 = IntVector.fromMemorySegment(I, data, r3 + 2L * c, LE);
-                acc0 = w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xa, acc0);
-                acc1 = w1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xa, acc1);
-                acc2 = w2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xa, acc2);
-                acc3 = w3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xa, acc3);
-                acc0 = w0.and(0xFFFF0000).reinterpretAsFloats().fma(xb, acc0);
-                acc1 = w1.and(0xFFFF0000).reinterpretAsFloats().fma(xb, acc1);
-                acc2 = w2.and(0xFFFF0000).reinterpretAsFloats().fma(xb, acc2);
-                acc3 = w3.and(0xFFFF0000).reinterpretAsFloats().fma(xb, acc3);
-            }
-            acc0.intoArray(sums, 0);
-            acc1.intoArray(sums, L);
-            acc2.intoArray(sums, 2 * L);
-            acc3.intoArray(sums, 3 * L);
-        }
-
-        @Override
-        void threeRowsFourTokens(float[] in, int base, int stride, int j, float[] sums) {
-            long r0 = j * rowBytes;
-            long r1 = r0 + rowBytes;
-            long r2 = r1 + rowBytes;
-            int b1 = base + stride;
-            int b2 = b1 + stride;
-            int b3 = b2 + stride;
-            FloatVector acc00 = FloatVector.zero(F);
-            FloatVector acc01 = acc00;
-            FloatVector acc02 = acc00;
-            FloatVector acc03 = acc00;
-            FloatVector acc10 = acc00;
-            FloatVector acc11 = acc00;
-            FloatVector acc12 = acc00;
-            FloatVector acc13 = acc00;
-            FloatVector acc20 = acc00;
-            FloatVector acc21 = acc00;
-            FloatVector acc22 = acc00;
-            FloatVector acc23 = acc00;
-            int steps = vectorCols / 2;
-            for (int e = 0; e < steps; e += L) {
-                // even columns first, then odd ones: the order of the one-token kernels
-                for (int odd = 0; odd < 2; odd++) {
-                    int k = odd * oddStart + e;
-                    FloatVector x0 = FloatVector.fromArray(F, in, base + k);
-                    FloatVector x1 = FloatVector.fromArray(F, in, b1 + k);
-                    FloatVector x2 = FloatVector.fromArray(F, in, b2 + k);
-                    FloatVector x3 = FloatVector.fromArray(F, in, b3 + k);
-                    IntVector pairs = IntVector.fromMemorySegment(I, data, r0 + 4L * e, LE);
-                    FloatVector w = (odd == 0 ? pairs.lanewise(VectorOperators.LSHL, 16) : pairs.and(0xFFFF0000))
-                            .reinterpretAsFloats();
-                    acc00 = w.fma(x0, acc00);
-                    acc01 = w.fma(x1, acc01);
-                    acc02 = w.fma(x2, acc02);
-                    acc03 = w.fma(x3, acc03);
-                    pairs = IntVector.fromMemorySegment(I, data, r1 + 4L * e, LE);
-                    w = (odd == 0 ? pairs.lanewise(VectorOperators.LSHL, 16) : pairs.and(0xFFFF0000)).reinterpretAsFloats();
-                    acc10 = w.fma(x0, acc10);
-                    acc11 = w.fma(x1, acc11);
-                    acc12 = w.fma(x2, acc12);
-                    acc13 = w.fma(x3, acc13);
-                    pairs = IntVector.fromMemorySegment(I, data, r2 + 4L * e, LE);
-                    w = (odd == 0 ? pairs.lanewise(VectorOperators.LSHL, 16) : pairs.and(0xFFFF0000)).reinterpretAsFloats();
-                    acc20 = w.fma(x0, acc20);
-                    acc21 = w.fma(x1, acc21);
-                    acc22 = w.fma(x2, acc22);
-                    acc23 = w.fma(x3, acc23);
-                }
-            }
-            acc00.intoArray(sums, 0);
-            acc01.intoArray(sums, L);
-            acc02.intoArray(sums, 2 * L);
-            acc03.intoArray(sums, 3 * L);
-            acc10.intoArray(sums, 4 * L);
-            acc11.intoArray(sums, 5 * L);
-            acc12.intoArray(sums, 6 * L);
-            acc13.intoArray(sums, 7 * L);
-            acc20.intoArray(sums, 8 * L);
-            acc21.intoArray(sums, 9 * L);
-            acc22.intoArray(sums, 10 * L);
-            acc23.intoArray(sums, 11 * L);
-        }
-
-        @Override
-        float tail(float[] plain, int base, long row) {
-            float sum = 0f;
-            for (int k = vectorCols; k < cols; k++) {
-                sum += Float.intBitsToFloat(data.get(SHORT, row + 2L * k) << 16) * plain[base + k];
-            }
-            return sum;
-        }
-    }
-
-    /** float32 weights, read as they are. */
-    static final class F32 extends Matrix {
-
-        F32(WeightTensor tensor) {
-            super(tensor, 4);
-        }
-
-        @Override
-        boolean bf16() {
-            return false;
-        }
-
-        @Override
-        void row(int r, float[] out, int offset) {
-            MemorySegment.copy(data, FLOAT, r * rowBytes, out, offset, cols);
-        }
-
-        @Override
-        void oneRowOneToken(float[] in, int base, int j, float[] sums) {
-            long row = j * rowBytes;
-            FloatVector acc = FloatVector.zero(F);
-            for (int c = 0; c < vectorCols; c += STEP) {
-                acc = FloatVector.fromMemorySegment(F, data, row + 4L * c, LE).fma(FloatVector.fromArray(F, in, base + c), acc);
-                acc = FloatVector.fromMemorySegment(F, data, row + 4L * (c + L), LE)
-                        .fma(FloatVector.fromArray(F, in, base + c + L), acc);
-            }
-            acc.intoArray(sums, 0);
-        }
-
-        @Override
-        void fourRowsOneToken(float[] in, int base, int j, float[] sums) {
-            long r0 = j * rowBytes;
-            long r1 = r0 + rowBytes;
-            long r2 = r1 + rowBytes;
-            long r3 = r2 + rowBytes;
-            FloatVector acc0 = FloatVector.zero(F);
-            FloatVector acc1 = FloatVector.zero(F);
-            FloatVector acc2 = FloatVector.zero(F);
-            FloatVector acc3 = FloatVector.zero(F);
-            for (int c = 0; c < vectorCols; c += STEP) {
-                FloatVector xa = FloatVector.fromArray(F, in, base + c);
-                FloatVector xb = FloatVector.fromArray(F, in, base + c + L);
-                acc0 = FloatVector.fromMemorySegment(F, data, r0 + 4L * c, LE).fma(xa, acc0);
-                acc1 = FloatVector.fromMemorySegment(F, data, r1 + 4L * c, LE).fma(xa, acc1);
-                acc2 = FloatVector.fromMemorySegment(F, data, r2 + 4L * c, LE).fma(xa, acc2);
-                acc3 = FloatVector.fromMemorySegment(F, data, r3 + 4L * c, LE).fma(xa, acc3);
-                acc0 = FloatVector.fromMemorySegment(F, data, r0 + 4L * (c + L), LE).fma(xb, acc0);
-                acc1 = FloatVector.fromMemorySegment(F, data, r1 + 4L * (c + L), LE).fma(xb, acc1);
-                acc2 = FloatVector.fromMemorySegment(F, data, r2 + 4L * (c + L), LE).fma(xb, acc2);
-                acc3 = FloatVector.fromMemorySegment(F, data, r3 + 4L * (c + L), LE).fma(xb, acc3);
-            }
-            acc0.intoArray(sums, 0);
-            acc1.intoArray(sums, L);
-            acc2.intoArray(sums, 2 * L);
-            acc3.intoArray(sums, 3 * L);
-        }
-
-        @Override
-        void threeRowsFourTokens(float[] in, int base, int stride, int j, float[] sums) {
-            long r0 = j * rowBytes;
-            long r1 = r0 + rowBytes;
-            long r2 = r1 + rowBytes;
-            int b1 = base + stride;
-            int b2 = b1 + stride;
-            int b3 = b2 + stride;
-            FloatVector acc00 = FloatVector.zero(F);
-            FloatVector acc01 = acc00;
-            FloatVector acc02 = acc00;
-            FloatVector acc03 = acc00;
-            FloatVector acc10 = acc00;
-            FloatVector acc11 = acc00;
-            FloatVector acc12 = acc00;
-            FloatVector acc13 = acc00;
-            FloatVector acc20 = acc00;
-            FloatVector acc21 = acc00;
-            FloatVector acc22 = acc00;
-            FloatVector acc23 = acc00;
-            for (int c = 0; c < vectorCols; c += STEP) {
-                for (int k = c; k < c + STEP; k += L) {
-                    FloatVector x0 = FloatVector.fromArray(F, in, base + k);
-                    FloatVector x1 = FloatVector.fromArray(F, in, b1 + k);
-                    FloatVector x2 = FloatVector.fromArray(F, in, b2 + k);
-                    FloatVector x3 = FloatVector.fromArray(F, in, b3 + k);
-                    FloatVector v = FloatVector.fromMemorySegment(F, data, r0 + 4L * k, LE);
-                    acc00 = v.fma(x0, acc00);
-                    acc01 = v.fma(x1, acc01);
-                    acc02 = v.fma(x2, acc02);
-                    acc03 = v.fma(x3, acc03);
-                    v = FloatVector.fromMemorySegment(F, data, r1 + 4L * k, LE);
-                    acc10 = v.fma(x0, acc10);
-                    acc11 = v.fma(x1, acc11);
-                    acc12 = v.fma(x2, acc12);
-                    acc13 = v.fma(x3, acc13);
-                    v = FloatVector.fromMemorySegment(F, data, r2 + 4L * k, LE);
-                    acc20 = v.fma(x0, acc20);
-                    acc21 = v.fma(x1, acc21);
-                    acc22 = v.fma(x2, acc22);
-                    acc23 = v.fma(x3, acc23);
-                }
-            }
-            acc00.intoArray(sums, 0);
-            acc01.intoArray(sums, L);
-            acc02.intoArray(sums, 2 * L);
-            acc03.intoArray(sums, 3 * L);
-            acc10.intoArray(sums, 4 * L);
-            acc11.intoArray(sums, 5 * L);
-            acc12.intoArray(sums, 6 * L);
-            acc13.intoArray(sums, 7 * L);
-            acc20.intoArray(sums, 8 * L);
-            acc21.intoArray(sums, 9 * L);
-            acc22.intoArray(sums, 10 * L);
-            acc23.intoArray(sums, 11 * L);
-        }
-
-        @Override
-        float tail(float[] plain, int base, long row) {
-            float sum = 0f;
-            for (int k = vectorCols; k < cols; k++) {
-                sum += data.get(FLOAT, row + 4L * k) * plain[base + k];
-            }
-            return sum;
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.vela.application.port.out.RunnerInfo;
 import dev.vela.application.port.out.SequenceSlice;
 import dev.vela.application.port.out.WeightTensor;
 import dev.vela.domain.model.ModelConfig;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -19,8 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  * A {@link ModelRunner} on the CPU with Vela's own batched Qwen2 forward pass: one pass over the
  * weights per engine step serves every token of every sequence in the batch (the projections and
  * the MLP are matrix products over all of them), attention runs per sequence over its own blocks
- * of a paged KV cache, and the weights are read in place from the memory-mapped safetensors.
- * Kernels use the Panama Vector API; work is split over the cores by output rows.
+ * of a paged KV cache. The matrices are repacked once at load, off the heap, into the layout the
+ * kernels stream ({@link Matrix}); embeddings, norms and biases are read from the memory-mapped
+ * safetensors. Kernels use the Panama Vector API; work is split over the cores by groups of rows.
  *
  * <p>A sequence's logits are bit-for-bit the same whether it runs alone or in any batch: every
  * output element is computed by the same operations in the same order. Engine thread only.
@@ -38,7 +40,9 @@ public final class PanamaModelRunner implements ModelRunner {
     private final ModelWeights weights;
     private final RunnerInfo info;
     private final WorkerPool pool;
-    private final Matrix embed;
+    private final WeightTensor embedding;
+    /** Off-heap memory of the packed matrices, freed on close. */
+    private final Arena packed = Arena.ofShared();
     private final Layer[] layers;
     private final float[] finalNorm;
     private final StackedMatrices lmHead;
@@ -99,19 +103,25 @@ public final class PanamaModelRunner implements ModelRunner {
         this.kvDim = config.numKvHeads() * headDim;
         this.groups = config.queriesPerKvHead();
         this.eps = (float) config.rmsNormEps();
-        this.embed = Matrix.of(weights.tensor("model.embed_tokens.weight"));
+        this.pool = new WorkerPool(threads);
+        this.embedding = weights.tensor("model.embed_tokens.weight");
         this.layers = new Layer[config.numLayers()];
-        for (int i = 0; i < layers.length; i++) {
-            layers[i] = layer(i);
+        try {
+            for (int i = 0; i < layers.length; i++) {
+                layers[i] = layer(i);
+            }
+            this.lmHead = new StackedMatrices(matrix(config.tieWordEmbeddings() || !weights.contains("lm_head.weight")
+                    ? "model.embed_tokens.weight" : "lm_head.weight"));
+        } catch (RuntimeException e) {
+            pool.close();
+            packed.close();
+            throw e;
         }
         this.finalNorm = vector("model.norm.weight");
-        this.lmHead = new StackedMatrices(config.tieWordEmbeddings() || !weights.contains("lm_head.weight")
-                ? embed : matrix("lm_head.weight"));
         this.inverseFrequencies = new double[headDim / 2];
         for (int i = 0; i < inverseFrequencies.length; i++) {
             inverseFrequencies[i] = Math.pow(config.ropeTheta(), -2.0 * i / headDim);
         }
-        this.pool = new WorkerPool(threads);
         this.normed = new Activations(hidden);
         this.attention = new Activations(qDim);
         this.activated = new Activations(config.intermediateSize());
@@ -144,7 +154,7 @@ public final class PanamaModelRunner implements ModelRunner {
     }
 
     private Matrix matrix(String name) {
-        return Matrix.of(weights.tensor(name));
+        return Matrix.pack(weights.tensor(name), packed, pool);
     }
 
     /** A small weight vector (norm, bias) as floats on the heap; they are a few kilobytes each. */
@@ -156,19 +166,23 @@ public final class PanamaModelRunner implements ModelRunner {
     }
 
     private static void copyVector(WeightTensor tensor, float[] into, int at) {
+        copyElements(tensor, 0, Math.toIntExact(tensor.elements()), into, at);
+    }
+
+    /** Elements {@code [first, first + n)} of {@code tensor} as floats (an embedding row, a norm). */
+    private static void copyElements(WeightTensor tensor, long first, int n, float[] into, int at) {
         MemorySegment data = tensor.data();
-        int n = Math.toIntExact(tensor.elements());
         switch (tensor.type()) {
-            case F32 -> MemorySegment.copy(data, Matrix.FLOAT, 0, into, at, n);
+            case F32 -> MemorySegment.copy(data, Matrix.FLOAT, 4 * first, into, at, n);
             case BF16 -> {
                 for (int i = 0; i < n; i++) {
-                    into[at + i] = Float.intBitsToFloat(data.get(Matrix.SHORT, 2L * i) << 16);
+                    into[at + i] = Float.intBitsToFloat(data.get(Matrix.SHORT, 2 * (first + i)) << 16);
                 }
             }
             // a float16 norm or bias beside bfloat16 or float32 matrices (float16 matrices are refused)
             case F16 -> {
                 for (int i = 0; i < n; i++) {
-                    into[at + i] = Float.float16ToFloat(data.get(Matrix.SHORT, 2L * i));
+                    into[at + i] = Float.float16ToFloat(data.get(Matrix.SHORT, 2 * (first + i)));
                 }
             }
         }
@@ -225,7 +239,7 @@ public final class PanamaModelRunner implements ModelRunner {
         int t = 0;
         for (int s = 0; s < batch.size(); s++) {
             SequenceSlice slice = batch.get(s);
-            slice.requireTokensBelow(embed.rows);
+            slice.requireTokensBelow(Math.toIntExact(embedding.dim(0)));
             slice.requireBlocks(cache.blockSize(), cache.numBlocks());
             for (int i = 0; i < slice.tokenIds().length; i++, t++) {
                 token[t] = slice.tokenIds()[i];
@@ -234,7 +248,7 @@ public final class PanamaModelRunner implements ModelRunner {
             }
         }
         for (t = 0; t < total; t++) {
-            embed.row(token[t], x, t * hidden);
+            copyElements(embedding, (long) token[t] * hidden, hidden, x, t * hidden);
         }
         ropeTables(total);
         for (int l = 0; l < layers.length; l++) {
@@ -313,10 +327,8 @@ public final class PanamaModelRunner implements ModelRunner {
 
     /** A matrix product over all tokens, its output rows shared out over the cores. */
     private void multiply(StackedMatrices matrix, Activations input, int tokens, float[] out, int outWidth) {
-        if (matrix.bf16()) {
-            input.prepareSplit();
-        }
-        pool.run(matrix.rows, (from, to) -> matrix.multiply(input, tokens, out, outWidth, from, to));
+        float[] x = input.plain();
+        pool.run(matrix.groups, (from, to) -> matrix.multiply(x, tokens, out, outWidth, from, to));
     }
 
     /**
@@ -405,6 +417,7 @@ public final class PanamaModelRunner implements ModelRunner {
     @Override
     public void close() {
         pool.close();
+        packed.close();
         if (cache != null) {
             cache.close();
         }

@@ -4,28 +4,34 @@ import java.util.List;
 
 /**
  * Matrices with the same columns used as one taller matrix (q, k and v; gate and up): one product
- * over the same activations computes them all in one parallel region, without copying weights.
+ * over the same activations computes them all in one parallel region. Work is shared out by
+ * groups of rows of the packed layout ({@link Matrix#GROUP}).
  */
 final class StackedMatrices {
 
     private final List<Matrix> parts;
+    private final int[] firstGroup;
     private final int[] firstRow;
     final int rows;
+    final int groups;
 
     StackedMatrices(Matrix... parts) {
         this.parts = List.of(parts);
+        this.firstGroup = new int[parts.length + 1];
         this.firstRow = new int[parts.length + 1];
         for (int i = 0; i < parts.length; i++) {
-            if (parts[i].cols != parts[0].cols || parts[i].bf16() != parts[0].bf16()) {
+            if (parts[i].cols != parts[0].cols) {
                 throw new IllegalArgumentException(parts[i].name + " does not stack with " + parts[0].name);
             }
+            firstGroup[i + 1] = firstGroup[i] + parts[i].groups;
             firstRow[i + 1] = firstRow[i] + parts[i].rows;
         }
         this.rows = firstRow[parts.length];
+        this.groups = firstGroup[parts.length];
     }
 
-    boolean bf16() {
-        return parts.getFirst().bf16();
+    int cols() {
+        return parts.getFirst().cols;
     }
 
     long bytes() {
@@ -36,13 +42,13 @@ final class StackedMatrices {
         return bytes;
     }
 
-    /** Rows {@code [from, to)} of the stack, written at their stacked column in {@code out}. */
-    void multiply(Activations x, int tokens, float[] out, int outStride, int from, int to) {
+    /** The rows of groups {@code [from, to)} of the stack, each part's written at its stacked column in {@code out}. */
+    void multiply(float[] x, int tokens, float[] out, int outStride, int from, int to) {
         for (int i = 0; i < parts.size(); i++) {
-            int lo = Math.max(from, firstRow[i]);
-            int hi = Math.min(to, firstRow[i + 1]);
+            int lo = Math.max(from, firstGroup[i]);
+            int hi = Math.min(to, firstGroup[i + 1]);
             if (lo < hi) {
-                parts.get(i).multiply(x, tokens, out, outStride, firstRow[i], lo - firstRow[i], hi - firstRow[i]);
+                parts.get(i).multiply(x, cols(), tokens, out, outStride, firstRow[i], lo - firstGroup[i], hi - firstGroup[i]);
             }
         }
     }
