@@ -134,7 +134,9 @@ final class RunnerChoice {
         });
         SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles());
         try {
-            return new Loaded(PanamaModelRunner.load(config, weights, settings.cpuThreads()), maxModelLen, weights);
+            // the repacked matrices are kept, memory-mapped, beside the demo model: a restart maps them at once
+            return new Loaded(PanamaModelRunner.load(config, weights, settings.cpuThreads(),
+                    settings.cacheDir().resolve("packed")), maxModelLen, weights);
         } catch (RuntimeException e) {
             weights.close();
             throw e;

@@ -1,7 +1,6 @@
 package dev.vela.adapters.cpu;
 
 import dev.vela.application.port.out.WeightTensor;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -58,32 +57,32 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
     /** Groups per block of a batched product. */
     private final int blockGroups;
 
-    private Matrix(WeightTensor tensor, int elementBytes, Arena arena) {
+    /** Packs {@code tensor} (the subclass's {@link #pack} only reads the fields set before it runs). */
+    private Matrix(WeightTensor tensor, int elementBytes, PackedStore store, WorkerPool pool) {
         this.name = tensor.name();
         this.rows = Math.toIntExact(tensor.dim(0));
         this.cols = Math.toIntExact(tensor.dim(1));
         this.groups = (rows + GROUP - 1) / GROUP;
         this.groupBytes = (long) cols * GROUP * elementBytes;
-        this.packed = arena.allocate(groupBytes * groups, 64);
+        this.packed = store.segment(tensor, groupBytes * groups,
+                memory -> pool.run(groups, (from, to) -> pack(tensor.data(), memory, from, to)));
         this.blockGroups = (int) Math.max(1, BLOCK_BYTES / Math.min(groupBytes, (long) COLUMN_CHUNK * GROUP * elementBytes));
     }
 
     /**
-     * The matrix in {@code tensor}, packed into memory of {@code arena}; the groups are packed in
-     * parallel on {@code pool}.
+     * The matrix in {@code tensor}, packed into {@code store} (or found there, packed by an earlier
+     * start); the groups are packed in parallel on {@code pool}.
      */
-    static Matrix pack(WeightTensor tensor, Arena arena, WorkerPool pool) {
+    static Matrix pack(WeightTensor tensor, PackedStore store, WorkerPool pool) {
         if (tensor.rank() != 2) {
             throw new IllegalArgumentException(tensor.name() + " is not a matrix");
         }
-        Matrix matrix = switch (tensor.type()) {
-            case BF16 -> new Bf16(tensor, arena);
-            case F32 -> new F32(tensor, arena);
+        return switch (tensor.type()) {
+            case BF16 -> new Bf16(tensor, store, pool);
+            case F32 -> new F32(tensor, store, pool);
             case F16 -> throw new IllegalArgumentException(tensor.name()
                     + ": float16 weights are not supported by the CPU runner (convert to bfloat16 or float32)");
         };
-        pool.run(matrix.groups, (from, to) -> matrix.pack(tensor.data(), from, to));
-        return matrix;
     }
 
     /** Bytes the packed matrix occupies, all read by one product. */
@@ -91,8 +90,8 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         return groupBytes * groups;
     }
 
-    /** Copies groups {@code [from, to)} from the row-major {@code data} into the packed layout. */
-    abstract void pack(MemorySegment data, int from, int to);
+    /** Copies groups {@code [from, to)} from the row-major {@code data} into the packed layout in {@code packed}. */
+    abstract void pack(MemorySegment data, MemorySegment packed, int from, int to);
 
     /**
      * {@code out[t * outStride + outOffset + j] = sum_k x[t][k] * W[j][k]} for the rows of groups
@@ -193,12 +192,12 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
     /** bfloat16 weights: an int per row pair (row {@code i} in the low half, row {@code L + i} in the high half). */
     static final class Bf16 extends Matrix {
 
-        Bf16(WeightTensor tensor, Arena arena) {
-            super(tensor, 2, arena);
+        Bf16(WeightTensor tensor, PackedStore store, WorkerPool pool) {
+            super(tensor, 2, store, pool);
         }
 
         @Override
-        void pack(MemorySegment data, int from, int to) {
+        void pack(MemorySegment data, MemorySegment packed, int from, int to) {
             long rowBytes = 2L * cols;
             for (int g = from; g < to; g++) {
                 long base = g * groupBytes;
@@ -375,12 +374,12 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
     /** float32 weights: a group's column is its {@code GROUP} rows' floats in row order. */
     static final class F32 extends Matrix {
 
-        F32(WeightTensor tensor, Arena arena) {
-            super(tensor, 4, arena);
+        F32(WeightTensor tensor, PackedStore store, WorkerPool pool) {
+            super(tensor, 4, store, pool);
         }
 
         @Override
-        void pack(MemorySegment data, int from, int to) {
+        void pack(MemorySegment data, MemorySegment packed, int from, int to) {
             long rowBytes = 4L * cols;
             for (int g = from; g < to; g++) {
                 long base = g * groupBytes;

@@ -7,10 +7,10 @@ import dev.vela.application.port.out.RunnerInfo;
 import dev.vela.application.port.out.SequenceSlice;
 import dev.vela.application.port.out.WeightTensor;
 import dev.vela.domain.model.ModelConfig;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -20,9 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  * A {@link ModelRunner} on the CPU with Vela's own batched Qwen2 forward pass: one pass over the
  * weights per engine step serves every token of every sequence in the batch (the projections and
  * the MLP are matrix products over all of them), attention runs per sequence over its own blocks
- * of a paged KV cache. The matrices are repacked once at load, off the heap, into the layout the
- * kernels stream ({@link Matrix}); embeddings, norms and biases are read from the memory-mapped
- * safetensors. Kernels use the Panama Vector API; work is split over the cores by groups of rows.
+ * of a paged KV cache. The matrices are repacked once into the layout the kernels stream
+ * ({@link Matrix}), kept in memory-mapped files that later starts reuse, or off the heap
+ * ({@link PackedStore}); embeddings, norms and biases are read from the memory-mapped safetensors. Kernels use the Panama Vector API; work is split over the cores by groups of rows.
  *
  * <p>A sequence's logits are bit-for-bit the same whether it runs alone or in any batch: every
  * output element is computed by the same operations in the same order. Engine thread only.
@@ -41,8 +41,8 @@ public final class PanamaModelRunner implements ModelRunner {
     private final RunnerInfo info;
     private final WorkerPool pool;
     private final WeightTensor embedding;
-    /** Off-heap memory of the packed matrices, freed on close. */
-    private final Arena packed = Arena.ofShared();
+    /** Where the packed matrices are (files or memory), released on close. */
+    private final PackedStore packed;
     private final Layer[] layers;
     private final float[] finalNorm;
     private final StackedMatrices lmHead;
@@ -94,8 +94,9 @@ public final class PanamaModelRunner implements ModelRunner {
                          float[] postNorm, StackedMatrices gateUpProjection, StackedMatrices downProjection) {
     }
 
-    private PanamaModelRunner(ModelConfig config, ModelWeights weights, int threads) {
+    private PanamaModelRunner(ModelConfig config, ModelWeights weights, int threads, PackedStore packed) {
         this.config = config;
+        this.packed = packed;
         this.weights = weights;
         this.hidden = config.hiddenSize();
         this.headDim = config.headDim();
@@ -136,7 +137,15 @@ public final class PanamaModelRunner implements ModelRunner {
      * @param threads cores to use; the physical cores are usually best
      */
     public static PanamaModelRunner load(ModelConfig config, ModelWeights weights, int threads) {
-        return new PanamaModelRunner(config, weights, threads);
+        return new PanamaModelRunner(config, weights, threads, PackedStore.inMemory());
+    }
+
+    /**
+     * A runner whose packed matrices are files under {@code packedDirectory}, memory-mapped: the
+     * first start writes them, later ones map them at once (see {@link PackedStore}).
+     */
+    public static PanamaModelRunner load(ModelConfig config, ModelWeights weights, int threads, Path packedDirectory) {
+        return new PanamaModelRunner(config, weights, threads, PackedStore.inFiles(packedDirectory));
     }
 
     private Layer layer(int i) {

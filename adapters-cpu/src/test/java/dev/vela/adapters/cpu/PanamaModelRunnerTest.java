@@ -155,6 +155,41 @@ class PanamaModelRunnerTest {
     }
 
     @Test
+    void packedMatricesAreWrittenOnceThenMappedByTheNextLoad(@TempDir Path packedDirectory) throws Exception {
+        TestModel model = TestModel.QWEN2_5_GEOMETRY_BF16;
+        int[] prompt = prompt(12, model.config().vocabSize());
+        List<float[]> inMemory;
+        try (PanamaModelRunner runner = load(model, 2)) {
+            inMemory = greedy(runner, new Blocks(BLOCK), 1, prompt, 4);
+        }
+        List<List<float[]>> fromFiles = new ArrayList<>();
+        List<List<Object>> filesSeen = new ArrayList<>();
+        for (int start = 0; start < 2; start++) {
+            SafetensorsModelWeights weights = SafetensorsModelWeights.open(List.of(models.path(model).resolve("model.safetensors")));
+            OPENED.add(weights);
+            try (PanamaModelRunner runner = PanamaModelRunner.load(model.config(), weights, 2, packedDirectory)) {
+                runner.allocateKvCache(BLOCK, 64L << 20);
+                fromFiles.add(greedy(runner, new Blocks(BLOCK), 1, prompt, 4));
+            }
+            List<Object> files = new ArrayList<>();
+            try (var listing = java.nio.file.Files.list(packedDirectory)) {
+                for (Path file : listing.sorted().toList()) {
+                    files.add(file.getFileName() + "@" + java.nio.file.Files.getLastModifiedTime(file));
+                }
+            }
+            filesSeen.add(files);
+        }
+        // q, k, v, o, gate, up, down per layer, and the (tied) lm_head; no partial files left
+        assertEquals(7 * model.config().numLayers() + 1, filesSeen.getFirst().size());
+        assertTrue(filesSeen.getFirst().stream().allMatch(f -> f.toString().contains(".bin@")));
+        assertEquals(filesSeen.get(0), filesSeen.get(1), "the second load maps the first one's files, untouched");
+        for (int step = 0; step < inMemory.size(); step++) {
+            assertArrayEquals(inMemory.get(step), fromFiles.get(0).get(step), "written, step " + step);
+            assertArrayEquals(inMemory.get(step), fromFiles.get(1).get(step), "mapped, step " + step);
+        }
+    }
+
+    @Test
     void theKvBudgetDecidesTheNumberOfBlocks() {
         try (PanamaModelRunner runner = load(TestModel.TINY_F32, 1)) {
             // tiny: (k, v) x 2 layers x 2 kv heads x 16 floats x 16 positions x 4 bytes = 8 KiB per block

@@ -1,0 +1,133 @@
+package dev.vela.adapters.cpu;
+
+import dev.vela.application.port.out.WeightTensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+
+/**
+ * Where the repacked matrices live. With a directory, each matrix is a file there, written once
+ * and memory-mapped read-only (later starts map it at once; the pages are the kernel's page cache,
+ * shared by every process serving the same weights). Without one, off-heap memory.
+ *
+ * <p>A file is named after the tensor and a digest of what determines its bytes: the layout
+ * version, the vector width, the element type, the shape and a CRC-32C of the source data. It is
+ * written beside its final name and renamed into place, so a file under a final name is complete.
+ * Writes go through the file channel, so a full disk is an {@link IOException}, not a fault in
+ * mapped memory; then the matrix is packed in memory instead and the server starts all the same.
+ */
+final class PackedStore implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("dev.vela.adapters.cpu");
+    /** Changes whenever the packed layout does, so that old files are never read as new ones. */
+    private static final String LAYOUT = "vela-packed-1";
+    private static final long IO_CHUNK = 1L << 30;
+
+    private final Arena arena = Arena.ofShared();
+    private final Optional<Path> directory;
+    private boolean warned;
+
+    private PackedStore(Optional<Path> directory) {
+        this.directory = directory;
+    }
+
+    /** Packed matrices in off-heap memory. */
+    static PackedStore inMemory() {
+        return new PackedStore(Optional.empty());
+    }
+
+    /** Packed matrices in files under {@code directory} (created when missing), memory-mapped. */
+    static PackedStore inFiles(Path directory) {
+        return new PackedStore(Optional.of(directory));
+    }
+
+    /**
+     * {@code bytes} bytes holding {@code source} packed: mapped from an earlier start's file when
+     * there is one, else filled by {@code pack} (and kept in a file when there is a directory).
+     */
+    MemorySegment segment(WeightTensor source, long bytes, Consumer<MemorySegment> pack) {
+        if (directory.isEmpty()) {
+            MemorySegment memory = arena.allocate(bytes, 64);
+            pack.accept(memory);
+            return memory;
+        }
+        Path file = directory.get().resolve(fileName(source));
+        try {
+            if (Files.isRegularFile(file) && Files.size(file) == bytes) {
+                return map(file, bytes);
+            }
+            write(file, bytes, pack);
+            return map(file, bytes);
+        } catch (IOException | UncheckedIOException e) {
+            if (!warned) {
+                warned = true;
+                LOG.log(System.Logger.Level.WARNING, "Packing the CPU weights in memory: cannot keep them in "
+                        + directory.get() + " (" + e.getMessage() + ")");
+            }
+            MemorySegment memory = arena.allocate(bytes, 64);
+            pack.accept(memory);
+            return memory;
+        }
+    }
+
+    private MemorySegment map(Path file, long bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return channel.map(FileChannel.MapMode.READ_ONLY, 0, bytes, arena);
+        }
+    }
+
+    private static void write(Path file, long bytes, Consumer<MemorySegment> pack) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path partial = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".partial");
+        try (Arena scratch = Arena.ofShared(); FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+            MemorySegment memory = scratch.allocate(bytes, 64);
+            pack.accept(memory);
+            for (long at = 0; at < bytes; at += IO_CHUNK) {
+                ByteBuffer buffer = memory.asSlice(at, Math.min(IO_CHUNK, bytes - at)).asByteBuffer();
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            }
+            channel.force(false);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(partial);
+            throw e;
+        }
+        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static String fileName(WeightTensor source) {
+        CRC32C crc = new CRC32C();
+        MemorySegment data = source.data();
+        for (long at = 0; at < data.byteSize(); at += IO_CHUNK) {
+            crc.update(data.asSlice(at, Math.min(IO_CHUNK, data.byteSize() - at)).asByteBuffer());
+        }
+        String identity = LAYOUT + "|" + Matrix.L + "|" + source.type() + "|" + java.util.Arrays.toString(source.shape())
+                + "|" + data.byteSize() + "|" + crc.getValue();
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+            return source.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + HexFormat.of().formatHex(digest, 0, 12) + ".bin";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}
