@@ -40,7 +40,7 @@ public final class EngineBenchmark {
         HfModelDirectory model = HfModelDirectory.open(dir);
 
         double bandwidth1 = MemoryBandwidth.measure(1L << 30, 1, 5);
-        double bandwidth = MemoryBandwidth.measure(1L << 30, threads, 5);
+        double bandwidthBefore = MemoryBandwidth.measure(1L << 30, threads, 9);
 
         double[] vela;
         long bytesPerToken;
@@ -54,14 +54,18 @@ public final class EngineBenchmark {
         double[] sampling = SamplingProbe.microsPerToken(model.config().vocabSize(), ROUNDS, 200);
         double[] greedy = SamplingProbe.greedyMicrosPerToken(model.config().vocabSize(), ROUNDS, 200);
         LlamaCpp.Result llamaCpp = LlamaCpp.decode(dir, threads, DECODE, ROUNDS);
+        // measured again at the end: on a shared virtual machine one measurement can catch a busy moment
+        double bandwidthAfter = MemoryBandwidth.measure(1L << 30, threads, 9);
+        double bandwidth = Math.max(bandwidthBefore, bandwidthAfter);
 
         double floorTokensPerSecond = bandwidth / bytesPerToken;
         double velaMedian = Stats.median(vela);
         double jlamaMedian = Stats.median(jlama);
         System.out.println();
         System.out.printf("model: %s, bf16, %d threads, %.0f MB read per token%n", preset.modelName(), threads, bytesPerToken / 1e6);
-        System.out.printf("memory read bandwidth: %.1f GB/s (1 thread %.1f GB/s) -> decode floor %.1f tok/s (%.1f ms/token)%n",
-                bandwidth / 1e9, bandwidth1 / 1e9, floorTokensPerSecond, 1e3 / floorTokensPerSecond);
+        System.out.printf("memory read bandwidth: %.1f GB/s (best of before %.1f and after %.1f; 1 thread %.1f GB/s)"
+                        + " -> decode floor %.1f tok/s (%.1f ms/token)%n", bandwidth / 1e9, bandwidthBefore / 1e9,
+                bandwidthAfter / 1e9, bandwidth1 / 1e9, floorTokensPerSecond, 1e3 / floorTokensPerSecond);
         System.out.printf("Vela decode : %6.1f tok/s median (min %.1f, max %.1f) = %.0f%% of the floor%n",
                 velaMedian, Stats.min(vela), Stats.max(vela), 100 * velaMedian / floorTokensPerSecond);
         System.out.printf("Jlama decode: %6.1f tok/s median (min %.1f, max %.1f) = %.0f%% of the floor%n",
