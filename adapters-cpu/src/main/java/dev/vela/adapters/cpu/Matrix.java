@@ -40,12 +40,9 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
     private static final long BLOCK_BYTES = 96 << 10;
     /** Columns per pass of a batched product, so that the activations of a tile of tokens stay in L1. */
     private static final int COLUMN_CHUNK = 1024;
-    /**
-     * Tokens per tile of a batched product. A last, partial tile is filled up with its last token
-     * again and the copies' outputs thrown away: a six-token tile keeps twelve FMA chains in flight,
-     * fewer leave the FMA units waiting on latency, so the spare work costs less than narrower tiles.
-     */
-    static final int TILE = 6;
+    /** Tokens per tile of a batched product, in the order tried. */
+    private static final int WIDE = 6;
+    private static final int NARROW = 4;
     /** Each thread's accumulators of a batched product: a tile per (group of the block, token). */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
@@ -102,7 +99,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
      *
      * <p>One token (decode) streams the groups once, four at a time. A batch goes through the
      * groups in blocks that stay in the core's L2 cache, and through the columns in chunks: each
-     * block is read from memory once and used by every tile of six tokens ({@link #TILE}), whose
+     * block is read from memory once and used by every tile of six (or four, or one) tokens, whose
      * activations stay in L1 for the chunk.
      */
     final void multiply(float[] x, int width, int tokens, float[] out, int outStride, int outOffset, int from, int to) {
@@ -120,18 +117,24 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
             }
             return;
         }
-        int tile = (tokens + TILE - 1) / TILE * TILE * GROUP;
         for (int block = from; block < to; block += blockGroups) {
             int end = Math.min(to, block + blockGroups);
+            int tile = tokens * GROUP;
             float[] sums = scratch((end - block) * tile);
             java.util.Arrays.fill(sums, 0, (end - block) * tile, 0f);
             for (int k0 = 0; k0 < cols; k0 += COLUMN_CHUNK) {
                 int k1 = Math.min(cols, k0 + COLUMN_CHUNK);
-                for (int t = 0; t < tokens; t += TILE) {
-                    int count = Math.min(TILE, tokens - t);
+                int t = 0;
+                for (int size : tiles(tokens)) {
                     for (int g = block; g < end; g++) {
-                        sixTokens(x, t * width, width, count, g, k0, k1, sums, (g - block) * tile + t * GROUP);
+                        int at = (g - block) * tile + t * GROUP;
+                        switch (size) {
+                            case WIDE -> sixTokens(x, t * width, width, g, k0, k1, sums, at);
+                            case NARROW -> fourTokens(x, t * width, width, g, k0, k1, sums, at);
+                            default -> oneToken(x, t * width, g, k0, k1, sums, at);
+                        }
                     }
+                    t += size;
                 }
             }
             for (int g = block; g < end; g++) {
@@ -140,6 +143,23 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
                 }
             }
         }
+    }
+
+    /** Tiles of six tokens, then of four, then single ones; eight tokens as four and four. */
+    private static int[] tiles(int tokens) {
+        int wide = tokens / WIDE;
+        int rest = tokens % WIDE;
+        if (rest == 2 && wide > 0) {
+            wide--;
+            rest += WIDE;
+        }
+        int narrow = rest / NARROW;
+        int single = rest % NARROW;
+        int[] tiles = new int[wide + narrow + single];
+        java.util.Arrays.fill(tiles, 0, wide, WIDE);
+        java.util.Arrays.fill(tiles, wide, wide + narrow, NARROW);
+        java.util.Arrays.fill(tiles, wide + narrow, tiles.length, 1);
+        return tiles;
     }
 
     private static float[] scratch(int floats) {
@@ -163,12 +183,11 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
     /** Group {@code g} times one token over columns {@code [k0, k1)}, added to {@code sums[at, at + GROUP)}. */
     abstract void oneToken(float[] x, int base, int g, int k0, int k1, float[] sums, int at);
 
-    /**
-     * Group {@code g} times six tokens {@code stride} apart over columns {@code [k0, k1)}, added to
-     * {@code sums[at, at + 6 * GROUP)}; of a tile of {@code count < 6} tokens the last one stands
-     * in for the missing ones.
-     */
-    abstract void sixTokens(float[] x, int base, int stride, int count, int g, int k0, int k1, float[] sums, int at);
+    /** Group {@code g} times four tokens {@code stride} apart over columns {@code [k0, k1)}, added to {@code sums[at, at + 4 * GROUP)}. */
+    abstract void fourTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at);
+
+    /** Group {@code g} times six tokens {@code stride} apart over columns {@code [k0, k1)}, added to {@code sums[at, at + 6 * GROUP)}. */
+    abstract void sixTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at);
 
     /** bfloat16 weights: an int per row pair (row {@code i} in the low half, row {@code L + i} in the high half). */
     static final class Bf16 extends Matrix {
@@ -254,14 +273,54 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         }
 
         @Override
-        void sixTokens(float[] x, int base, int stride, int count, int g, int k0, int k1, float[] sums, int at) {
+        void fourTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at) {
             long group = g * groupBytes;
-            int last = count - 1;
-            int x1 = base + Math.min(1, last) * stride;
-            int x2 = base + Math.min(2, last) * stride;
-            int x3 = base + Math.min(3, last) * stride;
-            int x4 = base + Math.min(4, last) * stride;
-            int x5 = base + Math.min(5, last) * stride;
+            int x1 = base + stride;
+            int x2 = x1 + stride;
+            int x3 = x2 + stride;
+            FloatVector low0 = FloatVector.fromArray(F, sums, at);
+            FloatVector high0 = FloatVector.fromArray(F, sums, at + L);
+            FloatVector low1 = FloatVector.fromArray(F, sums, at + GROUP);
+            FloatVector high1 = FloatVector.fromArray(F, sums, at + GROUP + L);
+            FloatVector low2 = FloatVector.fromArray(F, sums, at + 2 * GROUP);
+            FloatVector high2 = FloatVector.fromArray(F, sums, at + 2 * GROUP + L);
+            FloatVector low3 = FloatVector.fromArray(F, sums, at + 3 * GROUP);
+            FloatVector high3 = FloatVector.fromArray(F, sums, at + 3 * GROUP + L);
+            for (int k = k0; k < k1; k++) {
+                IntVector w = IntVector.fromMemorySegment(I, packed, group + 4L * L * k, LE);
+                FloatVector low = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                FloatVector high = w.and(0xFFFF0000).reinterpretAsFloats();
+                FloatVector v = FloatVector.broadcast(F, x[base + k]);
+                low0 = low.fma(v, low0);
+                high0 = high.fma(v, high0);
+                v = FloatVector.broadcast(F, x[x1 + k]);
+                low1 = low.fma(v, low1);
+                high1 = high.fma(v, high1);
+                v = FloatVector.broadcast(F, x[x2 + k]);
+                low2 = low.fma(v, low2);
+                high2 = high.fma(v, high2);
+                v = FloatVector.broadcast(F, x[x3 + k]);
+                low3 = low.fma(v, low3);
+                high3 = high.fma(v, high3);
+            }
+            low0.intoArray(sums, at);
+            high0.intoArray(sums, at + L);
+            low1.intoArray(sums, at + GROUP);
+            high1.intoArray(sums, at + GROUP + L);
+            low2.intoArray(sums, at + 2 * GROUP);
+            high2.intoArray(sums, at + 2 * GROUP + L);
+            low3.intoArray(sums, at + 3 * GROUP);
+            high3.intoArray(sums, at + 3 * GROUP + L);
+        }
+
+        @Override
+        void sixTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at) {
+            long group = g * groupBytes;
+            int x1 = base + stride;
+            int x2 = x1 + stride;
+            int x3 = x2 + stride;
+            int x4 = x3 + stride;
+            int x5 = x4 + stride;
             FloatVector low0 = FloatVector.fromArray(F, sums, at);
             FloatVector high0 = FloatVector.fromArray(F, sums, at + L);
             FloatVector low1 = FloatVector.fromArray(F, sums, at + GROUP);
@@ -385,8 +444,15 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         }
 
         @Override
-        void sixTokens(float[] x, int base, int stride, int count, int g, int k0, int k1, float[] sums, int at) {
-            for (int u = 0; u < count; u++) {
+        void fourTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at) {
+            for (int u = 0; u < 4; u++) {
+                oneToken(x, base + u * stride, g, k0, k1, sums, at + u * GROUP);
+            }
+        }
+
+        @Override
+        void sixTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at) {
+            for (int u = 0; u < 6; u++) {
                 oneToken(x, base + u * stride, g, k0, k1, sums, at + u * GROUP);
             }
         }
