@@ -13,10 +13,6 @@ final class Activations {
         this.width = width;
     }
 
-    int width() {
-        return width;
-    }
-
     /** Makes room for {@code tokens} rows; their contents are to be written through {@link #plain()}. */
     float[] reset(int tokens) {
         if (plain.length < tokens * width) {
