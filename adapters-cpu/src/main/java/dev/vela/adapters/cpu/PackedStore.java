@@ -1,5 +1,6 @@
 package dev.vela.adapters.cpu;
 
+import dev.vela.application.port.out.ModelWeights;
 import dev.vela.application.port.out.WeightTensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,8 +26,10 @@ import java.util.zip.CRC32C;
  * shared by every process serving the same weights). Without one, off-heap memory.
  *
  * <p>A file is named after the tensor and a digest of what determines its bytes: the layout
- * version, the vector width, the element type, the shape and a CRC-32C of the source data. It is
- * written beside its final name and renamed into place, so a file under a final name is complete.
+ * version, the vector width, the element type, the shape and where the source bytes come from
+ * ({@link ModelWeights#origin}: file, size, modification time, offset), or a CRC-32C of them when
+ * the weights cannot say (reading them all at every start otherwise). It is written beside its
+ * final name and renamed into place, so a file under a final name is complete.
  * Writes go through the file channel, so a full disk is an {@link IOException}, not a fault in
  * mapped memory; then the matrix is packed in memory instead and the server starts all the same.
  */
@@ -39,20 +42,25 @@ final class PackedStore implements AutoCloseable {
 
     private final Arena arena = Arena.ofShared();
     private final Optional<Path> directory;
+    private final ModelWeights weights;
     private boolean warned;
 
-    private PackedStore(Optional<Path> directory) {
+    private PackedStore(Optional<Path> directory, ModelWeights weights) {
         this.directory = directory;
+        this.weights = weights;
     }
 
     /** Packed matrices in off-heap memory. */
     static PackedStore inMemory() {
-        return new PackedStore(Optional.empty());
+        return new PackedStore(Optional.empty(), null);
     }
 
-    /** Packed matrices in files under {@code directory} (created when missing), memory-mapped. */
-    static PackedStore inFiles(Path directory) {
-        return new PackedStore(Optional.of(directory));
+    /**
+     * Packed matrices of {@code weights} in files under {@code directory} (created when missing),
+     * memory-mapped.
+     */
+    static PackedStore inFiles(Path directory, ModelWeights weights) {
+        return new PackedStore(Optional.of(directory), weights);
     }
 
     /**
@@ -110,20 +118,24 @@ final class PackedStore implements AutoCloseable {
         Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static String fileName(WeightTensor source) {
-        CRC32C crc = new CRC32C();
-        MemorySegment data = source.data();
-        for (long at = 0; at < data.byteSize(); at += IO_CHUNK) {
-            crc.update(data.asSlice(at, Math.min(IO_CHUNK, data.byteSize() - at)).asByteBuffer());
-        }
+    private String fileName(WeightTensor source) {
+        String origin = weights.origin(source.name()).orElseGet(() -> "crc32c:" + crc(source.data()));
         String identity = LAYOUT + "|" + Matrix.L + "|" + source.type() + "|" + java.util.Arrays.toString(source.shape())
-                + "|" + data.byteSize() + "|" + crc.getValue();
+                + "|" + source.data().byteSize() + "|" + origin;
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
             return source.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + HexFormat.of().formatHex(digest, 0, 12) + ".bin";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java platform", e);
         }
+    }
+
+    private static long crc(MemorySegment data) {
+        CRC32C crc = new CRC32C();
+        for (long at = 0; at < data.byteSize(); at += IO_CHUNK) {
+            crc.update(data.asSlice(at, Math.min(IO_CHUNK, data.byteSize() - at)).asByteBuffer());
+        }
+        return crc.getValue();
     }
 
     @Override

@@ -145,7 +145,7 @@ public final class PanamaModelRunner implements ModelRunner {
      * first start writes them, later ones map them at once (see {@link PackedStore}).
      */
     public static PanamaModelRunner load(ModelConfig config, ModelWeights weights, int threads, Path packedDirectory) {
-        return new PanamaModelRunner(config, weights, threads, PackedStore.inFiles(packedDirectory));
+        return new PanamaModelRunner(config, weights, threads, PackedStore.inFiles(packedDirectory, weights));
     }
 
     private Layer layer(int i) {

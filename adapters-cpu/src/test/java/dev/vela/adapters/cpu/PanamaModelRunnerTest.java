@@ -187,6 +187,16 @@ class PanamaModelRunnerTest {
             assertArrayEquals(inMemory.get(step), fromFiles.get(0).get(step), "written, step " + step);
             assertArrayEquals(inMemory.get(step), fromFiles.get(1).get(step), "mapped, step " + step);
         }
+        // weights that may have changed (a newer modification time) are packed again, beside the old files
+        Path source = models.path(model).resolve("model.safetensors");
+        java.nio.file.Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(
+                java.nio.file.Files.getLastModifiedTime(source).toMillis() + 60_000));
+        SafetensorsModelWeights weights = SafetensorsModelWeights.open(List.of(source));
+        OPENED.add(weights);
+        PanamaModelRunner.load(model.config(), weights, 2, packedDirectory).close();
+        try (var listing = java.nio.file.Files.list(packedDirectory)) {
+            assertEquals(2 * filesSeen.getFirst().size(), listing.count());
+        }
     }
 
     @Test

@@ -16,12 +16,15 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,32 +40,37 @@ public final class SafetensorsModelWeights implements ModelWeights {
 
     private final Arena arena;
     private final Map<String, WeightTensor> tensors;
+    private final Map<String, String> origins;
 
-    private SafetensorsModelWeights(Arena arena, Map<String, WeightTensor> tensors) {
+    private SafetensorsModelWeights(Arena arena, Map<String, WeightTensor> tensors, Map<String, String> origins) {
         this.arena = arena;
         this.tensors = tensors;
+        this.origins = origins;
     }
 
     /** Maps every file of a model directory ({@link HfModelDirectory#modelFiles()}). */
     public static SafetensorsModelWeights open(List<Path> files) {
         Arena arena = Arena.ofShared();
         Map<String, WeightTensor> tensors = new LinkedHashMap<>();
+        Map<String, String> origins = new HashMap<>();
         try {
             for (Path file : files) {
-                readFile(file, arena, tensors);
+                readFile(file, arena, tensors, origins);
             }
         } catch (RuntimeException e) {
             arena.close();
             throw e;
         }
-        return new SafetensorsModelWeights(arena, Collections.unmodifiableMap(tensors));
+        return new SafetensorsModelWeights(arena, Collections.unmodifiableMap(tensors), origins);
     }
 
-    private static void readFile(Path file, Arena arena, Map<String, WeightTensor> tensors) {
+    private static void readFile(Path file, Arena arena, Map<String, WeightTensor> tensors, Map<String, String> origins) {
         String name = String.valueOf(file.getFileName());
         MemorySegment mapped;
+        String fileOrigin;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
+            fileOrigin = file.toRealPath() + "|" + channel.size() + "|" + Files.getLastModifiedTime(file).toMillis();
         } catch (IOException e) {
             throw new ModelDirectoryException(name + ": cannot be read (" + e.getMessage() + ")", e);
         }
@@ -84,6 +92,7 @@ public final class SafetensorsModelWeights implements ModelWeights {
             if (tensors.put(tensor.name(), tensor) != null) {
                 throw new ModelDirectoryException(name + ": tensor " + tensor.name() + " is stored twice");
             }
+            origins.put(tensor.name(), fileOrigin + "|" + (tensor.data().address() - mapped.address()));
         }
     }
 
@@ -124,6 +133,12 @@ public final class SafetensorsModelWeights implements ModelWeights {
         } catch (RuntimeException e) {
             throw new ModelDirectoryException(file + ": tensor " + name + " is described wrongly (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** The file's real path, size and modification time, and the tensor's offset in it. */
+    @Override
+    public Optional<String> origin(String name) {
+        return Optional.ofNullable(origins.get(name));
     }
 
     @Override

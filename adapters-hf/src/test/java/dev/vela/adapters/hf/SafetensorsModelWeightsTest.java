@@ -42,6 +42,26 @@ class SafetensorsModelWeightsTest {
     }
 
     @Test
+    void aTensorsOriginNamesItsFileAndOffsetAndChangesWithTheFile() throws IOException {
+        Path dir = RandomModelWriter.write(ModelPreset.TINY.config(WeightType.BFLOAT16), 1, temp.resolve("m"));
+        Path file = HfModelDirectory.open(dir).modelFiles().getFirst();
+        String q;
+        String k;
+        try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(List.of(file))) {
+            q = weights.origin("model.layers.0.self_attn.q_proj.weight").orElseThrow();
+            k = weights.origin("model.layers.0.self_attn.k_proj.weight").orElseThrow();
+            assertTrue(q.startsWith(file.toRealPath() + "|" + Files.size(file) + "|"), q);
+            assertFalse(q.equals(k), "tensors of one file differ by offset");
+            assertTrue(weights.origin("nothing").isEmpty());
+        }
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 1000));
+        try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(List.of(file))) {
+            assertFalse(q.equals(weights.origin("model.layers.0.self_attn.q_proj.weight").orElseThrow()),
+                    "a file modified since gives another origin");
+        }
+    }
+
+    @Test
     void normWeightsReadBackAsWritten() {
         Path dir = RandomModelWriter.write(ModelPreset.TINY.config(WeightType.FLOAT32), 1, temp.resolve("m"));
         try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(HfModelDirectory.open(dir).modelFiles())) {

@@ -1,5 +1,6 @@
 package dev.vela.application.port.out;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,6 +20,15 @@ public interface ModelWeights extends AutoCloseable {
     boolean contains(String name);
 
     Set<String> names();
+
+    /**
+     * Where the bytes of tensor {@code name} come from, as a text that changes when they may have
+     * (a file's path, size, modification time and the tensor's offset in it), for caches derived
+     * from the weights; empty when the weights cannot say, and a cache must then look at the bytes.
+     */
+    default Optional<String> origin(String name) {
+        return Optional.empty();
+    }
 
     /** Unmaps the files; tensors handed out before must not be used after. */
     @Override
