@@ -29,7 +29,8 @@ class GracefulShutdownTest {
         VelaServerExtension.stop();
         VelaServer server = VelaServer.start(Map.of(
                 "vela.model", VelaServerExtension.model(ModelPreset.TINY, WeightType.FLOAT32).toString(),
-                "vela.max-model-len", "1024", "server.port", "0", "server.host", "127.0.0.1"));
+                "vela.max-model-len", "1024", "server.port", "0", "server.host", "127.0.0.1",
+                "vela.cache-dir", VelaServerExtension.cacheDir().toString()));
         TestClient client = new TestClient(server.port());
         List<JsonObject> chunks = new ArrayList<>();
         boolean done = false;

@@ -51,7 +51,7 @@ class HubModelLoadingTest {
         server = VelaServer.listen(Map.of("vela.model", REPO, "vela.download-dir", cache.toString(),
                 "HF_ENDPOINT", "http://127.0.0.1:" + hub.getAddress().getPort(),
                 "vela.served-model-name", "DeepSeek-R1-Distill-Qwen-32B", "vela.max-model-len", "1024",
-                "server.port", "0", "server.host", "127.0.0.1"));
+                "server.port", "0", "server.host", "127.0.0.1", "vela.cache-dir", VelaServerExtension.cacheDir().toString()));
         TestClient client = new TestClient(server.port());
         try (LogCapture log = new LogCapture("dev.vela.adapters.hf.HfHubDownloader")) {
             CompletableFuture<Void> loading = CompletableFuture.runAsync(server::serveModel);

@@ -34,7 +34,6 @@ final class VelaServerExtension implements BeforeAllCallback, ParameterResolver 
         settings.put("vela.model", model(config.model(), config.weights()).toString());
         settings.put("server.port", "0");
         settings.put("server.host", "127.0.0.1");
-        settings.put("vela.cache-dir", work().resolve("cache").toString());
         for (String entry : config.settings()) {
             int eq = entry.indexOf('=');
             settings.put(entry.substring(0, eq), entry.substring(eq + 1));
@@ -42,14 +41,22 @@ final class VelaServerExtension implements BeforeAllCallback, ParameterResolver 
         start(settings);
     }
 
+    /** A server with {@code settings}; the cache directory (demo model, packed weights) is the run's own unless given. */
     static synchronized VelaServer start(Map<String, String> settings) {
-        if (running != null && settings.equals(runningSettings)) {
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        all.putIfAbsent("vela.cache-dir", cacheDir().toString());
+        if (running != null && all.equals(runningSettings)) {
             return running;
         }
         stop();
-        running = VelaServer.start(settings);
-        runningSettings = Map.copyOf(settings);
+        running = VelaServer.start(all);
+        runningSettings = Map.copyOf(all);
         return running;
+    }
+
+    /** The test run's cache directory, so that no test writes into the user's {@code ~/.cache/vela}. */
+    static Path cacheDir() {
+        return work().resolve("cache");
     }
 
     static synchronized void stop() {
