@@ -1,5 +1,6 @@
 package dev.vela.bootstrap;
 
+import dev.vela.adapters.rest.http.RequestSizeFilter;
 import io.helidon.microprofile.server.Server;
 import jakarta.enterprise.inject.spi.CDI;
 import java.util.LinkedHashMap;
@@ -92,7 +93,8 @@ public final class VelaServer implements AutoCloseable {
         Map<String, String> derived = new LinkedHashMap<>();
         derived.put("server.shutdown-grace-period", "PT" + settings.shutdownTimeoutSeconds() + "S");
         long limit = settings.maxRequestBytes();
-        derived.put("server.max-payload-size", String.valueOf(limit > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * limit));
+        long drain = RequestSizeFilter.drainBytes(limit);
+        derived.put("server.max-payload-size", String.valueOf(limit > Long.MAX_VALUE - drain ? Long.MAX_VALUE : limit + drain));
         if (!settings.docsEnabled()) {
             derived.put("mp.openapi.enabled", "false");
         }

@@ -37,7 +37,7 @@ class RequestSizeLimitTest {
         assertTooLarge(post(client, HttpRequest.BodyPublishers.ofString(completion(5000))));
     }
 
-    /** 6000 bytes: RequestSizeFilter stops the read; 20000: Helidon's hard stop (twice the limit) comes first. */
+    /** 6000 and 20000 bytes: RequestSizeFilter stops the read past 4 KiB and drops the rest of the body. */
     @ParameterizedTest
     @ValueSource(ints = {6000, 20_000})
     void aChunkedBodyIsRefusedOnceItPassesTheLimit(int promptChars, TestClient client) {

@@ -18,7 +18,11 @@ import java.io.InputStream;
  * Refuses a request body over the limit ({@code vela.max-request-bytes}) with 413 in the OpenAI
  * error shape before it is read whole: at once when its Content-Length says so, otherwise as soon
  * as more than the limit has been read. Helidon's {@code server.max-payload-size} stays above it as
- * the hard stop.
+ * the hard stop, {@link #drainBytes} further on.
+ *
+ * <p>A body refused part way is read on to its end (up to the hard stop) and thrown away before
+ * the 413 goes out: a server that closes its socket with request bytes still unread makes the
+ * kernel reset the connection, and the client may then lose the 413 it was about to read.
  */
 @Provider
 @PreMatching
@@ -43,6 +47,11 @@ public class RequestSizeFilter implements ContainerRequestFilter {
         if (request.hasEntity()) {
             request.setEntityStream(new LimitedStream(request.getEntityStream(), limit));
         }
+    }
+
+    /** How far past {@code limit} a refused body is read and dropped: the hard stop is there. */
+    public static long drainBytes(long limit) {
+        return Math.max(limit, 1L << 20);
     }
 
     /** The 413 message; also the one given when the server's hard limit ({@code server.max-payload-size}) refuses a body. */
@@ -83,7 +92,22 @@ public class RequestSizeFilter implements ContainerRequestFilter {
         private void count(int n) {
             read += n;
             if (read > limit) {
+                drain();
                 throw new WebApplicationException(tooLarge("more than " + limit + " bytes", limit), 413);
+            }
+        }
+
+        /** Reads what is left of the body, at most {@link #drainBytes} more; a failure here changes nothing. */
+        private void drain() {
+            byte[] skip = new byte[8192];
+            long left = drainBytes(limit);
+            try {
+                int n;
+                while (left > 0 && (n = in.read(skip, 0, (int) Math.min(skip.length, left))) > 0) {
+                    left -= n;
+                }
+            } catch (IOException | RuntimeException e) {
+                // the hard stop or a broken connection: the 413 goes out (or not) all the same
             }
         }
     }
