@@ -131,6 +131,8 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
                         switch (size) {
                             case WIDE -> sixTokens(x, t * width, width, g, k0, k1, sums, at);
                             case NARROW -> fourTokens(x, t * width, width, g, k0, k1, sums, at);
+                            case 3 -> threeTokens(x, t * width, width, g, k0, k1, sums, at);
+                            case 2 -> twoTokens(x, t * width, width, g, k0, k1, sums, at);
                             default -> oneToken(x, t * width, g, k0, k1, sums, at);
                         }
                     }
@@ -145,7 +147,11 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         }
     }
 
-    /** Tiles of six tokens, then of four, then single ones; eight tokens as four and four. */
+    /**
+     * Tiles of six tokens, then the rest: four, three, two or one (five as three and two); eight
+     * tokens as four and four. A tile keeps two FMA chains per token busy, so narrow ones wait on
+     * FMA latency, but any tile beats going over the weights again token by token.
+     */
     private static int[] tiles(int tokens) {
         int wide = tokens / WIDE;
         int rest = tokens % WIDE;
@@ -153,12 +159,15 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
             wide--;
             rest += WIDE;
         }
-        int narrow = rest / NARROW;
-        int single = rest % NARROW;
-        int[] tiles = new int[wide + narrow + single];
+        int[] last = switch (rest) {
+            case 0 -> new int[0];
+            case 5 -> new int[] {3, 2};
+            case 8 -> new int[] {NARROW, NARROW};
+            default -> new int[] {rest};
+        };
+        int[] tiles = new int[wide + last.length];
         java.util.Arrays.fill(tiles, 0, wide, WIDE);
-        java.util.Arrays.fill(tiles, wide, wide + narrow, NARROW);
-        java.util.Arrays.fill(tiles, wide + narrow, tiles.length, 1);
+        System.arraycopy(last, 0, tiles, wide, last.length);
         return tiles;
     }
 
@@ -185,6 +194,12 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
 
     /** Group {@code g} times four tokens {@code stride} apart over columns {@code [k0, k1)}, added to {@code sums[at, at + 4 * GROUP)}. */
     abstract void fourTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at);
+
+    /** Group {@code g} times two tokens {@code stride} apart over columns {@code [k0, k1)}, added to {@code sums[at, at + 2 * GROUP)}. */
+    abstract void twoTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at);
+
+    /** Group {@code g} times three tokens {@code stride} apart over columns {@code [k0, k1)}, added to {@code sums[at, at + 3 * GROUP)}. */
+    abstract void threeTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at);
 
     /** Group {@code g} times six tokens {@code stride} apart over columns {@code [k0, k1)}, added to {@code sums[at, at + 6 * GROUP)}. */
     abstract void sixTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at);
@@ -311,6 +326,64 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
             high2.intoArray(sums, at + 2 * GROUP + L);
             low3.intoArray(sums, at + 3 * GROUP);
             high3.intoArray(sums, at + 3 * GROUP + L);
+        }
+
+        @Override
+        void threeTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at) {
+            long group = g * groupBytes;
+            int x1 = base + stride;
+            int x2 = x1 + stride;
+            FloatVector low0 = FloatVector.fromArray(F, sums, at);
+            FloatVector high0 = FloatVector.fromArray(F, sums, at + L);
+            FloatVector low1 = FloatVector.fromArray(F, sums, at + GROUP);
+            FloatVector high1 = FloatVector.fromArray(F, sums, at + GROUP + L);
+            FloatVector low2 = FloatVector.fromArray(F, sums, at + 2 * GROUP);
+            FloatVector high2 = FloatVector.fromArray(F, sums, at + 2 * GROUP + L);
+            for (int k = k0; k < k1; k++) {
+                IntVector w = IntVector.fromMemorySegment(I, packed, group + 4L * L * k, LE);
+                FloatVector low = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                FloatVector high = w.and(0xFFFF0000).reinterpretAsFloats();
+                FloatVector v = FloatVector.broadcast(F, x[base + k]);
+                low0 = low.fma(v, low0);
+                high0 = high.fma(v, high0);
+                v = FloatVector.broadcast(F, x[x1 + k]);
+                low1 = low.fma(v, low1);
+                high1 = high.fma(v, high1);
+                v = FloatVector.broadcast(F, x[x2 + k]);
+                low2 = low.fma(v, low2);
+                high2 = high.fma(v, high2);
+            }
+            low0.intoArray(sums, at);
+            high0.intoArray(sums, at + L);
+            low1.intoArray(sums, at + GROUP);
+            high1.intoArray(sums, at + GROUP + L);
+            low2.intoArray(sums, at + 2 * GROUP);
+            high2.intoArray(sums, at + 2 * GROUP + L);
+        }
+
+        @Override
+        void twoTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at) {
+            long group = g * groupBytes;
+            int x1 = base + stride;
+            FloatVector low0 = FloatVector.fromArray(F, sums, at);
+            FloatVector high0 = FloatVector.fromArray(F, sums, at + L);
+            FloatVector low1 = FloatVector.fromArray(F, sums, at + GROUP);
+            FloatVector high1 = FloatVector.fromArray(F, sums, at + GROUP + L);
+            for (int k = k0; k < k1; k++) {
+                IntVector w = IntVector.fromMemorySegment(I, packed, group + 4L * L * k, LE);
+                FloatVector low = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                FloatVector high = w.and(0xFFFF0000).reinterpretAsFloats();
+                FloatVector v = FloatVector.broadcast(F, x[base + k]);
+                low0 = low.fma(v, low0);
+                high0 = high.fma(v, high0);
+                v = FloatVector.broadcast(F, x[x1 + k]);
+                low1 = low.fma(v, low1);
+                high1 = high.fma(v, high1);
+            }
+            low0.intoArray(sums, at);
+            high0.intoArray(sums, at + L);
+            low1.intoArray(sums, at + GROUP);
+            high1.intoArray(sums, at + GROUP + L);
         }
 
         @Override
@@ -446,6 +519,20 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         @Override
         void fourTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at) {
             for (int u = 0; u < 4; u++) {
+                oneToken(x, base + u * stride, g, k0, k1, sums, at + u * GROUP);
+            }
+        }
+
+        @Override
+        void twoTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at) {
+            for (int u = 0; u < 2; u++) {
+                oneToken(x, base + u * stride, g, k0, k1, sums, at + u * GROUP);
+            }
+        }
+
+        @Override
+        void threeTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at) {
+            for (int u = 0; u < 3; u++) {
                 oneToken(x, base + u * stride, g, k0, k1, sums, at + u * GROUP);
             }
         }
