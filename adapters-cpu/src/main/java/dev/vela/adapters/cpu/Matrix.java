@@ -40,7 +40,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
     private static final long BLOCK_BYTES = 96 << 10;
     /** Columns per pass of a batched product, so that the activations of a tile of tokens stay in L1. */
     private static final int COLUMN_CHUNK = 1024;
-    /** Tokens per tile of a batched product, in the order tried. */
+    /** Tokens in the widest tile of a batched product and in the next one ({@link #tiles}). */
     private static final int WIDE = 6;
     private static final int NARROW = 4;
     /** Each thread's accumulators of a batched product: a tile per (group of the block, token). */
@@ -99,7 +99,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
      *
      * <p>One token (decode) streams the groups once, four at a time. A batch goes through the
      * groups in blocks that stay in the core's L2 cache, and through the columns in chunks: each
-     * block is read from memory once and used by every tile of six (or four, or one) tokens, whose
+     * block is read from memory once and used by every tile of six (or four, three, two, one) tokens, whose
      * activations stay in L1 for the chunk.
      */
     final void multiply(float[] x, int width, int tokens, float[] out, int outStride, int outOffset, int from, int to) {
