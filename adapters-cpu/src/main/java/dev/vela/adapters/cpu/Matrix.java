@@ -99,15 +99,15 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
      *
      * <p>One token (decode) streams the groups once, four at a time. A batch goes through the
      * groups in blocks that stay in the core's L2 cache, and through the columns in chunks: each
-     * block is read from memory once and used by every tile of six (or four, three, two, one) tokens, whose
-     * activations stay in L1 for the chunk.
+     * block is read from memory once and used by every tile of six (or four, three, two, one)
+     * tokens, whose activations stay in L1 for the chunk.
      */
     final void multiply(float[] x, int width, int tokens, float[] out, int outStride, int outOffset, int from, int to) {
         if (tokens == 1) {
             float[] sums = scratch(4 * GROUP);
             int g = from;
             for (; g + 4 <= to; g += 4) {
-                fourGroupsOneToken(x, 0, g, sums);
+                fourGroupsOneToken(x, g, sums);
                 store(sums, 0, 4, out, outOffset, g);
             }
             for (; g < to; g++) {
@@ -117,15 +117,16 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
             }
             return;
         }
+        int[] tiles = tiles(tokens);
+        int tile = tokens * GROUP;
         for (int block = from; block < to; block += blockGroups) {
             int end = Math.min(to, block + blockGroups);
-            int tile = tokens * GROUP;
             float[] sums = scratch((end - block) * tile);
             java.util.Arrays.fill(sums, 0, (end - block) * tile, 0f);
             for (int k0 = 0; k0 < cols; k0 += COLUMN_CHUNK) {
                 int k1 = Math.min(cols, k0 + COLUMN_CHUNK);
                 int t = 0;
-                for (int size : tiles(tokens)) {
+                for (int size : tiles) {
                     for (int g = block; g < end; g++) {
                         int at = (g - block) * tile + t * GROUP;
                         switch (size) {
@@ -186,8 +187,8 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         System.arraycopy(sums, at, out, offset + first, n);
     }
 
-    /** Four groups from {@code g} times the token at {@code x[base]}, all columns, from zero: {@code sums[0, 4 * GROUP)}. */
-    abstract void fourGroupsOneToken(float[] x, int base, int g, float[] sums);
+    /** Four groups from {@code g} times the one token in {@code x}, all columns, from zero: {@code sums[0, 4 * GROUP)}. */
+    abstract void fourGroupsOneToken(float[] x, int g, float[] sums);
 
     /** Group {@code g} times one token over columns {@code [k0, k1)}, added to {@code sums[at, at + GROUP)}. */
     abstract void oneToken(float[] x, int base, int g, int k0, int k1, float[] sums, int at);
@@ -233,7 +234,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         }
 
         @Override
-        void fourGroupsOneToken(float[] x, int base, int g, float[] sums) {
+        void fourGroupsOneToken(float[] x, int g, float[] sums) {
             long g0 = g * groupBytes;
             long g1 = g0 + groupBytes;
             long g2 = g1 + groupBytes;
@@ -247,7 +248,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
             FloatVector low3 = low0;
             FloatVector high3 = low0;
             for (int k = 0; k < cols; k++) {
-                FloatVector v = FloatVector.broadcast(F, x[base + k]);
+                FloatVector v = FloatVector.broadcast(F, x[k]);
                 long at = 4L * L * k;
                 IntVector w = IntVector.fromMemorySegment(I, packed, g0 + at, LE);
                 low0 = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, low0);
@@ -467,7 +468,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         }
 
         @Override
-        void fourGroupsOneToken(float[] x, int base, int g, float[] sums) {
+        void fourGroupsOneToken(float[] x, int g, float[] sums) {
             long g0 = g * groupBytes;
             long g1 = g0 + groupBytes;
             long g2 = g1 + groupBytes;
@@ -481,7 +482,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
             FloatVector low3 = low0;
             FloatVector high3 = low0;
             for (int k = 0; k < cols; k++) {
-                FloatVector v = FloatVector.broadcast(F, x[base + k]);
+                FloatVector v = FloatVector.broadcast(F, x[k]);
                 long at = 4L * GROUP * k;
                 low0 = FloatVector.fromMemorySegment(F, packed, g0 + at, LE).fma(v, low0);
                 high0 = FloatVector.fromMemorySegment(F, packed, g0 + at + 4L * L, LE).fma(v, high0);

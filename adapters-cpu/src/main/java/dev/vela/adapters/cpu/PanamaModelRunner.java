@@ -22,7 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the MLP are matrix products over all of them), attention runs per sequence over its own blocks
  * of a paged KV cache. The matrices are repacked once into the layout the kernels stream
  * ({@link Matrix}), kept in memory-mapped files that later starts reuse, or off the heap
- * ({@link PackedStore}); embeddings, norms and biases are read from the memory-mapped safetensors. Kernels use the Panama Vector API; work is split over the cores by groups of rows.
+ * ({@link PackedStore}); embeddings, norms and biases are read from the memory-mapped
+ * safetensors. Kernels use the Panama Vector API; work is split over the cores by groups of rows.
  *
  * <p>A sequence's logits are bit-for-bit the same whether it runs alone or in any batch: every
  * output element is computed by the same operations in the same order. Engine thread only.
