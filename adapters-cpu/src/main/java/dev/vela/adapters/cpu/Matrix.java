@@ -90,6 +90,14 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         return groupBytes * groups;
     }
 
+    /**
+     * Where a share of the groups of a product over {@code tokens} tokens should start: on a
+     * boundary of the four groups a token streams at once, or of a block of a batched product.
+     */
+    int alignment(int tokens) {
+        return tokens == 1 ? 4 : blockGroups;
+    }
+
     /** Copies groups {@code [from, to)} from the row-major {@code data} into the packed layout in {@code packed}. */
     abstract void pack(MemorySegment data, MemorySegment packed, int from, int to);
 

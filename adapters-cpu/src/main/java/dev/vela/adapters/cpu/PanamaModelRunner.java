@@ -1,5 +1,6 @@
 package dev.vela.adapters.cpu;
 
+import dev.vela.adapters.cpu.WorkerPool.RangeTask;
 import dev.vela.application.port.out.LogitsSink;
 import dev.vela.application.port.out.ModelRunner;
 import dev.vela.application.port.out.ModelWeights;
@@ -72,7 +73,8 @@ public final class PanamaModelRunner implements ModelRunner {
     private final Activations activated;
     private final Activations logitInput;
     private float[] logitRows = new float[0];
-    private final float[] row;
+    /** Each thread's copy of the row of logits it hands the sink (the sink may change it). */
+    private final ThreadLocal<float[]> row;
     /** For the reductions the engine thread runs; attention has its own per thread. */
     private final float[] lanes = new float[VectorMath.LANES];
     private final ThreadLocal<AttentionScratch> attentionScratch = ThreadLocal.withInitial(AttentionScratch::new);
@@ -128,7 +130,8 @@ public final class PanamaModelRunner implements ModelRunner {
         this.attention = new Activations(qDim);
         this.activated = new Activations(config.intermediateSize());
         this.logitInput = new Activations(hidden);
-        this.row = new float[lmHead.rows];
+        int vocab = lmHead.rows;
+        this.row = ThreadLocal.withInitial(() -> new float[vocab]);
         this.info = new RunnerInfo("cpu/panama", config.dtype(), lmHead.rows, config.maxPositionEmbeddings(), true);
     }
 
@@ -214,6 +217,22 @@ public final class PanamaModelRunner implements ModelRunner {
     }
 
     /**
+     * Arithmetic per token in the matrix products, in FLOP (a multiply and an add per weight of
+     * every matrix); attention, which grows with the context, is not counted. A batch of
+     * {@code n} tokens needs {@code n} times this, whatever the kernels.
+     */
+    public long flopsPerToken() {
+        long weights = (long) lmHead.rows * lmHead.cols();
+        for (Layer layer : layers) {
+            for (StackedMatrices matrix : List.of(layer.qkvProjection, layer.outputProjection, layer.gateUpProjection,
+                    layer.downProjection)) {
+                weights += (long) matrix.rows * matrix.cols();
+            }
+        }
+        return 2 * weights;
+    }
+
+    /**
      * How many positions a KV budget holds for a model ({@link #DEFAULT_KV_CACHE_BYTES} when the
      * budget is 0), so that a default context length can be chosen that fits.
      */
@@ -238,6 +257,11 @@ public final class PanamaModelRunner implements ModelRunner {
 
     @Override
     public void execute(List<SequenceSlice> batch, LogitsSink sink) {
+        execute(batch, sink, false);
+    }
+
+    @Override
+    public void execute(List<SequenceSlice> batch, LogitsSink sink, boolean concurrentRows) {
         if (cache == null) {
             throw new IllegalStateException("allocateKvCache before execute");
         }
@@ -264,7 +288,7 @@ public final class PanamaModelRunner implements ModelRunner {
         for (int l = 0; l < layers.length; l++) {
             layer(l, layers[l], batch, total);
         }
-        logits(batch, total, sink);
+        logits(batch, total, sink, concurrentRows);
     }
 
     private void grow(int tokens) {
@@ -338,7 +362,7 @@ public final class PanamaModelRunner implements ModelRunner {
     /** A matrix product over all tokens, its output rows shared out over the cores. */
     private void multiply(StackedMatrices matrix, Activations input, int tokens, float[] out, int outWidth) {
         float[] x = input.plain();
-        pool.run(matrix.groups, (from, to) -> matrix.multiply(x, tokens, out, outWidth, from, to));
+        pool.run(matrix.groups, matrix.alignment(tokens), (from, to) -> matrix.multiply(x, tokens, out, outWidth, from, to));
     }
 
     /**
@@ -393,7 +417,7 @@ public final class PanamaModelRunner implements ModelRunner {
     }
 
     /** Final norm and lm_head for every position a slice asks logits for, handed to the sink in order. */
-    private void logits(List<SequenceSlice> batch, int tokens, LogitsSink sink) {
+    private void logits(List<SequenceSlice> batch, int tokens, LogitsSink sink, boolean concurrentRows) {
         int count = 0;
         for (int t = 0; t < tokens; t++) {
             if (position[t] >= batch.get(sliceOf[t]).logitsFrom()) {
@@ -411,10 +435,19 @@ public final class PanamaModelRunner implements ModelRunner {
                 logitRows = new float[group * vocab];
             }
             multiply(lmHead, logitInput, group, logitRows, vocab);
-            for (int g = 0; g < group; g++) {
-                int t = wanted[first + g];
-                System.arraycopy(logitRows, g * vocab, row, 0, vocab);
-                sink.accept(sliceOf[t], position[t], row);
+            int at = first;
+            RangeTask hand = (from, to) -> {
+                float[] copy = row.get();
+                for (int g = from; g < to; g++) {
+                    int t = wanted[at + g];
+                    System.arraycopy(logitRows, g * vocab, copy, 0, vocab);
+                    sink.accept(sliceOf[t], position[t], copy);
+                }
+            };
+            if (concurrentRows) {
+                pool.run(group, hand);           // each core samples its share of the rows
+            } else {
+                hand.run(0, group);
             }
         }
     }

@@ -34,6 +34,11 @@ final class StackedMatrices {
         return parts.getFirst().cols;
     }
 
+    /** Where a share of the stack's groups should start ({@link Matrix#alignment}). */
+    int alignment(int tokens) {
+        return parts.getFirst().alignment(tokens);
+    }
+
     long bytes() {
         long bytes = 0;
         for (Matrix part : parts) {

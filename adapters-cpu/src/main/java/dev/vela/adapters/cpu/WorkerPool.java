@@ -4,10 +4,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Splits a range of work over a fixed set of platform threads (the caller is one of them), with
+ * Shares a range of work out over a fixed set of platform threads (the caller is one of them), with
  * little latency between the many small parallel regions of a forward pass: workers spin briefly
- * before they park. Each part is a contiguous sub-range, so which thread computes an element never
- * changes its arithmetic. One caller at a time.
+ * before they park. The range is cut into chunks that the threads claim one after another, and the
+ * caller waits for the chunks, not for the threads: a worker the OS or the hypervisor holds back
+ * (an HTTP thread, a neighbour's VM) costs the pass only the chunk it is in, the others take the
+ * rest. Which thread computes an element never changes its arithmetic. One caller at a time.
  */
 final class WorkerPool implements AutoCloseable {
 
@@ -18,72 +20,100 @@ final class WorkerPool implements AutoCloseable {
     }
 
     private static final long SPIN_NANOS = 50_000;
+    /** Chunks per thread when a range is cut: enough for one thread to take over another's share. */
+    private static final int CHUNKS_PER_THREAD = 4;
 
-    private final Thread[] workers;
-    private final int parts;
-    private volatile RangeTask task;
-    private volatile int total;
-    private volatile long epoch;
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile Throwable failure;
-    private volatile boolean closed;
-    private volatile Thread caller;
+    /** One parallel region: what to run, the next chunk to claim and how many are not done yet. */
+    private static final class Region {
+        final RangeTask task;
+        final int n;
+        final int chunk;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger unfinished;
+        final Thread caller;
+        volatile Throwable failure;
 
-    WorkerPool(int threads) {
-        this.parts = Math.max(1, threads);
-        this.workers = new Thread[parts - 1];
-        for (int i = 0; i < workers.length; i++) {
-            int part = i + 1;
-            workers[i] = Thread.ofPlatform().daemon(true).name("vela-cpu-" + part).start(() -> work(part));
+        Region(RangeTask task, int n, int chunk, Thread caller) {
+            this.task = task;
+            this.n = n;
+            this.chunk = chunk;
+            this.unfinished = new AtomicInteger((n + chunk - 1) / chunk);
+            this.caller = caller;
+        }
+
+        /** Takes chunks until none is left; the thread that finishes the last one wakes the caller. */
+        void claim() {
+            for (int from = next.getAndAdd(chunk); from < n; from = next.getAndAdd(chunk)) {
+                try {
+                    task.run(from, Math.min(n, from + chunk));
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    if (unfinished.decrementAndGet() == 0 && Thread.currentThread() != caller) {
+                        LockSupport.unpark(caller);
+                    }
+                }
+            }
         }
     }
 
-    /** Runs {@code task} over {@code [0, n)} split into one contiguous part per thread; returns when all are done. */
-    void run(int n, RangeTask task) {
+    private final Thread[] workers;
+    private final int threads;
+    private volatile Region region;
+    private volatile boolean closed;
+
+    WorkerPool(int threads) {
+        this.threads = Math.max(1, threads);
+        this.workers = new Thread[this.threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = Thread.ofPlatform().daemon(true).name("vela-cpu-" + (i + 1)).start(this::work);
+        }
+    }
+
+    /**
+     * Runs {@code task} over {@code [0, n)} in chunks whose starts are multiples of {@code align}
+     * (about {@value #CHUNKS_PER_THREAD} per thread); returns when all are done.
+     */
+    void run(int n, int align, RangeTask task) {
         if (n <= 0) {
             return;
         }
-        if (parts == 1 || n == 1) {
+        if (threads == 1 || n == 1) {
             task.run(0, n);
             return;
         }
-        this.task = task;
-        this.total = n;
-        this.failure = null;
-        this.caller = Thread.currentThread();
-        pending.set(workers.length);
-        epoch++;
+        int share = (n + threads * CHUNKS_PER_THREAD - 1) / (threads * CHUNKS_PER_THREAD);
+        int step = Math.max(1, align);
+        Region current = new Region(task, n, (share + step - 1) / step * step, Thread.currentThread());
+        region = current;
         for (Thread worker : workers) {
             LockSupport.unpark(worker);
         }
-        runPart(0, task, n);
+        current.claim();
         long spinUntil = System.nanoTime() + SPIN_NANOS;
-        while (pending.get() > 0) {
+        while (current.unfinished.get() > 0) {
             if (System.nanoTime() < spinUntil) {
                 Thread.onSpinWait();
             } else {
                 LockSupport.parkNanos(10_000);
             }
         }
-        this.task = null;
-        if (failure != null) {
-            throw new IllegalStateException("a CPU worker failed", failure);
+        if (current.failure != null) {
+            throw new IllegalStateException("a CPU worker failed", current.failure);
         }
     }
 
-    private void runPart(int part, RangeTask task, int n) {
-        int from = (int) ((long) n * part / parts);
-        int to = (int) ((long) n * (part + 1) / parts);
-        if (from < to) {
-            task.run(from, to);
-        }
+    /** Runs {@code task} over {@code [0, n)}, in chunks of any size. */
+    void run(int n, RangeTask task) {
+        run(n, 1, task);
     }
 
-    private void work(int part) {
-        long seen = 0;
+    private void work() {
+        Region seen = null;
         while (!closed) {
             long spinUntil = System.nanoTime() + SPIN_NANOS;
-            while (epoch == seen && !closed) {
+            Region current;
+            while ((current = region) == seen && !closed) {
                 if (System.nanoTime() < spinUntil) {
                     Thread.onSpinWait();
                 } else {
@@ -93,19 +123,8 @@ final class WorkerPool implements AutoCloseable {
             if (closed) {
                 return;
             }
-            seen = epoch;
-            try {
-                runPart(part, task, total);
-            } catch (Throwable t) {
-                failure = t;
-            } finally {
-                if (pending.decrementAndGet() == 0) {
-                    Thread waiting = caller;
-                    if (waiting != null) {
-                        LockSupport.unpark(waiting);
-                    }
-                }
-            }
+            seen = current;
+            current.claim();                    // nothing to do when the caller already took every chunk
         }
     }
 

@@ -10,6 +10,7 @@ import static dev.vela.adapters.cpu.RunnerFixture.rows;
 import static dev.vela.adapters.cpu.RunnerFixture.slice;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,6 +137,31 @@ class PanamaModelRunnerTest {
             assertEquals(prompt.length, all.size());
             float[] prefix = rows(runner, List.of(slice(2, Arrays.copyOf(prompt, 7), 0, blocks))).getLast();
             assertArrayEquals(prefix, all.get(6), "position 6 sees the same prefix either way");
+        }
+    }
+
+    @Test
+    void rowsHandedFromSeveralThreadsAreTheRowsHandedInOrder() {
+        int[] prompt = prompt(12, 512);
+        try (PanamaModelRunner runner = load(TestModel.TINY_F32, 2)) {
+            Blocks blocks = new Blocks(BLOCK);
+            List<SequenceSlice> batch = new ArrayList<>();
+            for (int s = 0; s < 5; s++) {
+                int[] tokens = Arrays.copyOf(prompt, 6 + 3 * s);
+                batch.add(new SequenceSlice(s, tokens, 0, blocks.upTo(s, tokens.length), s % 2 == 0 ? 0 : tokens.length - 1));
+            }
+            List<float[]> inOrder = rows(runner, batch);
+            Map<String, float[]> handed = new java.util.concurrent.ConcurrentHashMap<>();
+            runner.execute(batch, (slice, position, logits) -> {
+                assertNull(handed.put(slice + "@" + position, logits.clone()), "each row once");
+            }, true);
+            assertEquals(inOrder.size(), handed.size());
+            int i = 0;
+            for (int s = 0; s < batch.size(); s++) {
+                for (int p = batch.get(s).logitsFrom(); p < batch.get(s).endPosition(); p++) {
+                    assertArrayEquals(inOrder.get(i++), handed.get(s + "@" + p), "slice " + s + " position " + p);
+                }
+            }
         }
     }
 

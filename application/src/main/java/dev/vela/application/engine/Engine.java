@@ -11,6 +11,7 @@ import dev.vela.domain.error.InvalidRequestException;
 import dev.vela.domain.generation.FinishReason;
 import dev.vela.domain.sampling.SamplingParams;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,7 +34,8 @@ public final class Engine implements EngineStatus, AutoCloseable {
     private final Tokenizer tokenizer;
     private final KvBlockManager blocks;
     private final Scheduler scheduler;
-    private final Sampler sampler;
+    /** A sampler per thread that samples: rows of logits arrive on the runner's threads ({@link StepSink}). */
+    private final ThreadLocal<Sampler> samplers;
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final AtomicLong sequenceIds = new AtomicLong();
     /** Sequences that ended; their runner state is released between forward passes, never during one. */
@@ -67,7 +69,8 @@ public final class Engine implements EngineStatus, AutoCloseable {
         this.blocks = new KvBlockManager(numBlocks, config.blockSize(),
                 config.prefixCaching() && runner.info().pagedKvCache());
         this.scheduler = new Scheduler(config, blocks, this.observers);
-        this.sampler = new Sampler(runner.info().vocabularySize());
+        int vocabulary = runner.info().vocabularySize();
+        this.samplers = ThreadLocal.withInitial(() -> new Sampler(vocabulary));
         this.thread = Thread.ofPlatform().name("vela-engine").daemon(true).start(this::loop);
     }
 
@@ -188,8 +191,12 @@ public final class Engine implements EngineStatus, AutoCloseable {
     }
 
     private void run(List<Scheduler.Scheduled> scheduled) {
-        runner.execute(scheduled.stream().map(Scheduler.Scheduled::slice).toList(),
-                (slice, position, logits) -> onLogits(scheduled.get(slice).sequence(), position, logits));
+        StepSink sink = new StepSink(scheduled);
+        try {
+            runner.execute(scheduled.stream().map(Scheduler.Scheduled::slice).toList(), sink::accept, true);
+        } finally {
+            sink.apply();                       // what was sampled before a failure still counts
+        }
         for (Scheduler.Scheduled s : scheduled) {
             Sequence sequence = s.sequence();
             sequence.computed = Math.max(sequence.computed, s.slice().endPosition());
@@ -218,34 +225,88 @@ public final class Engine implements EngineStatus, AutoCloseable {
         }
     }
 
+    /** What one row of logits decided: a sampled token, a prompt token's logprob, or an error. */
+    private record Outcome(int slice, int position, Sequence sequence, Sampler.Sample sample, boolean prompt,
+                           RuntimeException error) {
+    }
+
+    /**
+     * The rows of one forward pass. Sampling (a few passes over the vocabulary per row) happens on
+     * whichever runner thread hands the row over, in parallel (rows may come in any order); it reads a sequence's state and
+     * advances only its own generator. What the samples change (outputs, events, the end of a
+     * sequence) is applied afterwards on the engine thread, in batch and position order.
+     */
+    private final class StepSink {
+
+        private final List<Scheduler.Scheduled> scheduled;
+        private final List<Outcome> outcomes = new ArrayList<>();
+
+        StepSink(List<Scheduler.Scheduled> scheduled) {
+            this.scheduled = scheduled;
+        }
+
+        void accept(int slice, int position, float[] logits) {
+            Outcome outcome = decide(slice, scheduled.get(slice).sequence(), position, logits);
+            if (outcome != null) {
+                synchronized (outcomes) {
+                    outcomes.add(outcome);
+                }
+            }
+        }
+
+        void apply() {
+            outcomes.sort(Comparator.comparingInt(Outcome::slice).thenComparingInt(Outcome::position));
+            for (Outcome outcome : outcomes) {
+                Sequence sequence = outcome.sequence();
+                if (sequence.finished()) {
+                    continue;
+                }
+                if (outcome.error() != null) {
+                    fail(sequence, outcome.error());
+                    continue;
+                }
+                try {
+                    if (outcome.prompt()) {
+                        sequence.addPromptLogprob(outcome.position(), outcome.sample());
+                        continue;
+                    }
+                    List<GenerationEvent> events = sequence.accept(outcome.sample());
+                    observeToken(sequence);
+                    if (sequence.finished()) {
+                        end(sequence, events);
+                    } else {
+                        sequence.request.emit(events);
+                    }
+                } catch (RuntimeException e) {
+                    fail(sequence, e);
+                }
+            }
+        }
+    }
+
     /** One row of logits: a prompt position's (prompt logprobs) or the last position's (the next token). */
-    private void onLogits(Sequence sequence, int position, float[] logits) {
+    private Outcome decide(int slice, Sequence sequence, int position, float[] logits) {
         if (sequence.finished()) {
-            return;
+            return null;
         }
         try {
             if (position < sequence.promptLength() - 1) {
-                if (sequence.wantsPromptLogprobs()) {
-                    sequence.addPromptLogprob(position, sampler.logprobsOf(sequence.tokenAt(position + 1), logits,
-                            sequence.promptLogprobCount()));
+                if (!sequence.wantsPromptLogprobs()) {
+                    return null;
                 }
-                return;
+                Sampler.Sample sample = samplers.get().logprobsOf(sequence.tokenAt(position + 1), logits,
+                        sequence.promptLogprobCount());
+                return new Outcome(slice, position, sequence, sample, true, null);
             }
             if (position != sequence.totalLength() - 1) {
-                return;
+                return null;
             }
             Integer logprobs = sequence.sampling.params.logprobs();
-            Sampler.Sample sample = sampler.sample(logits, sequence.sampling, sequence.outputLength(),
+            Sampler.Sample sample = samplers.get().sample(logits, sequence.sampling, sequence.outputLength(),
                     logprobs == null ? 0 : logprobs);
-            List<GenerationEvent> events = sequence.accept(sample);
-            observeToken(sequence);
-            if (sequence.finished()) {
-                end(sequence, events);
-            } else {
-                sequence.request.emit(events);
-            }
+            return new Outcome(slice, position, sequence, sample, false, null);
         } catch (RuntimeException e) {
-            fail(sequence, e);
+            return new Outcome(slice, position, sequence, null, false, e);
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <p>Selection is linear in the vocabulary ({@link RadixSelect}, no sort), and the only arrays
  * proportional to the vocabulary are this sampler's scratch rows, reused for every token. One
- * sampler serves one engine thread.
+ * sampler serves one thread at a time.
  */
 final class Sampler {
 

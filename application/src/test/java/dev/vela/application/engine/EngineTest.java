@@ -248,6 +248,42 @@ class EngineTest {
         assertEquals(", ", outcome.texts().get(0));
     }
 
+    @Test
+    void rowsSampledOnSeveralThreadsInAnyOrderGiveWhatRowsInOrderGive() throws InterruptedException {
+        SamplingParams params = SamplingParams.builder().temperature(1.0).seed(7L).n(2).maxTokens(12).logprobs(2)
+                .promptLogprobs(1).build();
+        List<List<String>> results = new ArrayList<>();
+        for (boolean threads : new boolean[] {false, true}) {
+            ScriptedRunner scripted = ScriptedRunner.spelling("the quick brown fox jumps over the lazy dog");
+            scripted.favourite = 1f;                    // a real draw: every byte is a candidate
+            scripted.rowsFromThreads = threads;
+            engine(scripted, 8, 64);
+            Generation first = submit("the quick", params);
+            Generation second = submit("brown", params);
+            List<GenerationEvent> events = new ArrayList<>(drain(first, 2).events());
+            events.addAll(drain(second, 2).events());
+            results.add(events.stream().map(EngineTest::describe).toList());
+            engine.close();
+        }
+        assertEquals(results.get(0), results.get(1));
+        assertTrue(results.get(1).stream().anyMatch(e -> e.startsWith("prompt")));
+    }
+
+    /** An event as text, arrays by value. */
+    private static String describe(GenerationEvent event) {
+        return switch (event) {
+            case GenerationEvent.Delta d -> "delta " + d.choice() + " " + d.text() + " " + java.util.Arrays.toString(d.tokenIds())
+                    + " " + describe(d.logprobs());
+            case GenerationEvent.PromptLogprobs p -> "prompt " + p.choice() + " " + describe(p.logprobs());
+            default -> event.toString();
+        };
+    }
+
+    private static String describe(List<dev.vela.application.port.in.TokenLogprob> logprobs) {
+        return logprobs == null ? "-" : logprobs.stream().map(l -> l.tokenId() + ":" + l.logprob() + ":" + l.rank() + ":"
+                + l.top().stream().map(c -> c.tokenId() + "=" + c.logprob()).toList()).toList().toString();
+    }
+
     /** Counts what the engine reports. */
     static final class CountingObserver implements dev.vela.application.port.out.EngineObserver {
         final java.util.concurrent.atomic.AtomicInteger preemptions = new java.util.concurrent.atomic.AtomicInteger();

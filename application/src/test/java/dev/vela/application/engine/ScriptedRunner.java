@@ -31,6 +31,10 @@ final class ScriptedRunner implements ModelRunner {
     volatile java.util.concurrent.CountDownLatch entered;
     final Map<Long, Integer> positions = new HashMap<>();
     volatile RuntimeException failWhenFeeding;
+    /** The favourite's logit; every other token's is its negative. */
+    volatile float favourite = 20f;
+    /** When set, rows go from several threads, last row first, where the engine allows it. */
+    volatile boolean rowsFromThreads;
     volatile int failingToken = -1;
 
     ScriptedRunner(IntFunction<Integer> next) {
@@ -58,6 +62,11 @@ final class ScriptedRunner implements ModelRunner {
 
     @Override
     public void execute(List<SequenceSlice> batch, LogitsSink logits) {
+        execute(batch, logits, false);
+    }
+
+    @Override
+    public void execute(List<SequenceSlice> batch, LogitsSink logits, boolean concurrentRows) {
         java.util.concurrent.CountDownLatch waitFor = gate;
         if (waitFor != null) {
             gate = null;
@@ -69,11 +78,12 @@ final class ScriptedRunner implements ModelRunner {
                 throw new IllegalStateException(e);
             }
         }
-        record(batch, logits);
+        record(batch, logits, concurrentRows);
     }
 
-    private synchronized void record(List<SequenceSlice> batch, LogitsSink logits) {
+    private synchronized void record(List<SequenceSlice> batch, LogitsSink logits, boolean concurrentRows) {
         batches.add(List.copyOf(batch));
+        List<Row> rows = new ArrayList<>();
         for (SequenceSlice slice : batch) {
             if (failWhenFeeding != null && slice.tokenIds()[slice.tokenIds().length - 1] == failingToken) {
                 throw failWhenFeeding;
@@ -89,9 +99,38 @@ final class ScriptedRunner implements ModelRunner {
             positions.put(slice.sequenceId(), slice.endPosition());
             for (int position = slice.logitsFrom(); position < slice.endPosition(); position++) {
                 float[] row = new float[ByteTokenizer.SIZE];
-                Arrays.fill(row, -20f);
-                row[next.apply(position + 1)] = 20f;
-                logits.accept(i, position, row);
+                Arrays.fill(row, -favourite);
+                row[next.apply(position + 1)] = favourite;
+                rows.add(new Row(i, position, row));
+            }
+        }
+        if (rowsFromThreads && concurrentRows) {
+            handFromThreads(rows, logits);
+        } else {
+            rows.forEach(row -> logits.accept(row.slice(), row.position(), row.logits()));
+        }
+    }
+
+    private record Row(int slice, int position, float[] logits) {
+    }
+
+    private static void handFromThreads(List<Row> rows, LogitsSink logits) {
+        int threads = 3;
+        List<Thread> started = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int first = t;
+            started.add(Thread.ofPlatform().start(() -> {
+                for (int r = rows.size() - 1 - first; r >= 0; r -= threads) {
+                    logits.accept(rows.get(r).slice(), rows.get(r).position(), rows.get(r).logits());
+                }
+            }));
+        }
+        for (Thread thread : started) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
         }
     }

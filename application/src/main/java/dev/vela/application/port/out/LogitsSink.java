@@ -2,8 +2,9 @@ package dev.vela.application.port.out;
 
 /**
  * Receives the rows of raw logits a forward pass produces, one call per row, in batch order and
- * then position order. The row is only valid during the call (runners reuse it), and the receiver
- * may change it in place.
+ * then position order on the calling thread (or, where the caller allows it, from several of the
+ * runner's threads at once: {@link ModelRunner#execute(java.util.List, LogitsSink, boolean)}). The
+ * row is only valid during the call (runners reuse it), and the receiver may change it in place.
  */
 @FunctionalInterface
 public interface LogitsSink {

@@ -28,6 +28,16 @@ public interface ModelRunner extends AutoCloseable {
      */
     void execute(List<SequenceSlice> batch, LogitsSink logits);
 
+    /**
+     * {@link #execute(List, LogitsSink)}, where {@code concurrentRows} allows the runner to hand
+     * rows from several of its threads at once and in any order (each row still exactly once, all
+     * before this returns), so that what the receiver does with a row (sampling over the
+     * vocabulary) runs on every core. A runner without threads of its own ignores it.
+     */
+    default void execute(List<SequenceSlice> batch, LogitsSink logits, boolean concurrentRows) {
+        execute(batch, logits);
+    }
+
     /** Forgets the sequence's state (its KV cache, for runners that keep one per sequence). */
     void release(long sequenceId);
 
