@@ -38,9 +38,13 @@ public final class BatchBenchmark {
         HfModelDirectory model = HfModelDirectory.open(dir);
         double[] decode = new double[BATCHES.length];
         double[] prefill = new double[BATCHES.length];
+        long flopsPerToken;
+        double peakBefore;
         try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles());
              PanamaModelRunner runner = PanamaModelRunner.load(model.config(), weights, threads)) {
             runner.allocateKvCache(BLOCK, 512L << 20);
+            flopsPerToken = runner.flopsPerToken();
+            peakBefore = fmaPeak(threads);
             run(runner, 4, 8);                                   // warm-up
             for (int i = 0; i < BATCHES.length; i++) {
                 double[] best = {0, 0};
@@ -53,6 +57,7 @@ public final class BatchBenchmark {
                 decode[i] = best[1];
             }
         }
+        double peak = Math.max(peakBefore, fmaPeak(threads));  // this VM's second core comes and goes
         LlamaCpp.BatchResult llamaCpp = LlamaCpp.batchedDecode(dir, threads, PROMPT, DECODE, BATCHES);
         Map<Integer, Double> llama = llamaCpp.tokensPerSecond();
 
@@ -68,7 +73,26 @@ public final class BatchBenchmark {
                     other == null || otherOne == null ? "-" : String.format("%.2f", other / otherOne));
         }
         System.out.println("llama.cpp: " + llamaCpp.note());
+        // A step of n sequences does n tokens' products: it cannot take less than n * flops / peak, nor
+        // less than a one-sequence step (reading the weights), so n / max(...) bounds its rate.
+        System.out.printf("FMA peak (best of before and after): %.0f GFLOP/s on %d threads; %.2f GFLOP of products per token%n",
+                peak / 1e9, threads, flopsPerToken / 1e9);
+        for (int i = 0; i < BATCHES.length; i++) {
+            double one = 1 / decode[0];
+            double ceiling = BATCHES[i] / Math.max(one, BATCHES[i] * flopsPerToken / peak) / decode[0];
+            double needed = BATCHES[i] * flopsPerToken / peak / (BATCHES[i] / decode[i]);
+            System.out.printf("%9d sequences: ceiling at the FMA peak %.2fx one; measured steps run the products at %.0f %% of the peak%n",
+                    BATCHES[i], ceiling, 100 * needed);
+        }
         System.out.println("reproduce: bin/bench batch   (-Dvela.bench.model=" + preset + " -Dvela.bench.threads=" + threads + ")");
+    }
+
+    private static double fmaPeak(int threads) {
+        try {
+            return FmaPeak.measure(threads, 3);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not measure the FMA peak", e);
+        }
     }
 
     /** One round: prefill of {@code batch} prompts in one pass, then {@code steps} decode passes; tokens/s of each. */

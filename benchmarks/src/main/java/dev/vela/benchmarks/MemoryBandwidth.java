@@ -3,12 +3,6 @@ package dev.vela.benchmarks;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -22,29 +16,14 @@ final class MemoryBandwidth {
 
     /** Best of {@code rounds} full reads of {@code bytes} (a power of two) with {@code threads} threads, in bytes per second. */
     static double measure(long bytes, int threads, int rounds) throws Exception {
-        try (Arena arena = Arena.ofShared(); ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment buffer = arena.allocate(bytes, 64);
             buffer.fill((byte) 1);
-            double best = 0;
-            for (int round = 0; round < rounds; round++) {
-                long start = System.nanoTime();
-                List<Future<Float>> parts = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    long from = bytes / threads * t;
-                    long to = t == threads - 1 ? bytes : bytes / threads * (t + 1);
-                    parts.add(pool.submit((Callable<Float>) () -> read(buffer, from, to)));
-                }
-                float sink = 0;
-                for (Future<Float> part : parts) {
-                    sink += part.get();
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                if (sink == 42) {
-                    System.out.print("");
-                }
-                best = Math.max(best, bytes / seconds);     // a power of two: the quarters cover it all
-            }
-            return best;
+            return Rounds.bestRate(threads, rounds, bytes, t -> {   // a power of two: the parts cover it all
+                long from = bytes / threads * t;
+                long to = t == threads - 1 ? bytes : bytes / threads * (t + 1);
+                return () -> read(buffer, from, to);
+            });
         }
     }
 
