@@ -77,7 +77,7 @@ public final class BatchBenchmark {
         // less than a one-sequence step (reading the weights), so n / max(...) bounds its rate.
         System.out.printf("FMA peak (best of before and after): %.0f GFLOP/s on %d threads; %.2f GFLOP of products per token%n",
                 peak / 1e9, threads, flopsPerToken / 1e9);
-        for (int i = 0; i < BATCHES.length; i++) {
+        for (int i = 0; i < BATCHES.length && BATCHES[0] == 1; i++) {
             double one = 1 / decode[0];
             double ceiling = BATCHES[i] / Math.max(one, BATCHES[i] * flopsPerToken / peak) / decode[0];
             double needed = BATCHES[i] * flopsPerToken / peak / (BATCHES[i] / decode[i]);

@@ -51,7 +51,8 @@ public final class LoadBenchmark {
             // warm-up: the batched kernels and the one-token ones both compiled before anything is timed
             run(url, clients, 16, 16);
             run(url, clients, 1, 32);
-            int[] levels = {1, 4, 8, 16};
+            int[] levels = java.util.Arrays.stream(System.getProperty("vela.bench.clients", "1,4,8,16").split(","))
+                    .mapToInt(c -> Integer.parseInt(c.strip())).toArray();
             double[] throughput = new double[levels.length];
             double[][] itl = new double[levels.length][];
             for (int i = 0; i < levels.length; i++) {
@@ -62,8 +63,10 @@ public final class LoadBenchmark {
                 throughput[i] = tokens / seconds;
                 itl[i] = gaps(streams);
             }
-            double ttftAlone = Stats.median(new double[] {ttft(url, clients, 0), ttft(url, clients, 0), ttft(url, clients, 0)});
-            double ttftLoaded = ttft(url, clients, 8);
+            boolean timeToFirstToken = Boolean.parseBoolean(System.getProperty("vela.bench.ttft", "true"));
+            double ttftAlone = timeToFirstToken
+                    ? Stats.median(new double[] {ttft(url, clients, 0), ttft(url, clients, 0), ttft(url, clients, 0)}) : 0;
+            double ttftLoaded = timeToFirstToken ? ttft(url, clients, 8) : 0;
 
             System.out.println();
             System.out.printf("model: %s, bf16, %d tokens per stream, CPU cores: %d%n", preset.modelName(), TOKENS,
@@ -73,8 +76,10 @@ public final class LoadBenchmark {
                 System.out.printf("%7d | %15.1f | %12.2f | %10.1f | %10.1f%n", levels[i], throughput[i],
                         throughput[i] / throughput[0], 1e3 * Stats.percentile(itl[i], 50), 1e3 * Stats.percentile(itl[i], 95));
             }
-            System.out.printf("TTFT of a 512-token prompt: alone %.0f ms, while 8 streams decode %.0f ms%n",
-                    1e3 * ttftAlone, 1e3 * ttftLoaded);
+            if (timeToFirstToken) {
+                System.out.printf("TTFT of a 512-token prompt: alone %.0f ms, while 8 streams decode %.0f ms%n",
+                        1e3 * ttftAlone, 1e3 * ttftLoaded);
+            }
             System.out.println("reproduce: bin/bench load   (-Dvela.bench.model=" + preset + " -Dvela.bench.tokens=" + TOKENS + ")");
         }
     }
