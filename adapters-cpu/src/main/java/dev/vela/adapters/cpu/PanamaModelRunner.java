@@ -399,21 +399,57 @@ public final class PanamaModelRunner implements ModelRunner {
         }
         float sum = VectorMath.expShifted(score, max, length, lanes);
         float inverse = 1f / sum;
-        java.util.Arrays.fill(out, outAt, outAt + headDim, 0f);
+        int d = 0;
+        for (; d + 4 * L <= headDim; d += 4 * L) {
+            weightedValues(layer, slice, length, headOffset + 4L * d, score, inverse, out, outAt + d);
+        }
+        for (; d + L <= headDim; d += L) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int p = 0; p < length; p++) {
+                int block = slice.blockTable()[p / blockSize];
+                long at = cache.byteOffset(block, p % blockSize) + headOffset + 4L * d;
+                acc = FloatVector.fromMemorySegment(F, cache.valueSlab(layer, block), at, ByteOrder.nativeOrder())
+                        .fma(FloatVector.broadcast(F, score[p] * inverse), acc);
+            }
+            acc.intoArray(out, outAt + d);
+        }
+        for (; d < headDim; d++) {
+            float acc = 0f;
+            for (int p = 0; p < length; p++) {
+                int block = slice.blockTable()[p / blockSize];
+                long at = cache.byteOffset(block, p % blockSize) + headOffset;
+                acc += score[p] * inverse * cache.valueSlab(layer, block).get(ValueLayout.JAVA_FLOAT, at + 4L * d);
+            }
+            out[outAt + d] = acc;
+        }
+    }
+
+    /**
+     * {@code 4 L} dimensions of one head's attention output: the sum over positions of
+     * {@code score[p] * inverse} times the values, each lane one chain of multiply-adds over the
+     * positions from zero, kept in registers rather than stored and reloaded per position.
+     */
+    private void weightedValues(int layer, SequenceSlice slice, int length, long offset, float[] score, float inverse,
+                                float[] out, int outAt) {
+        int blockSize = cache.blockSize();
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
         for (int p = 0; p < length; p++) {
             int block = slice.blockTable()[p / blockSize];
             MemorySegment values = cache.valueSlab(layer, block);
-            long at = cache.byteOffset(block, p % blockSize) + headOffset;
-            float weight = score[p] * inverse;
-            int d = 0;
-            for (; d + L <= headDim; d += L) {
-                FloatVector.fromMemorySegment(F, values, at + 4L * d, ByteOrder.nativeOrder())
-                                .fma(FloatVector.broadcast(F, weight), FloatVector.fromArray(F, out, outAt + d)).intoArray(out, outAt + d);
-            }
-            for (; d < headDim; d++) {
-                out[outAt + d] += weight * values.get(ValueLayout.JAVA_FLOAT, at + 4L * d);
-            }
+            long at = cache.byteOffset(block, p % blockSize) + offset;
+            FloatVector weight = FloatVector.broadcast(F, score[p] * inverse);
+            a0 = FloatVector.fromMemorySegment(F, values, at, ByteOrder.nativeOrder()).fma(weight, a0);
+            a1 = FloatVector.fromMemorySegment(F, values, at + 4L * L, ByteOrder.nativeOrder()).fma(weight, a1);
+            a2 = FloatVector.fromMemorySegment(F, values, at + 8L * L, ByteOrder.nativeOrder()).fma(weight, a2);
+            a3 = FloatVector.fromMemorySegment(F, values, at + 12L * L, ByteOrder.nativeOrder()).fma(weight, a3);
         }
+        a0.intoArray(out, outAt);
+        a1.intoArray(out, outAt + L);
+        a2.intoArray(out, outAt + 2 * L);
+        a3.intoArray(out, outAt + 3 * L);
     }
 
     /** Final norm and lm_head for every position a slice asks logits for, handed to the sink in order. */
