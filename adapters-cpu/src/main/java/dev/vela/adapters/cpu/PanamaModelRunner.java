@@ -335,9 +335,13 @@ public final class PanamaModelRunner implements ModelRunner {
         }
         float[] attended = attention.reset(tokens);
         int heads = config.numHeads();
-        pool.run(tokens * heads, (from, to) -> {
+        int work = tokens * heads;
+        // last tokens first: in a prompt they attend to the most positions, and the threads that
+        // claim the cheap early ones at the end even out the finish
+        pool.run(work, (from, to) -> {
             AttentionScratch scratch = attentionScratch.get();
-            for (int w = from; w < to; w++) {
+            for (int item = from; item < to; item++) {
+                int w = work - 1 - item;
                 int t = w / heads;
                 attend(index, batch.get(sliceOf[t]), position[t], t * qkvWidth + (w % heads) * headDim, w % heads,
                         attended, t * qDim + (w % heads) * headDim, scratch);
