@@ -24,8 +24,7 @@ public final class BatchBenchmark {
     private static final int PROMPT = 16;
     private static final int DECODE = Integer.getInteger("vela.bench.decode", 48);
     private static final int ROUNDS = Integer.getInteger("vela.bench.rounds", 3);
-    private static final int[] BATCHES = java.util.Arrays.stream(System.getProperty("vela.bench.batches", "1,4,8,16").split(","))
-            .mapToInt(b -> Integer.parseInt(b.strip())).toArray();
+    private static final int[] BATCHES = Stats.intList("vela.bench.batches", "1,4,8,16");
     private static final int BLOCK = 16;
 
     private BatchBenchmark() {

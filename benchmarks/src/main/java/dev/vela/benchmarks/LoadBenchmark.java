@@ -51,8 +51,7 @@ public final class LoadBenchmark {
             // warm-up: the batched kernels and the one-token ones both compiled before anything is timed
             run(url, clients, 16, 16);
             run(url, clients, 1, 32);
-            int[] levels = java.util.Arrays.stream(System.getProperty("vela.bench.clients", "1,4,8,16").split(","))
-                    .mapToInt(c -> Integer.parseInt(c.strip())).toArray();
+            int[] levels = Stats.intList("vela.bench.clients", "1,4,8,16");
             double[] throughput = new double[levels.length];
             double[][] itl = new double[levels.length][];
             for (int i = 0; i < levels.length; i++) {

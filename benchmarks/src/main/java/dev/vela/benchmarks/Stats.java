@@ -29,4 +29,10 @@ final class Stats {
     static double max(double[] samples) {
         return Arrays.stream(samples).max().orElse(Double.NaN);
     }
+
+    /** A comma-separated list of whole numbers from a system property, e.g. {@code -Dvela.bench.clients=1,16}. */
+    static int[] intList(String property, String defaults) {
+        return Arrays.stream(System.getProperty(property, defaults).split(","))
+                .mapToInt(value -> Integer.parseInt(value.strip())).toArray();
+    }
 }

@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -206,14 +207,19 @@ public final class PanamaModelRunner implements ModelRunner {
         return info;
     }
 
+    /** Every matrix a decoded token goes through once: each layer's four, then the lm_head. */
+    private List<StackedMatrices> matrices() {
+        List<StackedMatrices> all = new ArrayList<>();
+        for (Layer layer : layers) {
+            all.addAll(List.of(layer.qkvProjection, layer.outputProjection, layer.gateUpProjection, layer.downProjection));
+        }
+        all.add(lmHead);
+        return all;
+    }
+
     /** Bytes of weights read per decoded token (every matrix once; the embedding is one row). */
     public long bytesPerToken() {
-        long bytes = lmHead.bytes();
-        for (Layer layer : layers) {
-            bytes += layer.qkvProjection.bytes() + layer.outputProjection.bytes() + layer.gateUpProjection.bytes()
-                    + layer.downProjection.bytes();
-        }
-        return bytes;
+        return matrices().stream().mapToLong(StackedMatrices::bytes).sum();
     }
 
     /**
@@ -222,14 +228,7 @@ public final class PanamaModelRunner implements ModelRunner {
      * {@code n} tokens needs {@code n} times this, whatever the kernels.
      */
     public long flopsPerToken() {
-        long weights = (long) lmHead.rows * lmHead.cols();
-        for (Layer layer : layers) {
-            for (StackedMatrices matrix : List.of(layer.qkvProjection, layer.outputProjection, layer.gateUpProjection,
-                    layer.downProjection)) {
-                weights += (long) matrix.rows * matrix.cols();
-            }
-        }
-        return 2 * weights;
+        return 2 * matrices().stream().mapToLong(matrix -> (long) matrix.rows * matrix.cols()).sum();
     }
 
     /**
