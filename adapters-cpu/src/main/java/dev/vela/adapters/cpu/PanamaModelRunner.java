@@ -232,6 +232,35 @@ public final class PanamaModelRunner implements ModelRunner {
     }
 
     /**
+     * The rate of this runner's matrix products alone, in FLOP per second: every matrix a token goes
+     * through ({@link #flopsPerToken}), over {@code tokens} tokens of fixed activations, on the
+     * runner's pool, {@code repeats} times (after one untimed pass). No step can run its products
+     * faster than this, so {@code rate / flopsPerToken()} bounds the tokens per second of a step of
+     * {@code tokens} sequences however little else it does. For benchmarks; not while serving.
+     */
+    public double productRate(int tokens, int repeats) {
+        List<StackedMatrices> all = matrices();
+        int widest = all.stream().mapToInt(StackedMatrices::cols).max().orElse(0);
+        int tallest = all.stream().mapToInt(matrix -> matrix.rows).max().orElse(0);
+        float[] x = new float[tokens * widest];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = ((i * 7919) % 2001 - 1000) / 1000f;
+        }
+        float[] out = new float[tokens * tallest];
+        long start = 0;
+        for (int pass = 0; pass <= repeats; pass++) {
+            if (pass == 1) {
+                start = System.nanoTime();
+            }
+            for (StackedMatrices matrix : all) {
+                int rows = matrix.rows;
+                pool.run(matrix.groups, matrix.alignment(tokens), (from, to) -> matrix.multiply(x, tokens, out, rows, from, to));
+            }
+        }
+        return (double) flopsPerToken() * tokens * repeats / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /**
      * How many positions a KV budget holds for a model ({@link #DEFAULT_KV_CACHE_BYTES} when the
      * budget is 0), so that a default context length can be chosen that fits.
      */

@@ -166,6 +166,14 @@ class PanamaModelRunnerTest {
     }
 
     @Test
+    void theProductsAloneAreTimedOverEveryMatrixOfAToken() {
+        try (PanamaModelRunner runner = load(TestModel.TINY_F32, 2)) {
+            double rate = runner.productRate(5, 2);
+            assertTrue(rate > 0 && Double.isFinite(rate), "FLOP per second: " + rate);
+        }
+    }
+
+    @Test
     void aSliceWithTooFewBlocksIsRefused() {
         try (PanamaModelRunner runner = load(TestModel.TINY_F32, 1)) {
             SequenceSlice slice = SequenceSlice.of(1, prompt(1, 512), 0, new int[] {0}, true);
