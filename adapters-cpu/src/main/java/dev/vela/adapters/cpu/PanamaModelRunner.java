@@ -83,7 +83,7 @@ public final class PanamaModelRunner implements ModelRunner {
     /** One thread's working memory for {@link #attend}: a score per position, lanes to sum. */
     private static final class AttentionScratch {
         private float[] scores = new float[0];
-        private final float[] lanes = new float[VectorMath.LANES];
+        private final float[] lanes = new float[4 * VectorMath.LANES];
 
         float[] scores(int positions) {
             if (scores.length < positions) {
@@ -384,8 +384,15 @@ public final class PanamaModelRunner implements ModelRunner {
         int inter = config.intermediateSize();
         multiply(layer.gateUpProjection, normed, tokens, gateUp, 2 * inter);
         float[] act = activated.reset(tokens);
-        for (int t = 0; t < tokens; t++) {
-            VectorMath.siluMul(gateUp, t * 2 * inter, gateUp, t * 2 * inter + inter, act, t * inter, inter);
+        RangeTask silu = (from, to) -> {
+            for (int t = from; t < to; t++) {
+                VectorMath.siluMul(gateUp, t * 2 * inter, gateUp, t * 2 * inter + inter, act, t * inter, inter);
+            }
+        };
+        if (tokens > 1) {
+            pool.run(tokens, silu);              // the one part of a layer besides attention and the products that shows
+        } else {
+            silu.run(0, 1);
         }
         multiply(layer.downProjection, activated, tokens, projected, hidden);
         VectorMath.add(x, 0, projected, 0, tokens * hidden);
@@ -411,7 +418,46 @@ public final class PanamaModelRunner implements ModelRunner {
         float scale = (float) (1.0 / Math.sqrt(headDim));
         float max = Float.NEGATIVE_INFINITY;
         long headOffset = (long) kvHead * headDim * Float.BYTES;
-        for (int p = 0; p < length; p++) {
+        int scored = 0;
+        if (headDim % L == 0) {
+            // four positions at a time: four independent FMA chains and lane sums instead of one
+            // latency-bound chain; each position's dot product is the same chain, the same bits
+            for (; scored + 4 <= length; scored += 4) {
+                int b0 = slice.blockTable()[scored / blockSize];
+                int b1 = slice.blockTable()[(scored + 1) / blockSize];
+                int b2 = slice.blockTable()[(scored + 2) / blockSize];
+                int b3 = slice.blockTable()[(scored + 3) / blockSize];
+                MemorySegment k0 = cache.keySlab(layer, b0);
+                MemorySegment k1 = cache.keySlab(layer, b1);
+                MemorySegment k2 = cache.keySlab(layer, b2);
+                MemorySegment k3 = cache.keySlab(layer, b3);
+                long at0 = cache.byteOffset(b0, scored % blockSize) + headOffset;
+                long at1 = cache.byteOffset(b1, (scored + 1) % blockSize) + headOffset;
+                long at2 = cache.byteOffset(b2, (scored + 2) % blockSize) + headOffset;
+                long at3 = cache.byteOffset(b3, (scored + 3) % blockSize) + headOffset;
+                FloatVector a0 = FloatVector.zero(F);
+                FloatVector a1 = a0;
+                FloatVector a2 = a0;
+                FloatVector a3 = a0;
+                for (int d = 0; d < headDim; d += L) {
+                    FloatVector q = FloatVector.fromArray(F, qkv, qAt + d);
+                    a0 = FloatVector.fromMemorySegment(F, k0, at0 + 4L * d, ByteOrder.nativeOrder()).fma(q, a0);
+                    a1 = FloatVector.fromMemorySegment(F, k1, at1 + 4L * d, ByteOrder.nativeOrder()).fma(q, a1);
+                    a2 = FloatVector.fromMemorySegment(F, k2, at2 + 4L * d, ByteOrder.nativeOrder()).fma(q, a2);
+                    a3 = FloatVector.fromMemorySegment(F, k3, at3 + 4L * d, ByteOrder.nativeOrder()).fma(q, a3);
+                }
+                a0.intoArray(lanes, 0);
+                a1.intoArray(lanes, L);
+                a2.intoArray(lanes, 2 * L);
+                a3.intoArray(lanes, 3 * L);
+                score[scored] = VectorMath.sumLanes(lanes, 0) * scale;
+                score[scored + 1] = VectorMath.sumLanes(lanes, L) * scale;
+                score[scored + 2] = VectorMath.sumLanes(lanes, 2 * L) * scale;
+                score[scored + 3] = VectorMath.sumLanes(lanes, 3 * L) * scale;
+                max = Math.max(max, Math.max(Math.max(score[scored], score[scored + 1]), Math.max(score[scored + 2], score[scored + 3])));
+            }
+        }
+        for (int p = scored; p < length; p++) {
             int block = slice.blockTable()[p / blockSize];
             MemorySegment keys = cache.keySlab(layer, block);
             long at = cache.byteOffset(block, p % blockSize) + headOffset;

@@ -21,9 +21,14 @@ final class VectorMath {
      * does not inline would box it.
      */
     static float sumLanes(float[] lanes) {
-        float sum = lanes[0];
+        return sumLanes(lanes, 0);
+    }
+
+    /** As {@link #sumLanes(float[])}, the {@link #LANES} floats from {@code lanes[from]}. */
+    static float sumLanes(float[] lanes, int from) {
+        float sum = lanes[from];
         for (int i = 1; i < L; i++) {
-            sum += lanes[i];
+            sum += lanes[from + i];
         }
         return sum;
     }
@@ -37,29 +42,39 @@ final class VectorMath {
     private static final float ROUNDER = 12582912f;
 
     /**
-     * {@code e^x} per lane from basic arithmetic only (Cephes' expf: range reduction by ln 2, a
-     * degree-5 polynomial, the exponent set through the float's bits), about 1 ulp. Unlike the
-     * Vector API's EXP it gives the same bits interpreted or compiled.
+     * {@code a[from..from+n) = e^a[...]} from basic arithmetic only (Cephes' expf: range reduction
+     * by ln 2, a degree-5 polynomial, the exponent set through the float's bits), about 1 ulp.
+     * Unlike the Vector API's EXP it gives the same bits interpreted or compiled. It works on an
+     * array, not on a vector passed in and returned: the JIT does not inline a method whose
+     * compiled code is already large, and a vector that crosses a call it did not inline is boxed,
+     * which made the whole SiLU several times slower in some runs and not in others.
      */
-    static FloatVector exp(FloatVector x) {
-        FloatVector clamped = x.max(-87.3f).min(88.7f);
-        // adding and taking away 1.5 * 2^23 rounds to the nearest integer (|x log2 e| < 2^22)
-        FloatVector n = clamped.mul(LOG2E).add(ROUNDER).sub(ROUNDER);
-        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
-        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
-        p = p.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
-        p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
-        p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
-        p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
-        p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
-        p = p.fma(r.mul(r), r).add(1f);
-        jdk.incubator.vector.IntVector bits = ((jdk.incubator.vector.IntVector) n.convert(VectorOperators.F2I, 0))
-                .add(127).lanewise(VectorOperators.LSHL, 23);
-        return p.mul(bits.reinterpretAsFloats());
+    static void exp(float[] a, int from, int n) {
+        int k = 0;
+        for (; k + L <= n; k += L) {
+            FloatVector x = FloatVector.fromArray(F, a, from + k);
+            FloatVector clamped = x.max(-87.3f).min(88.7f);
+            // adding and taking away 1.5 * 2^23 rounds to the nearest integer (|x log2 e| < 2^22)
+            FloatVector m = clamped.mul(LOG2E).add(ROUNDER).sub(ROUNDER);
+            FloatVector r = m.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
+            r = m.fma(FloatVector.broadcast(F, -LN2_LO), r);
+            FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
+            p = p.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
+            p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
+            p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
+            p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
+            p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
+            p = p.fma(r.mul(r), r).add(1f);
+            jdk.incubator.vector.IntVector bits = ((jdk.incubator.vector.IntVector) m.convert(VectorOperators.F2I, 0))
+                    .add(127).lanewise(VectorOperators.LSHL, 23);
+            p.mul(bits.reinterpretAsFloats()).intoArray(a, from + k);
+        }
+        for (; k < n; k++) {
+            a[from + k] = exp(a[from + k]);
+        }
     }
 
-    /** The scalar twin of {@link #exp(FloatVector)}, for the elements after the last whole vector. */
+    /** The scalar twin of {@link #exp(float[], int, int)}, for the elements after the last whole vector. */
     static float exp(float x) {
         float clamped = Math.min(Math.max(x, -87.3f), 88.7f);
         float n = clamped * LOG2E + ROUNDER - ROUNDER;
@@ -113,17 +128,23 @@ final class VectorMath {
         }
     }
 
-    /** {@code out[o..o+n) = silu(gate[g..g+n)) * up[u..u+n)}. */
+    /** {@code out[o..o+n) = silu(gate[g..g+n)) * up[u..u+n)}, with {@code silu(x) = x / (1 + e^-x)}. */
     static void siluMul(float[] gate, int g, float[] up, int u, float[] out, int o, int n) {
         int k = 0;
         for (; k + L <= n; k += L) {
-            FloatVector x = FloatVector.fromArray(F, gate, g + k);
-            FloatVector silu = x.div(exp(x.neg()).add(1f));
-            silu.mul(FloatVector.fromArray(F, up, u + k)).intoArray(out, o + k);
+            FloatVector.fromArray(F, gate, g + k).neg().intoArray(out, o + k);
         }
         for (; k < n; k++) {
-            float x = gate[g + k];
-            out[o + k] = x / (1f + exp(-x)) * up[u + k];
+            out[o + k] = -gate[g + k];
+        }
+        exp(out, o, n);
+        k = 0;
+        for (; k + L <= n; k += L) {
+            FloatVector x = FloatVector.fromArray(F, gate, g + k);
+            x.div(FloatVector.fromArray(F, out, o + k).add(1f)).mul(FloatVector.fromArray(F, up, u + k)).intoArray(out, o + k);
+        }
+        for (; k < n; k++) {
+            out[o + k] = gate[g + k] / (out[o + k] + 1f) * up[u + k];
         }
     }
 
@@ -159,17 +180,22 @@ final class VectorMath {
      * @param lanes scratch of {@link #LANES} floats for {@link #sumLanes}, the caller's own
      */
     static float expShifted(float[] x, float max, int n, float[] lanes) {
-        FloatVector acc = FloatVector.zero(F);
         int k = 0;
         for (; k + L <= n; k += L) {
-            FloatVector e = exp(FloatVector.fromArray(F, x, k).sub(max));
-            e.intoArray(x, k);
-            acc = acc.add(e);
+            FloatVector.fromArray(F, x, k).sub(max).intoArray(x, k);
+        }
+        for (; k < n; k++) {
+            x[k] = x[k] - max;
+        }
+        exp(x, 0, n);
+        FloatVector acc = FloatVector.zero(F);
+        k = 0;
+        for (; k + L <= n; k += L) {
+            acc = acc.add(FloatVector.fromArray(F, x, k));
         }
         acc.intoArray(lanes, 0);
         float sum = sumLanes(lanes);
         for (; k < n; k++) {
-            x[k] = exp(x[k] - max);
             sum += x[k];
         }
         return sum;
