@@ -87,9 +87,10 @@ public final class BatchBenchmark {
             double ceiling = BATCHES[i] / Math.max(one, BATCHES[i] * flopsPerToken / peak) / decode[0];
             double needed = BATCHES[i] * flopsPerToken / peak / (BATCHES[i] / decode[i]);
             double alone = products[i] / flopsPerToken / decode[0];
-            System.out.printf("%9d sequences: ceiling at the FMA peak %.2fx one; the products alone run at %.0f %% of the peak"
-                            + " (ceiling %.2fx one); measured steps run the products at %.0f %% of the peak%n",
-                    BATCHES[i], ceiling, 100 * products[i] / peak, alone, 100 * needed);
+            String productsAlone = BATCHES[i] == 1 ? ""          // one token's products are bound by memory, not the FMA units
+                    : String.format("; the products alone run at %.0f %% of the peak (ceiling %.2fx one)", 100 * products[i] / peak, alone);
+            System.out.printf("%9d sequences: ceiling at the FMA peak %.2fx one%s; measured steps run the products at %.0f %% of the peak%n",
+                    BATCHES[i], ceiling, productsAlone, 100 * needed);
         }
         System.out.println("reproduce: bin/bench batch   (-Dvela.bench.model=" + preset + " -Dvela.bench.threads=" + threads + ")");
     }
