@@ -10,6 +10,14 @@ import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.application.port.out.ModelRunner;
 import dev.vela.domain.model.ModelConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.logging.Logger;
 
 /**
@@ -134,12 +142,51 @@ final class RunnerChoice {
         });
         SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles());
         try {
-            // the repacked matrices are kept, memory-mapped, beside the demo model: a restart maps them at once
+            // the repacked matrices are kept, memory-mapped, in a directory of the model's own: a
+            // restart maps them at once, and files of an earlier version of its weights are removed
+            Path packed = settings.cacheDir().resolve("packed");
+            removeSharedPackedFiles(packed);
             return new Loaded(PanamaModelRunner.load(config, weights, settings.cpuThreads(),
-                    settings.cacheDir().resolve("packed")), maxModelLen, weights);
+                    packedDirectory(packed, model.path())), maxModelLen, weights);
         } catch (RuntimeException e) {
             weights.close();
             throw e;
+        }
+    }
+
+    /**
+     * {@code packed/<model directory name>-<digest of its absolute path>}: one directory per model
+     * directory, so that removing one model's unused files never touches another's.
+     */
+    static Path packedDirectory(Path packed, Path model) {
+        Path absolute = model.toAbsolutePath().normalize();
+        String name = absolute.getFileName() == null ? "model" : absolute.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(absolute.toString().getBytes(StandardCharsets.UTF_8));
+            return packed.resolve(name + "-" + HexFormat.of().formatHex(digest, 0, 6));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
+    }
+
+    /**
+     * Deletes packed files lying directly in {@code packed}, where Vela kept every model's before
+     * each model had a directory of its own: nothing would ever remove them (gigabytes each).
+     */
+    private static void removeSharedPackedFiles(Path packed) {
+        if (!Files.isDirectory(packed)) {
+            return;
+        }
+        try (var listing = Files.list(packed)) {
+            for (Path file : listing.filter(Files::isRegularFile).toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".bin") || name.endsWith(".partial")) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warning("Could not remove old packed weights in " + packed + " (" + e.getMessage() + ")");
         }
     }
 

@@ -1,14 +1,19 @@
 package dev.vela.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.random.ModelPreset;
 import dev.vela.adapters.hf.random.WeightType;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,5 +35,32 @@ class RunnerChoiceTest {
                 () -> RunnerChoice.load(settings, HfModelDirectory.open(model)));
         assertEquals("--max-model-len (vela.max-model-len) must be at most the model's max_position_embeddings (2048), "
                 + "got '2049'", e.getMessage());
+    }
+
+    @Test
+    void thePanamaRunnerPacksIntoTheModelsOwnDirectoryAndRemovesFilesLeftInTheSharedOne(@TempDir Path cache) throws Exception {
+        Path model = VelaServerExtension.model(ModelPreset.TINY, WeightType.FLOAT32);
+        Path packed = Files.createDirectories(cache.resolve("packed"));
+        Path shared = Files.writeString(packed.resolve("lm_head.weight-280bdfe45708.bin"), "from an older Vela");
+        VelaSettings settings = settings(Map.of("vela.model", model.toString(), "vela.device", "cpu",
+                "vela.cpu-runner", "panama", "vela.cache-dir", cache.toString()));
+        try (RunnerChoice.Loaded loaded = RunnerChoice.load(settings, HfModelDirectory.open(model))) {
+            assertEquals("cpu/panama", loaded.runner().info().engine());
+        }
+        assertTrue(Files.notExists(shared));
+        try (var own = Files.list(RunnerChoice.packedDirectory(packed, model))) {
+            assertTrue(own.anyMatch(file -> file.getFileName().toString().startsWith("lm_head.weight-")));
+        }
+    }
+
+    @Test
+    void eachModelDirectoryHasItsOwnDirectoryOfPackedWeights() {
+        Path packed = Path.of("/cache/packed");
+        Path model = Path.of("/models/Qwen2.5-0.5B");
+        Path directory = RunnerChoice.packedDirectory(packed, model);
+        assertEquals(packed, directory.getParent());
+        assertTrue(directory.getFileName().toString().startsWith("Qwen2.5-0.5B-"), directory.toString());
+        assertEquals(directory, RunnerChoice.packedDirectory(packed, Path.of("/models/other/../Qwen2.5-0.5B")));
+        assertNotEquals(directory, RunnerChoice.packedDirectory(packed, Path.of("/elsewhere/Qwen2.5-0.5B")));
     }
 }

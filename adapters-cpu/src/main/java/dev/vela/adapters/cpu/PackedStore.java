@@ -15,8 +15,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
@@ -32,6 +36,11 @@ import java.util.zip.CRC32C;
  * final name and renamed into place, so a file under a final name is complete.
  * Writes go through the file channel, so a full disk is an {@link IOException}, not a fault in
  * mapped memory; then the matrix is packed in memory instead and the server starts all the same.
+ *
+ * <p>The directory belongs to one model's weights: once they are all packed,
+ * {@link #removeUnused} deletes the files this load did not use (packed from an earlier version of
+ * the weights, or by a Vela with another layout or vector width), and partial files a start that
+ * died left behind, so that changing the weights does not fill the disk.
  */
 final class PackedStore implements AutoCloseable {
 
@@ -41,8 +50,12 @@ final class PackedStore implements AutoCloseable {
     private static final long IO_CHUNK = 1L << 30;
 
     private final Arena arena = Arena.ofShared();
+    /** How old a partial file must be before it counts as left behind rather than being written. */
+    private static final Duration PARTIAL_AGE = Duration.ofHours(1);
+
     private final Optional<Path> directory;
     private final ModelWeights weights;
+    private final Set<Path> used = new HashSet<>();
     private boolean warned;
 
     private PackedStore(Optional<Path> directory, ModelWeights weights) {
@@ -74,6 +87,7 @@ final class PackedStore implements AutoCloseable {
             return memory;
         }
         Path file = directory.get().resolve(fileName(source));
+        used.add(file);
         try {
             if (Files.isRegularFile(file) && Files.size(file) == bytes) {
                 return map(file, bytes);
@@ -90,6 +104,37 @@ final class PackedStore implements AutoCloseable {
             pack.accept(memory);
             return memory;
         }
+    }
+
+    /**
+     * Deletes the packed files in the directory this store did not use, and partial files older
+     * than {@link #PARTIAL_AGE}; returns how many. Files mapped by another process stay readable
+     * to it (a deleted file lives on while mapped). Failures are logged, not thrown: a file that
+     * cannot be deleted only takes disk space.
+     */
+    int removeUnused() {
+        if (directory.isEmpty() || !Files.isDirectory(directory.get())) {
+            return 0;
+        }
+        int removed = 0;
+        Instant partialBefore = Instant.now().minus(PARTIAL_AGE);
+        try (var listing = Files.list(directory.get())) {
+            for (Path file : listing.toList()) {
+                String name = file.getFileName().toString();
+                boolean stale = name.endsWith(".bin") && !used.contains(file)
+                        || name.endsWith(".partial") && Files.getLastModifiedTime(file).toInstant().isBefore(partialBefore);
+                if (stale && Files.isRegularFile(file) && Files.deleteIfExists(file)) {
+                    removed++;
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not remove old packed weights in " + directory.get()
+                    + " (" + e.getMessage() + ")");
+        }
+        if (removed > 0) {
+            LOG.log(System.Logger.Level.INFO, "Removed " + removed + " packed weight files no longer used from " + directory.get());
+        }
+        return removed;
     }
 
     private MemorySegment map(Path file, long bytes) throws IOException {

@@ -117,6 +117,7 @@ public final class PanamaModelRunner implements ModelRunner {
             }
             this.lmHead = new StackedMatrices(matrix(config.tieWordEmbeddings() || !weights.contains("lm_head.weight")
                     ? "model.embed_tokens.weight" : "lm_head.weight"));
+            packed.removeUnused();
         } catch (RuntimeException e) {
             pool.close();
             packed.close();
@@ -147,7 +148,8 @@ public final class PanamaModelRunner implements ModelRunner {
 
     /**
      * A runner whose packed matrices are files under {@code packedDirectory}, memory-mapped: the
-     * first start writes them, later ones map them at once (see {@link PackedStore}).
+     * first start writes them, later ones map them at once (see {@link PackedStore}). The
+     * directory is these weights' own: files in it that this load does not use are deleted.
      */
     public static PanamaModelRunner load(ModelConfig config, ModelWeights weights, int threads, Path packedDirectory) {
         return new PanamaModelRunner(config, weights, threads, PackedStore.inFiles(packedDirectory, weights));

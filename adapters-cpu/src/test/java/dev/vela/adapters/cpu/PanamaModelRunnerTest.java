@@ -222,15 +222,27 @@ class PanamaModelRunnerTest {
             assertArrayEquals(inMemory.get(step), fromFiles.get(0).get(step), "written, step " + step);
             assertArrayEquals(inMemory.get(step), fromFiles.get(1).get(step), "mapped, step " + step);
         }
-        // weights that may have changed (a newer modification time) are packed again, beside the old files
+        // weights that may have changed (a newer modification time) are packed again, and the old
+        // files go, with a partial file a dead start left an hour ago; one being written now stays
         Path source = models.path(model).resolve("model.safetensors");
         java.nio.file.Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(
                 java.nio.file.Files.getLastModifiedTime(source).toMillis() + 60_000));
+        Path leftBehind = java.nio.file.Files.writeString(packedDirectory.resolve("lm_head-0a1b.bin123.partial"), "x");
+        java.nio.file.Files.setLastModifiedTime(leftBehind, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - 2 * 3_600_000));
+        Path beingWritten = java.nio.file.Files.writeString(packedDirectory.resolve("lm_head-0a1b.bin456.partial"), "x");
         SafetensorsModelWeights weights = SafetensorsModelWeights.open(List.of(source));
         OPENED.add(weights);
         PanamaModelRunner.load(model.config(), weights, 2, packedDirectory).close();
+        List<String> after;
         try (var listing = java.nio.file.Files.list(packedDirectory)) {
-            assertEquals(2 * filesSeen.getFirst().size(), listing.count());
+            after = listing.map(file -> file.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(filesSeen.getFirst().size() + 1, after.size(), after.toString());
+        assertTrue(after.contains(beingWritten.getFileName().toString()), after.toString());
+        for (Object old : filesSeen.getFirst()) {
+            String name = old.toString().substring(0, old.toString().indexOf('@'));
+            assertTrue(!after.contains(name), name + " is still there");
         }
     }
 
