@@ -2,7 +2,9 @@ package dev.vela.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.vela.adapters.gpu.Cuda;
 import dev.vela.adapters.hf.random.ModelPreset;
 import dev.vela.adapters.hf.random.RandomModelWriter;
 import dev.vela.adapters.hf.random.WeightType;
@@ -20,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The brief's deployment command, with only the launcher changed, starts a server on a model whose
  * positions allow 8192 tokens: the flags show in /v1/models and in the one line that ends
- * start-up. (Only the port is swapped for a free one, so the test can run anywhere.)
+ * start-up. (Only the port is swapped for a free one, so the test can run anywhere.) With
+ * {@code --device} left at auto the command runs on the CPU only where no CUDA device answers;
+ * where one does, it starts the GPU runner, which this test does not describe.
  */
 class DeploymentCommandTest {
 
@@ -32,6 +36,7 @@ class DeploymentCommandTest {
 
     @BeforeAll
     static void startWithTheDeploymentCommand(@TempDir Path temp) {
+        assumeFalse(Cuda.probe().available(), "a CUDA device answers: the command would start the GPU runner");
         ModelConfig tiny = ModelPreset.TINY.config(WeightType.FLOAT32);
         ModelConfig longContext = new ModelConfig(tiny.architecture(), tiny.hiddenSize(), tiny.numLayers(), tiny.numHeads(),
                 tiny.numKvHeads(), tiny.headDim(), tiny.intermediateSize(), tiny.vocabSize(), 16_384, tiny.ropeTheta(),
