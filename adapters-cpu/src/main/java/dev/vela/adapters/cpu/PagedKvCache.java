@@ -9,6 +9,10 @@ import java.lang.foreign.ValueLayout;
  * values of {@code blockSize} positions per block, {@code kvHeads x headDim} floats per position,
  * off the Java heap. Memory is taken a slab of blocks at a time as blocks are first written, so
  * a large budget costs nothing until it is used.
+ *
+ * <p>Values are stored position by position (a position's {@code kvHeads x headDim} floats
+ * together); keys are stored transposed within a block, one row of {@code blockSize} positions per
+ * key dimension ({@link #keyRow}), so that attention scores a vector of positions at once.
  */
 final class PagedKvCache implements AutoCloseable {
 
@@ -47,16 +51,29 @@ final class PagedKvCache implements AutoCloseable {
 
     /** Writes one position's keys and values ({@code kvHeads x headDim} floats each). */
     void write(int layer, int block, int offset, float[] k, int kFrom, float[] v, int vFrom) {
-        long at = byteOffset(block, offset);
-        MemorySegment.copy(k, kFrom, slab(keys, layer, block), ValueLayout.JAVA_FLOAT, at, positionFloats);
-        MemorySegment.copy(v, vFrom, slab(values, layer, block), ValueLayout.JAVA_FLOAT, at, positionFloats);
+        MemorySegment keySlab = slab(keys, layer, block);
+        long row = keyRow(block, 0) + (long) offset * Float.BYTES;
+        for (int i = 0; i < positionFloats; i++) {
+            keySlab.set(ValueLayout.JAVA_FLOAT, row + (long) i * blockSize * Float.BYTES, k[kFrom + i]);
+        }
+        MemorySegment.copy(v, vFrom, slab(values, layer, block), ValueLayout.JAVA_FLOAT, byteOffset(block, offset), positionFloats);
     }
 
-    /** The slab holding a block's keys, and the byte offset of a position in it. */
+    /**
+     * The byte offset, in {@link #keySlab}, of key dimension {@code dimension} (of all the KV
+     * heads', {@code kvHead * headDim + d}) of a block's first position; the block's other
+     * positions follow it, a float apart.
+     */
+    long keyRow(int block, int dimension) {
+        return ((long) (block % BLOCKS_PER_SLAB) * positionFloats + dimension) * blockSize * Float.BYTES;
+    }
+
+    /** The slab holding a block's keys ({@link #keyRow}). */
     MemorySegment keySlab(int layer, int block) {
         return keys[layer][block / BLOCKS_PER_SLAB];
     }
 
+    /** The slab holding a block's values, and ({@link #byteOffset}) where a position's are in it. */
     MemorySegment valueSlab(int layer, int block) {
         return values[layer][block / BLOCKS_PER_SLAB];
     }

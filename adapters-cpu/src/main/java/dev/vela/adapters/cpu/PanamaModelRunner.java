@@ -36,6 +36,8 @@ public final class PanamaModelRunner implements ModelRunner {
     private static final int L = F.length();
     /** Rows of logits computed together (the lm_head is read once per group). */
     private static final int LOGIT_GROUP = 16;
+    /** Positions of values the heads of a KV group go over in turn: a KV head's share of them stays in L1. */
+    private static final int VALUE_CHUNK = 64;
     /** The KV budget when neither the command line nor the caller gives one. */
     public static final long DEFAULT_KV_CACHE_BYTES = 2L << 30;
 
@@ -83,7 +85,15 @@ public final class PanamaModelRunner implements ModelRunner {
     /** One thread's working memory for {@link #attend}: a score per position, lanes to sum. */
     private static final class AttentionScratch {
         private float[] scores = new float[0];
-        private final float[] lanes = new float[4 * VectorMath.LANES];
+        private float[] inverses = new float[0];
+        private final float[] lanes = new float[VectorMath.LANES];
+
+        float[] inverses(int heads) {
+            if (inverses.length < heads) {
+                inverses = new float[heads];
+            }
+            return inverses;
+        }
 
         float[] scores(int positions) {
             if (scores.length < positions) {
@@ -364,17 +374,16 @@ public final class PanamaModelRunner implements ModelRunner {
                     qkv, t * qkvWidth + qDim, qkv, t * qkvWidth + qDim + kvDim);
         }
         float[] attended = attention.reset(tokens);
-        int heads = config.numHeads();
-        int work = tokens * heads;
+        int kvHeads = config.numKvHeads();
+        int work = tokens * kvHeads;
         // last tokens first: in a prompt they attend to the most positions, and the threads that
         // claim the cheap early ones at the end even out the finish
         pool.run(work, (from, to) -> {
             AttentionScratch scratch = attentionScratch.get();
             for (int item = from; item < to; item++) {
                 int w = work - 1 - item;
-                int t = w / heads;
-                attend(index, batch.get(sliceOf[t]), position[t], t * qkvWidth + (w % heads) * headDim, w % heads,
-                        attended, t * qDim + (w % heads) * headDim, scratch);
+                int t = w / kvHeads;
+                attend(index, batch.get(sliceOf[t]), position[t], t * qkvWidth, w % kvHeads, attended, t * qDim, scratch);
             }
         });
         multiply(layer.outputProjection, attention, tokens, projected, hidden);
@@ -407,120 +416,249 @@ public final class PanamaModelRunner implements ModelRunner {
     }
 
     /**
-     * One head of one token: softmax(q . k / sqrt(d)) over the sequence's positions up to its own,
-     * then the weighted sum of the values, read from the sequence's blocks.
+     * The heads of one token that share KV head {@code kvHead}: for each, softmax(q . k / sqrt(d))
+     * over the sequence's positions up to its own, then the weighted sum of the values, read from
+     * the sequence's blocks. The heads go over each block of keys, and each chunk of
+     * {@link #VALUE_CHUNK} positions of values, one after another, so what they share is read from
+     * memory once and from the core's caches after that.
+     *
+     * <p>A score is four chains of multiply-adds, one per quarter of the head's dimensions, added
+     * as {@code (c0 + c1) + (c2 + c3)} and scaled: with the keys transposed in their blocks each
+     * lane of a vector is one position, so a block is scored a vector of positions at a time with
+     * no sum across lanes. A block's positions past the token's own are scored too (whatever the
+     * block holds) and ignored. Each output dimension is one chain over the positions, kept in
+     * {@code out} between chunks (stored and reloaded exactly).
+     *
+     * @param qBase where the token's queries start in {@code qkv}
+     * @param outBase where the token's attention output starts in {@code out}
      */
-    private void attend(int layer, SequenceSlice slice, int position, int qAt, int head, float[] out, int outAt,
+    private void attend(int layer, SequenceSlice slice, int position, int qBase, int kvHead, float[] out, int outBase,
                         AttentionScratch scratch) {
-        int kvHead = head / groups;
         int length = position + 1;
-        float[] score = scratch.scores(length);
-        float[] lanes = scratch.lanes;
         int blockSize = cache.blockSize();
+        int blocks = (length + blockSize - 1) / blockSize;
+        int rowLength = blocks * blockSize;
+        float[] score = scratch.scores(groups * rowLength);
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        float max = Float.NEGATIVE_INFINITY;
-        long headOffset = (long) kvHead * headDim * Float.BYTES;
-        int scored = 0;
-        if (headDim % L == 0) {
-            // four positions at a time: four independent FMA chains and lane sums instead of one
-            // latency-bound chain; each position's dot product is the same chain, the same bits
-            for (; scored + 4 <= length; scored += 4) {
-                int b0 = slice.blockTable()[scored / blockSize];
-                int b1 = slice.blockTable()[(scored + 1) / blockSize];
-                int b2 = slice.blockTable()[(scored + 2) / blockSize];
-                int b3 = slice.blockTable()[(scored + 3) / blockSize];
-                MemorySegment k0 = cache.keySlab(layer, b0);
-                MemorySegment k1 = cache.keySlab(layer, b1);
-                MemorySegment k2 = cache.keySlab(layer, b2);
-                MemorySegment k3 = cache.keySlab(layer, b3);
-                long at0 = cache.byteOffset(b0, scored % blockSize) + headOffset;
-                long at1 = cache.byteOffset(b1, (scored + 1) % blockSize) + headOffset;
-                long at2 = cache.byteOffset(b2, (scored + 2) % blockSize) + headOffset;
-                long at3 = cache.byteOffset(b3, (scored + 3) % blockSize) + headOffset;
-                FloatVector a0 = FloatVector.zero(F);
-                FloatVector a1 = a0;
-                FloatVector a2 = a0;
-                FloatVector a3 = a0;
-                for (int d = 0; d < headDim; d += L) {
-                    FloatVector q = FloatVector.fromArray(F, qkv, qAt + d);
-                    a0 = FloatVector.fromMemorySegment(F, k0, at0 + 4L * d, ByteOrder.nativeOrder()).fma(q, a0);
-                    a1 = FloatVector.fromMemorySegment(F, k1, at1 + 4L * d, ByteOrder.nativeOrder()).fma(q, a1);
-                    a2 = FloatVector.fromMemorySegment(F, k2, at2 + 4L * d, ByteOrder.nativeOrder()).fma(q, a2);
-                    a3 = FloatVector.fromMemorySegment(F, k3, at3 + 4L * d, ByteOrder.nativeOrder()).fma(q, a3);
-                }
-                a0.intoArray(lanes, 0);
-                a1.intoArray(lanes, L);
-                a2.intoArray(lanes, 2 * L);
-                a3.intoArray(lanes, 3 * L);
-                score[scored] = VectorMath.sumLanes(lanes, 0) * scale;
-                score[scored + 1] = VectorMath.sumLanes(lanes, L) * scale;
-                score[scored + 2] = VectorMath.sumLanes(lanes, 2 * L) * scale;
-                score[scored + 3] = VectorMath.sumLanes(lanes, 3 * L) * scale;
-                max = Math.max(max, Math.max(Math.max(score[scored], score[scored + 1]), Math.max(score[scored + 2], score[scored + 3])));
-            }
-        }
-        for (int p = scored; p < length; p++) {
-            int block = slice.blockTable()[p / blockSize];
+        int firstHead = kvHead * groups;
+        long keyStride = 4L * blockSize;
+        boolean vectors = blockSize % L == 0 && headDim % 4 == 0;
+        for (int b = 0; b < blocks; b++) {
+            int block = slice.blockTable()[b];
             MemorySegment keys = cache.keySlab(layer, block);
-            long at = cache.byteOffset(block, p % blockSize) + headOffset;
-            FloatVector acc = FloatVector.zero(F);
-            int d = 0;
-            for (; d + L <= headDim; d += L) {
-                acc = FloatVector.fromMemorySegment(F, keys, at + 4L * d, ByteOrder.nativeOrder())
-                        .fma(FloatVector.fromArray(F, qkv, qAt + d), acc);
+            long row = cache.keyRow(block, kvHead * headDim);
+            for (int h = 0; h < groups; h++) {
+                int qAt = qBase + (firstHead + h) * headDim;
+                int at = h * rowLength + b * blockSize;
+                int o = 0;
+                if (vectors) {
+                    for (; o + 2 * L <= blockSize; o += 2 * L) {
+                        scoreTwoVectors(keys, row + 4L * o, keyStride, qAt, score, at + o, scale);
+                    }
+                    for (; o < blockSize; o += L) {
+                        scoreOneVector(keys, row + 4L * o, keyStride, qAt, score, at + o, scale);
+                    }
+                }
+                for (; o < blockSize && b * blockSize + o < length; o++) {
+                    score[at + o] = scoreOne(keys, row + 4L * o, keyStride, qAt, scale);
+                }
             }
-            acc.intoArray(lanes, 0);
-            float dot = VectorMath.sumLanes(lanes);
-            for (; d < headDim; d++) {
-                dot += keys.get(ValueLayout.JAVA_FLOAT, at + 4L * d) * qkv[qAt + d];
-            }
-            score[p] = dot * scale;
-            max = Math.max(max, score[p]);
         }
-        float sum = VectorMath.expShifted(score, max, length, lanes);
-        float inverse = 1f / sum;
+        float[] inverse = scratch.inverses(groups);
+        for (int h = 0; h < groups; h++) {
+            float max = VectorMath.max(score, h * rowLength, length, scratch.lanes);
+            inverse[h] = 1f / VectorMath.expShifted(score, h * rowLength, max, length, scratch.lanes);
+        }
+        long headOffset = (long) kvHead * headDim * Float.BYTES;
+        for (int from = 0; from < length; from += VALUE_CHUNK) {
+            int to = Math.min(length, from + VALUE_CHUNK);
+            for (int h = 0; h < groups; h++) {
+                values(layer, slice, from, to, headOffset, score, h * rowLength, inverse[h], out,
+                        outBase + (firstHead + h) * headDim, from > 0);
+            }
+        }
+    }
+
+    /**
+     * One head's weighted values over positions {@code [from, to)}, added to {@code out[outAt,
+     * outAt + headDim)} ({@code resume}) or from zero: eight vectors of dimensions at a time, then
+     * four, one, and single floats for what is left.
+     */
+    private void values(int layer, SequenceSlice slice, int from, int to, long headOffset, float[] score, int scoreAt,
+                        float inverse, float[] out, int outAt, boolean resume) {
+        int blockSize = cache.blockSize();
         int d = 0;
+        for (; d + 8 * L <= headDim; d += 8 * L) {
+            valuesWide(layer, slice, from, to, headOffset + 4L * d, score, scoreAt, inverse, out, outAt + d, resume);
+        }
         for (; d + 4 * L <= headDim; d += 4 * L) {
-            weightedValues(layer, slice, length, headOffset + 4L * d, score, inverse, out, outAt + d);
+            weightedValues(layer, slice, from, to, headOffset + 4L * d, score, scoreAt, inverse, out, outAt + d, resume);
         }
         for (; d + L <= headDim; d += L) {
-            FloatVector acc = FloatVector.zero(F);
-            for (int p = 0; p < length; p++) {
+            FloatVector acc = resume ? FloatVector.fromArray(F, out, outAt + d) : FloatVector.zero(F);
+            for (int p = from; p < to; p++) {
                 int block = slice.blockTable()[p / blockSize];
                 long at = cache.byteOffset(block, p % blockSize) + headOffset + 4L * d;
                 acc = FloatVector.fromMemorySegment(F, cache.valueSlab(layer, block), at, ByteOrder.nativeOrder())
-                        .fma(FloatVector.broadcast(F, score[p] * inverse), acc);
+                        .fma(FloatVector.broadcast(F, score[scoreAt + p] * inverse), acc);
             }
             acc.intoArray(out, outAt + d);
         }
         for (; d < headDim; d++) {
-            float acc = 0f;
-            for (int p = 0; p < length; p++) {
+            float acc = resume ? out[outAt + d] : 0f;
+            for (int p = from; p < to; p++) {
                 int block = slice.blockTable()[p / blockSize];
                 long at = cache.byteOffset(block, p % blockSize) + headOffset;
-                acc += score[p] * inverse * cache.valueSlab(layer, block).get(ValueLayout.JAVA_FLOAT, at + 4L * d);
+                acc = Math.fma(cache.valueSlab(layer, block).get(ValueLayout.JAVA_FLOAT, at + 4L * d),
+                        score[scoreAt + p] * inverse, acc);
             }
             out[outAt + d] = acc;
         }
     }
 
     /**
-     * {@code 4 L} dimensions of one head's attention output: the sum over positions of
-     * {@code score[p] * inverse} times the values, each lane one chain of multiply-adds over the
-     * positions from zero, kept in registers rather than stored and reloaded per position.
+     * Scores of {@code 2 L} positions of a block ({@code score[at, at + 2L)}): the query at
+     * {@code qAt} against the transposed keys whose first dimension's row starts at byte {@code row}
+     * ({@code stride} bytes from one dimension's row to the next), in the four quarter chains.
      */
-    private void weightedValues(int layer, SequenceSlice slice, int length, long offset, float[] score, float inverse,
-                                float[] out, int outAt) {
-        int blockSize = cache.blockSize();
+    private void scoreTwoVectors(MemorySegment keys, long row, long stride, int qAt, float[] score, int at, float scale) {
+        int quarter = headDim / 4;
+        long q1 = quarter * stride;
+        long q2 = 2 * q1;
+        long q3 = 3 * q1;
+        long second = 4L * L;
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
-        for (int p = 0; p < length; p++) {
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector b2 = a0;
+        FloatVector b3 = a0;
+        long k = row;
+        for (int d = 0; d < quarter; d++, k += stride) {
+            FloatVector q = FloatVector.broadcast(F, qkv[qAt + d]);
+            a0 = FloatVector.fromMemorySegment(F, keys, k, ByteOrder.nativeOrder()).fma(q, a0);
+            b0 = FloatVector.fromMemorySegment(F, keys, k + second, ByteOrder.nativeOrder()).fma(q, b0);
+            q = FloatVector.broadcast(F, qkv[qAt + quarter + d]);
+            a1 = FloatVector.fromMemorySegment(F, keys, k + q1, ByteOrder.nativeOrder()).fma(q, a1);
+            b1 = FloatVector.fromMemorySegment(F, keys, k + q1 + second, ByteOrder.nativeOrder()).fma(q, b1);
+            q = FloatVector.broadcast(F, qkv[qAt + 2 * quarter + d]);
+            a2 = FloatVector.fromMemorySegment(F, keys, k + q2, ByteOrder.nativeOrder()).fma(q, a2);
+            b2 = FloatVector.fromMemorySegment(F, keys, k + q2 + second, ByteOrder.nativeOrder()).fma(q, b2);
+            q = FloatVector.broadcast(F, qkv[qAt + 3 * quarter + d]);
+            a3 = FloatVector.fromMemorySegment(F, keys, k + q3, ByteOrder.nativeOrder()).fma(q, a3);
+            b3 = FloatVector.fromMemorySegment(F, keys, k + q3 + second, ByteOrder.nativeOrder()).fma(q, b3);
+        }
+        a0.add(a1).add(a2.add(a3)).mul(scale).intoArray(score, at);
+        b0.add(b1).add(b2.add(b3)).mul(scale).intoArray(score, at + L);
+    }
+
+    /** As {@link #scoreTwoVectors}, {@code L} positions. */
+    private void scoreOneVector(MemorySegment keys, long row, long stride, int qAt, float[] score, int at, float scale) {
+        int quarter = headDim / 4;
+        long q1 = quarter * stride;
+        long q2 = 2 * q1;
+        long q3 = 3 * q1;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        long k = row;
+        for (int d = 0; d < quarter; d++, k += stride) {
+            a0 = FloatVector.fromMemorySegment(F, keys, k, ByteOrder.nativeOrder()).fma(FloatVector.broadcast(F, qkv[qAt + d]), a0);
+            a1 = FloatVector.fromMemorySegment(F, keys, k + q1, ByteOrder.nativeOrder())
+                    .fma(FloatVector.broadcast(F, qkv[qAt + quarter + d]), a1);
+            a2 = FloatVector.fromMemorySegment(F, keys, k + q2, ByteOrder.nativeOrder())
+                    .fma(FloatVector.broadcast(F, qkv[qAt + 2 * quarter + d]), a2);
+            a3 = FloatVector.fromMemorySegment(F, keys, k + q3, ByteOrder.nativeOrder())
+                    .fma(FloatVector.broadcast(F, qkv[qAt + 3 * quarter + d]), a3);
+        }
+        a0.add(a1).add(a2.add(a3)).mul(scale).intoArray(score, at);
+    }
+
+    /**
+     * The score of one position, lane by lane what the vector kernels compute: the quarters'
+     * bounds are {@code i * headDim / 4}, which for a head size the kernels take are theirs.
+     */
+    private float scoreOne(MemorySegment keys, long row, long stride, int qAt, float scale) {
+        float c0 = chain(keys, row, stride, qAt, 0, headDim / 4);
+        float c1 = chain(keys, row, stride, qAt, headDim / 4, headDim / 2);
+        float c2 = chain(keys, row, stride, qAt, headDim / 2, 3 * headDim / 4);
+        float c3 = chain(keys, row, stride, qAt, 3 * headDim / 4, headDim);
+        return (c0 + c1 + (c2 + c3)) * scale;
+    }
+
+    /** One position's chain of multiply-adds over key dimensions {@code [from, to)}. */
+    private float chain(MemorySegment keys, long row, long stride, int qAt, int from, int to) {
+        float acc = 0f;
+        for (int d = from; d < to; d++) {
+            acc = Math.fma(keys.get(ValueLayout.JAVA_FLOAT, row + d * stride), qkv[qAt + d], acc);
+        }
+        return acc;
+    }
+
+    /**
+     * {@code 8 L} dimensions of one head's attention output over positions {@code [from, to)}, as
+     * {@link #weightedValues}: eight chains keep both FMA units busy where four wait on the FMA latency.
+     */
+    private void valuesWide(int layer, SequenceSlice slice, int from, int to, long offset, float[] score, int scoreAt,
+                            float inverse, float[] out, int outAt, boolean resume) {
+        int blockSize = cache.blockSize();
+        long positionBytes = (long) config.numKvHeads() * headDim * Float.BYTES;
+        FloatVector a0 = resume ? FloatVector.fromArray(F, out, outAt) : FloatVector.zero(F);
+        FloatVector a1 = resume ? FloatVector.fromArray(F, out, outAt + L) : FloatVector.zero(F);
+        FloatVector a2 = resume ? FloatVector.fromArray(F, out, outAt + 2 * L) : FloatVector.zero(F);
+        FloatVector a3 = resume ? FloatVector.fromArray(F, out, outAt + 3 * L) : FloatVector.zero(F);
+        FloatVector a4 = resume ? FloatVector.fromArray(F, out, outAt + 4 * L) : FloatVector.zero(F);
+        FloatVector a5 = resume ? FloatVector.fromArray(F, out, outAt + 5 * L) : FloatVector.zero(F);
+        FloatVector a6 = resume ? FloatVector.fromArray(F, out, outAt + 6 * L) : FloatVector.zero(F);
+        FloatVector a7 = resume ? FloatVector.fromArray(F, out, outAt + 7 * L) : FloatVector.zero(F);
+        for (int first = from; first < to; first = (first / blockSize + 1) * blockSize) {
+            int block = slice.blockTable()[first / blockSize];
+            MemorySegment values = cache.valueSlab(layer, block);
+            long at = cache.byteOffset(block, first % blockSize) + offset;
+            int end = Math.min(to, (first / blockSize + 1) * blockSize);
+            for (int p = first; p < end; p++, at += positionBytes) {
+                FloatVector weight = FloatVector.broadcast(F, score[scoreAt + p] * inverse);
+                a0 = FloatVector.fromMemorySegment(F, values, at, ByteOrder.nativeOrder()).fma(weight, a0);
+                a1 = FloatVector.fromMemorySegment(F, values, at + 4L * L, ByteOrder.nativeOrder()).fma(weight, a1);
+                a2 = FloatVector.fromMemorySegment(F, values, at + 8L * L, ByteOrder.nativeOrder()).fma(weight, a2);
+                a3 = FloatVector.fromMemorySegment(F, values, at + 12L * L, ByteOrder.nativeOrder()).fma(weight, a3);
+                a4 = FloatVector.fromMemorySegment(F, values, at + 16L * L, ByteOrder.nativeOrder()).fma(weight, a4);
+                a5 = FloatVector.fromMemorySegment(F, values, at + 20L * L, ByteOrder.nativeOrder()).fma(weight, a5);
+                a6 = FloatVector.fromMemorySegment(F, values, at + 24L * L, ByteOrder.nativeOrder()).fma(weight, a6);
+                a7 = FloatVector.fromMemorySegment(F, values, at + 28L * L, ByteOrder.nativeOrder()).fma(weight, a7);
+            }
+        }
+        a0.intoArray(out, outAt);
+        a1.intoArray(out, outAt + L);
+        a2.intoArray(out, outAt + 2 * L);
+        a3.intoArray(out, outAt + 3 * L);
+        a4.intoArray(out, outAt + 4 * L);
+        a5.intoArray(out, outAt + 5 * L);
+        a6.intoArray(out, outAt + 6 * L);
+        a7.intoArray(out, outAt + 7 * L);
+    }
+
+    /**
+     * {@code 4 L} dimensions of one head's attention output over positions {@code [from, to)}: the
+     * sum of {@code score[scoreAt + p] * inverse} times the values, each lane one chain of
+     * multiply-adds over the positions, kept in registers rather than stored and reloaded per
+     * position, from zero or ({@code resume}) from what {@code out} holds.
+     */
+    private void weightedValues(int layer, SequenceSlice slice, int from, int to, long offset, float[] score, int scoreAt,
+                                float inverse, float[] out, int outAt, boolean resume) {
+        int blockSize = cache.blockSize();
+        FloatVector a0 = resume ? FloatVector.fromArray(F, out, outAt) : FloatVector.zero(F);
+        FloatVector a1 = resume ? FloatVector.fromArray(F, out, outAt + L) : FloatVector.zero(F);
+        FloatVector a2 = resume ? FloatVector.fromArray(F, out, outAt + 2 * L) : FloatVector.zero(F);
+        FloatVector a3 = resume ? FloatVector.fromArray(F, out, outAt + 3 * L) : FloatVector.zero(F);
+        for (int p = from; p < to; p++) {
             int block = slice.blockTable()[p / blockSize];
             MemorySegment values = cache.valueSlab(layer, block);
             long at = cache.byteOffset(block, p % blockSize) + offset;
-            FloatVector weight = FloatVector.broadcast(F, score[p] * inverse);
+            FloatVector weight = FloatVector.broadcast(F, score[scoreAt + p] * inverse);
             a0 = FloatVector.fromMemorySegment(F, values, at, ByteOrder.nativeOrder()).fma(weight, a0);
             a1 = FloatVector.fromMemorySegment(F, values, at + 4L * L, ByteOrder.nativeOrder()).fma(weight, a1);
             a2 = FloatVector.fromMemorySegment(F, values, at + 8L * L, ByteOrder.nativeOrder()).fma(weight, a2);

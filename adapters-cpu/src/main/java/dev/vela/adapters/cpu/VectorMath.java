@@ -174,29 +174,47 @@ final class VectorMath {
         }
     }
 
+    /** The largest of {@code x[from..from+n)} (NaN if one is; the order of comparisons does not change it). */
+    static float max(float[] x, int from, int n, float[] lanes) {
+        FloatVector acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int k = 0;
+        for (; k + L <= n; k += L) {
+            acc = acc.max(FloatVector.fromArray(F, x, from + k));
+        }
+        acc.intoArray(lanes, 0);
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < L; i++) {
+            max = Math.max(max, lanes[i]);
+        }
+        for (; k < n; k++) {
+            max = Math.max(max, x[from + k]);
+        }
+        return max;
+    }
+
     /**
-     * {@code x[0..n) = exp(x - max)} and returns their sum.
+     * {@code x[from..from+n) = exp(x - max)} and returns their sum.
      *
      * @param lanes scratch of {@link #LANES} floats for {@link #sumLanes}, the caller's own
      */
-    static float expShifted(float[] x, float max, int n, float[] lanes) {
+    static float expShifted(float[] x, int from, float max, int n, float[] lanes) {
         int k = 0;
         for (; k + L <= n; k += L) {
-            FloatVector.fromArray(F, x, k).sub(max).intoArray(x, k);
+            FloatVector.fromArray(F, x, from + k).sub(max).intoArray(x, from + k);
         }
         for (; k < n; k++) {
-            x[k] = x[k] - max;
+            x[from + k] = x[from + k] - max;
         }
-        exp(x, 0, n);
+        exp(x, from, n);
         FloatVector acc = FloatVector.zero(F);
         k = 0;
         for (; k + L <= n; k += L) {
-            acc = acc.add(FloatVector.fromArray(F, x, k));
+            acc = acc.add(FloatVector.fromArray(F, x, from + k));
         }
         acc.intoArray(lanes, 0);
         float sum = sumLanes(lanes);
         for (; k < n; k++) {
-            sum += x[k];
+            sum += x[from + k];
         }
         return sum;
     }

@@ -166,6 +166,46 @@ class PanamaModelRunnerTest {
     }
 
     @Test
+    void aPromptLongerThanAChunkOfValuesMatchesTheReference() {
+        // 600 positions: the heads of a KV group take the values in three chunks, resuming each
+        // output from what the last chunk left
+        TestModel model = TestModel.TINY_F32;
+        int[] prompt = new java.util.SplittableRandom(21).ints(600, 0, model.config().vocabSize()).toArray();
+        List<double[]> expected = ReferenceQwen2.load(models.path(model)).new Session().greedy(prompt, 3);
+        List<float[]> actual;
+        try (PanamaModelRunner runner = load(model, 2)) {
+            actual = greedy(runner, new Blocks(BLOCK), 1, prompt, 3);
+        }
+        for (int step = 0; step < expected.size(); step++) {
+            double error = relativeError(actual.get(step), expected.get(step));
+            assertTrue(error <= MAX_RELATIVE_ERROR, "step " + step + ": relative L2 error " + error);
+        }
+    }
+
+    @Test
+    void logitsAreTheSameBitsWhateverTheBlockSize() {
+        // 16 and 32: blocks scored two vectors of positions at a time; 8 and 24: also one vector;
+        // 12: position by position. Each path computes a score the same way, lane or scalar.
+        TestModel model = TestModel.QWEN2_5_GEOMETRY_BF16;
+        int[] prompt = Arrays.copyOf(prompt(13, model.config().vocabSize()), 37);
+        List<float[]> expected = null;
+        for (int blockSize : new int[] {16, 8, 12, 24, 32}) {
+            SafetensorsModelWeights weights = SafetensorsModelWeights.open(List.of(models.path(model).resolve("model.safetensors")));
+            OPENED.add(weights);
+            try (PanamaModelRunner runner = PanamaModelRunner.load(model.config(), weights, 2)) {
+                runner.allocateKvCache(blockSize, 64L << 20);
+                List<float[]> rows = greedy(runner, new Blocks(blockSize), 1, prompt, 5);
+                if (expected == null) {
+                    expected = rows;
+                }
+                for (int step = 0; step < rows.size(); step++) {
+                    assertArrayEquals(expected.get(step), rows.get(step), "block size " + blockSize + ", step " + step);
+                }
+            }
+        }
+    }
+
+    @Test
     void theProductsAloneAreTimedOverEveryMatrixOfAToken() {
         try (PanamaModelRunner runner = load(TestModel.TINY_F32, 2)) {
             double rate = runner.productRate(5, 2);
