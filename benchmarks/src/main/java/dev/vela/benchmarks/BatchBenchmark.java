@@ -6,8 +6,10 @@ import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.adapters.hf.random.ModelPreset;
 import dev.vela.adapters.hf.random.WeightType;
 import dev.vela.application.port.out.SequenceSlice;
+import dev.vela.domain.model.ModelConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +23,7 @@ import java.util.Map;
  */
 public final class BatchBenchmark {
 
-    private static final int PROMPT = 16;
+    private static final int PROMPT = Integer.getInteger("vela.bench.prompt", 16);
     private static final int DECODE = Integer.getInteger("vela.bench.decode", 48);
     private static final int ROUNDS = Integer.getInteger("vela.bench.rounds", 3);
     private static final int[] BATCHES = Stats.intList("vela.bench.batches", "1,4,8,16");
@@ -43,14 +45,18 @@ public final class BatchBenchmark {
         double peakBefore;
         try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles());
              PanamaModelRunner runner = PanamaModelRunner.load(model.config(), weights, threads)) {
-            runner.allocateKvCache(BLOCK, 512L << 20);
+            int widest = Arrays.stream(BATCHES).max().orElse(1);
+            ModelConfig config = model.config();
+            long kvBytes = (long) widest * ((PROMPT + DECODE + BLOCK - 1) / BLOCK + 1)
+                    * 2L * config.numLayers() * config.numKvHeads() * config.headDim() * BLOCK * Float.BYTES;
+            runner.allocateKvCache(BLOCK, Math.max(512L << 20, kvBytes));
             flopsPerToken = runner.flopsPerToken();
             peakBefore = fmaPeak(threads);
-            run(runner, 4, 8);                                   // warm-up
+            run(runner, 4, 16, 8);                               // warm-up
             for (int i = 0; i < BATCHES.length; i++) {
                 double[] best = {0, 0};
                 for (int round = 0; round < ROUNDS; round++) {
-                    double[] rates = run(runner, BATCHES[i], DECODE);
+                    double[] rates = run(runner, BATCHES[i], PROMPT, DECODE);
                     best[0] = Math.max(best[0], rates[0]);
                     best[1] = Math.max(best[1], rates[1]);
                 }
@@ -68,13 +74,16 @@ public final class BatchBenchmark {
         System.out.println();
         System.out.printf("model: %s, bf16, %d threads, prompt %d, %d decoded tokens per sequence, best of %d%n",
                 preset.modelName(), threads, PROMPT, DECODE, ROUNDS);
-        System.out.println("sequences | Vela decode tok/s | x one | prefill tok/s | llama.cpp decode tok/s | x one");
+        Map<Integer, Double> llamaPrefill = llamaCpp.prefillPerSecond();
+        System.out.println("sequences | Vela decode tok/s | x one | prefill tok/s | llama.cpp decode tok/s | x one | llama.cpp prefill tok/s");
         for (int i = 0; i < BATCHES.length; i++) {
             Double other = llama.get(BATCHES[i]);
             Double otherOne = llama.get(1);
-            System.out.printf("%9d | %17.1f | %5.2f | %13.1f | %22s | %5s%n", BATCHES[i], decode[i], decode[i] / decode[0],
+            Double otherPrefill = llamaPrefill.get(BATCHES[i]);
+            System.out.printf("%9d | %17.1f | %5.2f | %13.1f | %22s | %5s | %23s%n", BATCHES[i], decode[i], decode[i] / decode[0],
                     prefill[i], other == null ? "-" : String.format("%.1f", other),
-                    other == null || otherOne == null ? "-" : String.format("%.2f", other / otherOne));
+                    other == null || otherOne == null ? "-" : String.format("%.2f", other / otherOne),
+                    otherPrefill == null ? "-" : String.format("%.1f", otherPrefill));
         }
         System.out.println("llama.cpp: " + llamaCpp.note());
         // A step of n sequences does n tokens' products: it cannot take less than n * flops / peak, nor
@@ -92,7 +101,8 @@ public final class BatchBenchmark {
             System.out.printf("%9d sequences: ceiling at the FMA peak %.2fx one%s; measured steps run the products at %.0f %% of the peak%n",
                     BATCHES[i], ceiling, productsAlone, 100 * needed);
         }
-        System.out.println("reproduce: bin/bench batch   (-Dvela.bench.model=" + preset + " -Dvela.bench.threads=" + threads + ")");
+        System.out.println("reproduce: bin/bench batch   (-Dvela.bench.model=" + preset + " -Dvela.bench.threads=" + threads
+                + " -Dvela.bench.prompt=" + PROMPT + ")");
     }
 
     private static double fmaPeak(int threads) {
@@ -103,9 +113,9 @@ public final class BatchBenchmark {
         }
     }
 
-    /** One round: prefill of {@code batch} prompts in one pass, then {@code steps} decode passes; tokens/s of each. */
-    private static double[] run(PanamaModelRunner runner, int batch, int steps) {
-        int blocksEach = (PROMPT + steps + BLOCK - 1) / BLOCK;
+    /** One round: prefill of {@code batch} prompts of {@code length} tokens in one pass, then {@code steps} decode passes; tokens/s of each. */
+    private static double[] run(PanamaModelRunner runner, int batch, int length, int steps) {
+        int blocksEach = (length + steps + BLOCK - 1) / BLOCK;
         List<int[]> tables = new ArrayList<>();
         int[] next = new int[batch];
         List<SequenceSlice> prompts = new ArrayList<>();
@@ -115,18 +125,18 @@ public final class BatchBenchmark {
                 table[b] = b * batch + s;                        // interleaved, as the block manager hands them out
             }
             tables.add(table);
-            int[] prompt = new int[PROMPT];
-            for (int i = 0; i < PROMPT; i++) {
+            int[] prompt = new int[length];
+            for (int i = 0; i < length; i++) {
                 prompt[i] = 100 + 7 * i + 131 * s;
             }
-            prompts.add(new SequenceSlice(s, prompt, 0, table, PROMPT - 1));
+            prompts.add(new SequenceSlice(s, prompt, 0, table, length - 1));
         }
         long start = System.nanoTime();
         runner.execute(prompts, (slice, position, logits) -> next[slice] = EngineBenchmark.argmax(logits));
-        double prefill = batch * PROMPT / ((System.nanoTime() - start) / 1e9);
+        double prefill = batch * length / ((System.nanoTime() - start) / 1e9);
         start = System.nanoTime();
         for (int step = 0; step < steps; step++) {
-            int position = PROMPT + step;
+            int position = length + step;
             List<SequenceSlice> slices = new ArrayList<>(batch);
             for (int s = 0; s < batch; s++) {
                 slices.add(new SequenceSlice(s, new int[] {next[s]}, position, tables.get(s), position));

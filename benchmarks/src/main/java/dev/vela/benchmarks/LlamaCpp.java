@@ -28,13 +28,14 @@ final class LlamaCpp {
 
     private static final Pattern AVG_TS = Pattern.compile("\"avg_ts\"\\s*:\\s*([0-9.eE+-]+)");
     private static final Pattern BATCH_ROW = Pattern.compile("\"pl\"\\s*:\\s*(\\d+).*\"speed_tg\"\\s*:\\s*([0-9.eE+-]+)");
+    private static final Pattern PREFILL = Pattern.compile("\"speed_pp\"\\s*:\\s*([0-9.eE+-]+)");
 
     /** What was found, or why nothing was. */
     record Result(Optional<Double> tokensPerSecond, String note) {
     }
 
     /** Decode tokens per second by number of parallel sequences, or why there are none. */
-    record BatchResult(Map<Integer, Double> tokensPerSecond, String note) {
+    record BatchResult(Map<Integer, Double> tokensPerSecond, Map<Integer, Double> prefillPerSecond, String note) {
     }
 
     private LlamaCpp() {
@@ -64,23 +65,30 @@ final class LlamaCpp {
         try {
             Tool tool = tool("llama-batched-bench", modelDir);
             StringBuilder list = new StringBuilder();
+            int context = 4096;
             for (int b : batches) {
                 list.append(list.isEmpty() ? "" : ",").append(b);
+                context = Math.max(context, b * (prompt + tokens));
             }
             String out = run(List.of(tool.binary().toString(), "-m", tool.gguf().toString(), "-t", Integer.toString(threads),
                     "-npp", Integer.toString(prompt), "-ntg", Integer.toString(tokens), "-npl", list.toString(),
-                    "-c", "4096", "--output-format", "jsonl"));
+                    "-c", Integer.toString(context), "--output-format", "jsonl"));
             Map<Integer, Double> rates = new TreeMap<>();
+            Map<Integer, Double> prefill = new TreeMap<>();
             for (String line : out.split("\n")) {
                 Matcher m = BATCH_ROW.matcher(line);
                 if (m.find()) {
                     rates.put(Integer.parseInt(m.group(1)), Double.parseDouble(m.group(2)));
+                    Matcher pp = PREFILL.matcher(line);
+                    if (pp.find()) {
+                        prefill.put(Integer.parseInt(m.group(1)), Double.parseDouble(pp.group(1)));
+                    }
                 }
             }
-            return new BatchResult(rates, rates.isEmpty() ? "llama-batched-bench printed no results: " + out.strip()
+            return new BatchResult(rates, prefill, rates.isEmpty() ? "llama-batched-bench printed no results: " + out.strip()
                     : "llama.cpp " + tool.binary() + ", bf16 GGUF");
         } catch (IOException e) {
-            return new BatchResult(Map.of(), e.getMessage());
+            return new BatchResult(Map.of(), Map.of(), e.getMessage());
         }
     }
 
