@@ -82,7 +82,7 @@ public final class PanamaModelRunner implements ModelRunner {
     private final float[] lanes = new float[VectorMath.LANES];
     private final ThreadLocal<AttentionScratch> attentionScratch = ThreadLocal.withInitial(AttentionScratch::new);
 
-    /** One thread's working memory for {@link #attend}: a score per position, lanes to sum. */
+    /** One thread's working memory for {@link #attend}: a KV group's scores, their softmax normalisers, lanes to sum. */
     private static final class AttentionScratch {
         private float[] scores = new float[0];
         private float[] inverses = new float[0];

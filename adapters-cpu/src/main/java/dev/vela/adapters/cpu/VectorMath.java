@@ -21,14 +21,9 @@ final class VectorMath {
      * does not inline would box it.
      */
     static float sumLanes(float[] lanes) {
-        return sumLanes(lanes, 0);
-    }
-
-    /** As {@link #sumLanes(float[])}, the {@link #LANES} floats from {@code lanes[from]}. */
-    static float sumLanes(float[] lanes, int from) {
-        float sum = lanes[from];
+        float sum = lanes[0];
         for (int i = 1; i < L; i++) {
-            sum += lanes[from + i];
+            sum += lanes[i];
         }
         return sum;
     }
