@@ -422,10 +422,10 @@ public final class PanamaModelRunner implements ModelRunner {
      * {@link #VALUE_CHUNK} positions of values, one after another, so what they share is read from
      * memory once and from the core's caches after that.
      *
-     * <p>A score is four chains of multiply-adds, one per quarter of the head's dimensions, added
-     * as {@code (c0 + c1) + (c2 + c3)} and scaled: with the keys transposed in their blocks each
-     * lane of a vector is one position, so a block is scored a vector of positions at a time with
-     * no sum across lanes. A block's positions past the token's own are scored too (whatever the
+     * <p>A score is two chains of multiply-adds, one per half of the head's dimensions, added and
+     * scaled: with the keys transposed in their blocks each lane of a vector is one position, so a
+     * block is scored a vector of positions at a time with no sum across lanes, two heads at a time
+     * sharing each load of the keys. A block's positions past the token's own are scored too (whatever the
      * block holds) and ignored. Each output dimension is one chain over the positions, kept in
      * {@code out} between chunks (stored and reloaded exactly).
      *
@@ -442,25 +442,40 @@ public final class PanamaModelRunner implements ModelRunner {
         float scale = (float) (1.0 / Math.sqrt(headDim));
         int firstHead = kvHead * groups;
         long keyStride = 4L * blockSize;
-        boolean vectors = blockSize % L == 0 && headDim % 4 == 0;
+        boolean vectors = blockSize % L == 0 && headDim % 2 == 0;
         for (int b = 0; b < blocks; b++) {
             int block = slice.blockTable()[b];
             MemorySegment keys = cache.keySlab(layer, block);
             long row = cache.keyRow(block, kvHead * headDim);
-            for (int h = 0; h < groups; h++) {
+            int at = b * blockSize;
+            int h = 0;
+            if (vectors) {
+                // two heads at a time share each load of the keys
+                for (; h + 2 <= groups; h += 2) {
+                    int qAt = qBase + (firstHead + h) * headDim;
+                    int o = 0;
+                    for (; o + 2 * L <= blockSize; o += 2 * L) {
+                        scoreTwoHeads(keys, row + 4L * o, keyStride, qAt, score, h * rowLength + at + o, rowLength, scale);
+                    }
+                    for (; o < blockSize; o += L) {
+                        scoreOneVector(keys, row + 4L * o, keyStride, qAt, score, h * rowLength + at + o, scale);
+                        scoreOneVector(keys, row + 4L * o, keyStride, qAt + headDim, score, (h + 1) * rowLength + at + o, scale);
+                    }
+                }
+            }
+            for (; h < groups; h++) {
                 int qAt = qBase + (firstHead + h) * headDim;
-                int at = h * rowLength + b * blockSize;
                 int o = 0;
                 if (vectors) {
                     for (; o + 2 * L <= blockSize; o += 2 * L) {
-                        scoreTwoVectors(keys, row + 4L * o, keyStride, qAt, score, at + o, scale);
+                        scoreTwoVectors(keys, row + 4L * o, keyStride, qAt, score, h * rowLength + at + o, scale);
                     }
                     for (; o < blockSize; o += L) {
-                        scoreOneVector(keys, row + 4L * o, keyStride, qAt, score, at + o, scale);
+                        scoreOneVector(keys, row + 4L * o, keyStride, qAt, score, h * rowLength + at + o, scale);
                     }
                 }
-                for (; o < blockSize && b * blockSize + o < length; o++) {
-                    score[at + o] = scoreOne(keys, row + 4L * o, keyStride, qAt, scale);
+                for (; o < blockSize && at + o < length; o++) {
+                    score[h * rowLength + at + o] = scoreOne(keys, row + 4L * o, keyStride, qAt, scale);
                 }
             }
         }
@@ -517,76 +532,96 @@ public final class PanamaModelRunner implements ModelRunner {
     }
 
     /**
-     * Scores of {@code 2 L} positions of a block ({@code score[at, at + 2L)}): the query at
-     * {@code qAt} against the transposed keys whose first dimension's row starts at byte {@code row}
-     * ({@code stride} bytes from one dimension's row to the next), in the four quarter chains.
+     * Scores of {@code 2 L} positions of a block for two heads (queries at {@code qAt} and
+     * {@code qAt + headDim}; scores at {@code score[at, at + 2L)} and {@code rowLength} further on):
+     * the transposed keys whose first dimension's row starts at byte {@code row} ({@code stride}
+     * bytes from one dimension's row to the next) are loaded once for both. A score is two chains of
+     * multiply-adds, over the first and the second half of the dimensions, added and scaled.
      */
+    private void scoreTwoHeads(MemorySegment keys, long row, long stride, int qAt, float[] score, int at, int rowLength,
+                               float scale) {
+        int half = headDim / 2;
+        long upper = half * stride;
+        long second = 4L * L;
+        int qB = qAt + headDim;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector c0 = a0;
+        FloatVector c1 = a0;
+        FloatVector d0 = a0;
+        FloatVector d1 = a0;
+        long k = row;
+        for (int d = 0; d < half; d++, k += stride) {
+            FloatVector k0 = FloatVector.fromMemorySegment(F, keys, k, ByteOrder.nativeOrder());
+            FloatVector k1 = FloatVector.fromMemorySegment(F, keys, k + second, ByteOrder.nativeOrder());
+            FloatVector q = FloatVector.broadcast(F, qkv[qAt + d]);
+            a0 = k0.fma(q, a0);
+            b0 = k1.fma(q, b0);
+            q = FloatVector.broadcast(F, qkv[qB + d]);
+            c0 = k0.fma(q, c0);
+            d0 = k1.fma(q, d0);
+            k0 = FloatVector.fromMemorySegment(F, keys, k + upper, ByteOrder.nativeOrder());
+            k1 = FloatVector.fromMemorySegment(F, keys, k + upper + second, ByteOrder.nativeOrder());
+            q = FloatVector.broadcast(F, qkv[qAt + half + d]);
+            a1 = k0.fma(q, a1);
+            b1 = k1.fma(q, b1);
+            q = FloatVector.broadcast(F, qkv[qB + half + d]);
+            c1 = k0.fma(q, c1);
+            d1 = k1.fma(q, d1);
+        }
+        a0.add(a1).mul(scale).intoArray(score, at);
+        b0.add(b1).mul(scale).intoArray(score, at + L);
+        c0.add(c1).mul(scale).intoArray(score, at + rowLength);
+        d0.add(d1).mul(scale).intoArray(score, at + rowLength + L);
+    }
+
+    /** As {@link #scoreTwoHeads}, one head ({@code 2 L} positions into {@code score[at, at + 2L)}). */
     private void scoreTwoVectors(MemorySegment keys, long row, long stride, int qAt, float[] score, int at, float scale) {
-        int quarter = headDim / 4;
-        long q1 = quarter * stride;
-        long q2 = 2 * q1;
-        long q3 = 3 * q1;
+        int half = headDim / 2;
+        long upper = half * stride;
         long second = 4L * L;
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
         FloatVector b0 = a0;
         FloatVector b1 = a0;
-        FloatVector b2 = a0;
-        FloatVector b3 = a0;
         long k = row;
-        for (int d = 0; d < quarter; d++, k += stride) {
+        for (int d = 0; d < half; d++, k += stride) {
             FloatVector q = FloatVector.broadcast(F, qkv[qAt + d]);
             a0 = FloatVector.fromMemorySegment(F, keys, k, ByteOrder.nativeOrder()).fma(q, a0);
             b0 = FloatVector.fromMemorySegment(F, keys, k + second, ByteOrder.nativeOrder()).fma(q, b0);
-            q = FloatVector.broadcast(F, qkv[qAt + quarter + d]);
-            a1 = FloatVector.fromMemorySegment(F, keys, k + q1, ByteOrder.nativeOrder()).fma(q, a1);
-            b1 = FloatVector.fromMemorySegment(F, keys, k + q1 + second, ByteOrder.nativeOrder()).fma(q, b1);
-            q = FloatVector.broadcast(F, qkv[qAt + 2 * quarter + d]);
-            a2 = FloatVector.fromMemorySegment(F, keys, k + q2, ByteOrder.nativeOrder()).fma(q, a2);
-            b2 = FloatVector.fromMemorySegment(F, keys, k + q2 + second, ByteOrder.nativeOrder()).fma(q, b2);
-            q = FloatVector.broadcast(F, qkv[qAt + 3 * quarter + d]);
-            a3 = FloatVector.fromMemorySegment(F, keys, k + q3, ByteOrder.nativeOrder()).fma(q, a3);
-            b3 = FloatVector.fromMemorySegment(F, keys, k + q3 + second, ByteOrder.nativeOrder()).fma(q, b3);
+            q = FloatVector.broadcast(F, qkv[qAt + half + d]);
+            a1 = FloatVector.fromMemorySegment(F, keys, k + upper, ByteOrder.nativeOrder()).fma(q, a1);
+            b1 = FloatVector.fromMemorySegment(F, keys, k + upper + second, ByteOrder.nativeOrder()).fma(q, b1);
         }
-        a0.add(a1).add(a2.add(a3)).mul(scale).intoArray(score, at);
-        b0.add(b1).add(b2.add(b3)).mul(scale).intoArray(score, at + L);
+        a0.add(a1).mul(scale).intoArray(score, at);
+        b0.add(b1).mul(scale).intoArray(score, at + L);
     }
 
-    /** As {@link #scoreTwoVectors}, {@code L} positions. */
+    /** As {@link #scoreTwoHeads}, one head and {@code L} positions. */
     private void scoreOneVector(MemorySegment keys, long row, long stride, int qAt, float[] score, int at, float scale) {
-        int quarter = headDim / 4;
-        long q1 = quarter * stride;
-        long q2 = 2 * q1;
-        long q3 = 3 * q1;
+        int half = headDim / 2;
+        long upper = half * stride;
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
         long k = row;
-        for (int d = 0; d < quarter; d++, k += stride) {
+        for (int d = 0; d < half; d++, k += stride) {
             a0 = FloatVector.fromMemorySegment(F, keys, k, ByteOrder.nativeOrder()).fma(FloatVector.broadcast(F, qkv[qAt + d]), a0);
-            a1 = FloatVector.fromMemorySegment(F, keys, k + q1, ByteOrder.nativeOrder())
-                    .fma(FloatVector.broadcast(F, qkv[qAt + quarter + d]), a1);
-            a2 = FloatVector.fromMemorySegment(F, keys, k + q2, ByteOrder.nativeOrder())
-                    .fma(FloatVector.broadcast(F, qkv[qAt + 2 * quarter + d]), a2);
-            a3 = FloatVector.fromMemorySegment(F, keys, k + q3, ByteOrder.nativeOrder())
-                    .fma(FloatVector.broadcast(F, qkv[qAt + 3 * quarter + d]), a3);
+            a1 = FloatVector.fromMemorySegment(F, keys, k + upper, ByteOrder.nativeOrder())
+                    .fma(FloatVector.broadcast(F, qkv[qAt + half + d]), a1);
         }
-        a0.add(a1).add(a2.add(a3)).mul(scale).intoArray(score, at);
+        a0.add(a1).mul(scale).intoArray(score, at);
     }
 
     /**
-     * The score of one position, lane by lane what the vector kernels compute: the quarters'
-     * bounds are {@code i * headDim / 4}, which for a head size the kernels take are theirs.
+     * The score of one position, lane by lane what the vector kernels compute: the halves' bound
+     * is {@code headDim / 2}, which for a head size the kernels take is theirs.
      */
     private float scoreOne(MemorySegment keys, long row, long stride, int qAt, float scale) {
-        float c0 = chain(keys, row, stride, qAt, 0, headDim / 4);
-        float c1 = chain(keys, row, stride, qAt, headDim / 4, headDim / 2);
-        float c2 = chain(keys, row, stride, qAt, headDim / 2, 3 * headDim / 4);
-        float c3 = chain(keys, row, stride, qAt, 3 * headDim / 4, headDim);
-        return (c0 + c1 + (c2 + c3)) * scale;
+        float low = chain(keys, row, stride, qAt, 0, headDim / 2);
+        float high = chain(keys, row, stride, qAt, headDim / 2, headDim);
+        return (low + high) * scale;
     }
 
     /** One position's chain of multiply-adds over key dimensions {@code [from, to)}. */
