@@ -6,7 +6,6 @@ import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.adapters.hf.random.ModelPreset;
 import dev.vela.adapters.hf.random.WeightType;
 import dev.vela.application.port.out.SequenceSlice;
-import dev.vela.domain.model.ModelConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,10 +45,8 @@ public final class BatchBenchmark {
         try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles());
              PanamaModelRunner runner = PanamaModelRunner.load(model.config(), weights, threads)) {
             int widest = Arrays.stream(BATCHES).max().orElse(1);
-            ModelConfig config = model.config();
-            long kvBytes = (long) widest * ((PROMPT + DECODE + BLOCK - 1) / BLOCK + 1)
-                    * 2L * config.numLayers() * config.numKvHeads() * config.headDim() * BLOCK * Float.BYTES;
-            runner.allocateKvCache(BLOCK, Math.max(512L << 20, kvBytes));
+            long positions = (long) widest * ((PROMPT + DECODE + BLOCK - 1) / BLOCK + 1) * BLOCK;
+            runner.allocateKvCache(BLOCK, Math.max(512L << 20, PanamaModelRunner.bytesFor(model.config(), positions)));
             flopsPerToken = runner.flopsPerToken();
             peakBefore = fmaPeak(threads);
             run(runner, 4, 16, 8);                               // warm-up

@@ -277,7 +277,16 @@ public final class PanamaModelRunner implements ModelRunner {
      * budget is 0), so that a default context length can be chosen that fits.
      */
     public static long positionsFor(ModelConfig config, long memoryBytes) {
-        return budget(memoryBytes) / PagedKvCache.bytesPerBlock(config.numLayers(), config.numKvHeads(), config.headDim(), 1);
+        return budget(memoryBytes) / bytesPerPosition(config);
+    }
+
+    /** The KV budget that holds {@code positions} positions of a model. */
+    public static long bytesFor(ModelConfig config, long positions) {
+        return positions * bytesPerPosition(config);
+    }
+
+    private static long bytesPerPosition(ModelConfig config) {
+        return PagedKvCache.bytesPerBlock(config.numLayers(), config.numKvHeads(), config.headDim(), 1);
     }
 
     private static long budget(long memoryBytes) {
@@ -425,9 +434,9 @@ public final class PanamaModelRunner implements ModelRunner {
      * <p>A score is two chains of multiply-adds, one per half of the head's dimensions, added and
      * scaled: with the keys transposed in their blocks each lane of a vector is one position, so a
      * block is scored a vector of positions at a time with no sum across lanes, two heads at a time
-     * sharing each load of the keys. A block's positions past the token's own are scored too (whatever the
-     * block holds) and ignored. Each output dimension is one chain over the positions, kept in
-     * {@code out} between chunks (stored and reloaded exactly).
+     * sharing each load of the keys. A block's positions past the token's own are scored too
+     * (whatever the block holds) and ignored. Each output dimension is one chain over the
+     * positions, kept in {@code out} between chunks (stored and reloaded exactly).
      *
      * @param qBase where the token's queries start in {@code qkv}
      * @param outBase where the token's attention output starts in {@code out}
