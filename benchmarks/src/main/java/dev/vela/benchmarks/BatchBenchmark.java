@@ -28,6 +28,8 @@ public final class BatchBenchmark {
     private static final int[] BATCHES = Stats.intList("vela.bench.batches", "1,4,8,16");
     private static final int BLOCK = 16;
     private static final int PRODUCT_REPEATS = 10;
+    /** Passes over each matrix's first block in a row when the weights stay in the cache. */
+    private static final int RESIDENT_REPEATS = 20;
 
     private BatchBenchmark() {
     }
@@ -40,6 +42,7 @@ public final class BatchBenchmark {
         double[] decode = new double[BATCHES.length];
         double[] prefill = new double[BATCHES.length];
         double[] products = new double[BATCHES.length];
+        double[] resident = new double[BATCHES.length];
         long flopsPerToken;
         double peakBefore;
         try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles());
@@ -62,9 +65,11 @@ public final class BatchBenchmark {
             }
             for (int i = 0; i < BATCHES.length; i++) {
                 products[i] = runner.productRate(BATCHES[i], PRODUCT_REPEATS);
+                resident[i] = runner.residentProductRate(BATCHES[i], RESIDENT_REPEATS);
             }
         }
         double peak = Math.max(peakBefore, fmaPeak(threads));  // this VM's second core comes and goes
+        double peakOne = fmaPeak(1);
         LlamaCpp.BatchResult llamaCpp = LlamaCpp.batchedDecode(dir, threads, PROMPT, DECODE, BATCHES);
         Map<Integer, Double> llama = llamaCpp.tokensPerSecond();
 
@@ -98,6 +103,15 @@ public final class BatchBenchmark {
             System.out.printf("%9d sequences: ceiling at the FMA peak %.2fx one%s; measured steps run the products at %.0f %% of the peak%n",
                     BATCHES[i], ceiling, productsAlone, 100 * needed);
         }
+        // The same kernels on one core with their weights kept in its cache: the gap to the products
+        // alone above is what fetching the weights from memory costs (the JVM has no prefetch to hide it).
+        System.out.printf("one core's FMA peak %.0f GFLOP/s; the kernels on weights kept in the cache, one core:", peakOne / 1e9);
+        for (int i = 0; i < BATCHES.length; i++) {
+            if (BATCHES[i] > 1) {
+                System.out.printf(" %d tokens %.0f %%", BATCHES[i], 100 * resident[i] / peakOne);
+            }
+        }
+        System.out.println();
         System.out.println("reproduce: bin/bench batch   (-Dvela.bench.model=" + preset + " -Dvela.bench.threads=" + threads
                 + " -Dvela.bench.prompt=" + PROMPT + ")");
     }

@@ -273,6 +273,33 @@ public final class PanamaModelRunner implements ModelRunner {
     }
 
     /**
+     * The same kernels on weights that stay in the core's cache, in FLOP per second on the calling
+     * thread alone: each matrix's first block of a batched product (what a step reads from memory
+     * once and then goes over once per tile of tokens), {@code repeats} times in a row. Beside
+     * {@link #productRate} per core, the difference is what fetching the weights from memory costs
+     * the products. For benchmarks; not while serving.
+     */
+    public double residentProductRate(int tokens, int repeats) {
+        List<StackedMatrices> all = matrices();
+        float[] x = new float[tokens * all.stream().mapToInt(StackedMatrices::cols).max().orElse(0)];
+        java.util.Arrays.fill(x, 0.5f);
+        float[] out = new float[tokens * all.stream().mapToInt(matrix -> matrix.rows).max().orElse(0)];
+        long nanos = 0;
+        double flops = 0;
+        for (StackedMatrices matrix : all) {
+            int groups = Math.min(matrix.groups, matrix.alignment(tokens));
+            matrix.multiply(x, tokens, out, matrix.rows, 0, groups);          // brought into the cache, untimed
+            long start = System.nanoTime();
+            for (int r = 0; r < repeats; r++) {
+                matrix.multiply(x, tokens, out, matrix.rows, 0, groups);
+            }
+            nanos += System.nanoTime() - start;
+            flops += 2.0 * Math.min(matrix.rows, groups * Matrix.GROUP) * matrix.cols() * tokens * repeats;
+        }
+        return flops / (nanos / 1e9);
+    }
+
+    /**
      * How many positions a KV budget holds for a model ({@link #DEFAULT_KV_CACHE_BYTES} when the
      * budget is 0), so that a default context length can be chosen that fits.
      */
