@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -53,6 +56,45 @@ class RequestSizeLimitTest {
         // A client that pools connections must not send its next request on the refused one.
         byte[] body = completion(20_000).getBytes(StandardCharsets.UTF_8);
         assertTooLarge(post(client, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+        assertEquals(200, post(client, HttpRequest.BodyPublishers.ofString(completion(1000))).status());
+    }
+
+    /**
+     * A declared length over Helidon's hard stop ({@code server.max-payload-size}: the limit plus
+     * max(limit, 1 MiB)) is refused by Helidon before any of Vela's code runs: 413 with no body (Helidon
+     * MP gives no hook for those early answers), and the server goes on serving.
+     */
+    @Test
+    void aDeclaredLengthOverTheHardStopIsRefusedAndTheServerKeepsServing(TestClient client) {
+        byte[] body = completion(2 << 20).getBytes(StandardCharsets.UTF_8);
+        TestClient.Reply response = post(client, HttpRequest.BodyPublishers.ofByteArray(body));
+        assertEquals(413, response.status(), response.body());
+        assertEquals(200, post(client, HttpRequest.BodyPublishers.ofString(completion(1000))).status());
+    }
+
+    /** One chunk bigger than the hard stop: Helidon refuses it before RequestSizeFilter counts a byte. */
+    @Test
+    void aSingleChunkOverTheHardStopIsRefusedInTheSameShape(TestClient client) throws Exception {
+        byte[] body = completion(2 << 20).getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", client.port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            String head = "POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer " + ApiKeyTest.KEY + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(body.length) + "\r\n";
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            try {
+                out.write(body);
+                out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (IOException refusedMidway) {
+                // the server may answer and close before it has read the whole chunk
+            }
+            String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(reply.startsWith("HTTP/1.1 413"), reply);
+            String json = reply.substring(reply.indexOf("\r\n\r\n") + 4);
+            assertTrue(json.contains("\"type\":\"RequestEntityTooLarge\"") && json.contains("(vela.max-request-bytes)"), json);
+        }
         assertEquals(200, post(client, HttpRequest.BodyPublishers.ofString(completion(1000))).status());
     }
 
