@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,6 +29,8 @@ import java.util.logging.Logger;
 final class RunnerChoice {
 
     private static final Logger LOG = Logger.getLogger(RunnerChoice.class.getName());
+    /** The file in a packed directory that names the model directory it was packed from. */
+    private static final String SOURCE = "source";
 
     /** A loaded runner, the context length it serves and what to close with it. */
     record Loaded(ModelRunner runner, int maxModelLen, AutoCloseable resources) implements AutoCloseable {
@@ -146,6 +149,7 @@ final class RunnerChoice {
             // restart maps them at once, and files of an earlier version of its weights are removed
             Path packed = settings.cacheDir().resolve("packed");
             removeSharedPackedFiles(packed);
+            removeStalePackedDirectories(packed, model.path());
             return new Loaded(PanamaModelRunner.load(config, weights, settings.cpuThreads(),
                     packedDirectory(packed, model.path())), maxModelLen, weights);
         } catch (RuntimeException e) {
@@ -168,6 +172,52 @@ final class RunnerChoice {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java platform", e);
         }
+    }
+
+    /**
+     * Records in {@code model}'s packed directory which model directory it holds (a file named
+     * {@value #SOURCE}), and deletes the packed directories that say their model directory is gone or,
+     * when {@code model} is a snapshot of a hub model, that it is another snapshot of the same model
+     * (a newer revision replaced it: Vela serves the one its reference names). Directories without
+     * that file are left alone. A Vela still running on a deleted directory keeps its mapped files.
+     */
+    static void removeStalePackedDirectories(Path packed, Path model) {
+        Path own = packedDirectory(packed, model);
+        Path absolute = model.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(own);
+            Files.writeString(own.resolve(SOURCE), absolute.toString());
+            try (var listing = Files.list(packed)) {
+                for (Path directory : listing.filter(Files::isDirectory).filter(d -> !d.equals(own)).toList()) {
+                    Path source = directory.resolve(SOURCE);
+                    if (Files.isRegularFile(source)) {
+                        Path from = Path.of(Files.readString(source).strip());
+                        if (!Files.isDirectory(from) || otherSnapshot(from, absolute)) {
+                            deleteDirectory(directory);
+                            LOG.info("Removed packed weights no model uses any more: " + directory + " (from " + from + ")");
+                        }
+                    }
+                }
+            }
+        } catch (IOException | UncheckedIOException | InvalidPathException e) {
+            LOG.warning("Could not tidy the packed weights in " + packed + " (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Whether {@code other} is another snapshot of the hub model {@code model} is a snapshot of. */
+    private static boolean otherSnapshot(Path other, Path model) {
+        Path snapshots = model.getParent();
+        return snapshots != null && snapshots.getFileName() != null && "snapshots".equals(snapshots.getFileName().toString())
+                && snapshots.equals(other.getParent()) && !other.equals(model);
+    }
+
+    private static void deleteDirectory(Path directory) throws IOException {
+        try (var files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.deleteIfExists(directory);
     }
 
     /**
