@@ -178,8 +178,9 @@ final class RunnerChoice {
      * Records in {@code model}'s packed directory which model directory it holds (a file named
      * {@value #SOURCE}), and deletes the packed directories that say their model directory is gone or,
      * when {@code model} is a snapshot of a hub model, that it is another snapshot of the same model
-     * (a newer revision replaced it: Vela serves the one its reference names). Directories without
-     * that file are left alone. A Vela still running on a deleted directory keeps its mapped files.
+     * (only the revision being served keeps its packed copy; going back to another packs it again).
+     * Directories without that file are left alone. A Vela still running on a deleted directory
+     * keeps its mapped files.
      */
     static void removeStalePackedDirectories(Path packed, Path model) {
         Path own = packedDirectory(packed, model);
