@@ -252,13 +252,8 @@ public final class PanamaModelRunner implements ModelRunner {
      */
     public double productRate(int tokens, int repeats) {
         List<StackedMatrices> all = matrices();
-        int widest = all.stream().mapToInt(StackedMatrices::cols).max().orElse(0);
-        int tallest = all.stream().mapToInt(matrix -> matrix.rows).max().orElse(0);
-        float[] x = new float[tokens * widest];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = ((i * 7919) % 2001 - 1000) / 1000f;
-        }
-        float[] out = new float[tokens * tallest];
+        float[] x = benchmarkActivations(all, tokens);
+        float[] out = new float[tokens * all.stream().mapToInt(matrix -> matrix.rows).max().orElse(0)];
         long start = 0;
         for (int pass = 0; pass <= repeats; pass++) {
             if (pass == 1) {
@@ -281,8 +276,7 @@ public final class PanamaModelRunner implements ModelRunner {
      */
     public double residentProductRate(int tokens, int repeats) {
         List<StackedMatrices> all = matrices();
-        float[] x = new float[tokens * all.stream().mapToInt(StackedMatrices::cols).max().orElse(0)];
-        java.util.Arrays.fill(x, 0.5f);
+        float[] x = benchmarkActivations(all, tokens);
         float[] out = new float[tokens * all.stream().mapToInt(matrix -> matrix.rows).max().orElse(0)];
         long nanos = 0;
         double flops = 0;
@@ -297,6 +291,15 @@ public final class PanamaModelRunner implements ModelRunner {
             flops += 2.0 * Math.min(matrix.rows, groups * Matrix.GROUP) * matrix.cols() * tokens * repeats;
         }
         return flops / (nanos / 1e9);
+    }
+
+    /** Fixed activations in [-1, 1] for {@code tokens} tokens as wide as the widest of {@code matrices}. */
+    private static float[] benchmarkActivations(List<StackedMatrices> matrices, int tokens) {
+        float[] x = new float[tokens * matrices.stream().mapToInt(StackedMatrices::cols).max().orElse(0)];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = ((i * 7919) % 2001 - 1000) / 1000f;
+        }
+        return x;
     }
 
     /**
