@@ -28,6 +28,20 @@ class RequestSizeLimitTest {
         return client.post("/v1/completions", body, "Authorization", "Bearer " + ApiKeyTest.KEY);
     }
 
+    /**
+     * Sends a completion request's head, ending with {@code rest} (its framing header and whatever
+     * follows), on a connection of its own, and reads the one answer; the body is never sent.
+     */
+    private static String answerToTheStartOf(TestClient client, String rest) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", client.port())) {
+            socket.setSoTimeout(30_000);
+            String head = "POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer " + ApiKeyTest.KEY + "\r\n" + rest;
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            return response(socket.getInputStream());
+        }
+    }
+
     /** One HTTP/1.1 response read off a socket (the connection may stay open): its head and its body, chunked or not. */
     private static String response(InputStream in) throws IOException {
         String head = line(in);
@@ -98,14 +112,8 @@ class RequestSizeLimitTest {
      */
     @Test
     void aDeclaredLengthOverTheHardStopIsRefusedAndTheServerKeepsServing(TestClient client) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", client.port())) {
-            socket.setSoTimeout(30_000);
-            String head = "POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    + "Authorization: Bearer " + ApiKeyTest.KEY + "\r\nContent-Length: " + (2 << 20) + "\r\n\r\n";
-            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-            String reply = response(socket.getInputStream());
-            assertTrue(reply.startsWith("HTTP/1.1 413"), reply);
-        }
+        String reply = answerToTheStartOf(client, "Content-Length: " + (2 << 20) + "\r\n\r\n");
+        assertTrue(reply.startsWith("HTTP/1.1 413"), reply);
         assertEquals(200, post(client, HttpRequest.BodyPublishers.ofString(completion(1000))).status());
     }
 
@@ -116,17 +124,10 @@ class RequestSizeLimitTest {
      */
     @Test
     void aSingleChunkOverTheHardStopIsRefusedInTheSameShape(TestClient client) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", client.port())) {
-            socket.setSoTimeout(30_000);
-            String head = "POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    + "Authorization: Bearer " + ApiKeyTest.KEY + "\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    + Integer.toHexString(2 << 20) + "\r\n";
-            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-            String reply = response(socket.getInputStream());
-            assertTrue(reply.startsWith("HTTP/1.1 413"), reply);
-            String json = reply.substring(reply.indexOf("\r\n\r\n") + 4);
-            assertTrue(json.contains("\"type\":\"RequestEntityTooLarge\"") && json.contains("(vela.max-request-bytes)"), reply);
-        }
+        String reply = answerToTheStartOf(client, "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(2 << 20) + "\r\n");
+        assertTrue(reply.startsWith("HTTP/1.1 413"), reply);
+        String json = reply.substring(reply.indexOf("\r\n\r\n") + 4);
+        assertTrue(json.contains("\"type\":\"RequestEntityTooLarge\"") && json.contains("(vela.max-request-bytes)"), reply);
         assertEquals(200, post(client, HttpRequest.BodyPublishers.ofString(completion(1000))).status());
     }
 
