@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The staged GPU check of the GPU adapter (issue 7; design: shared/design/gpu-adapter.md §4c).
+# The staged GPU check of the GPU adapter (see docs/gpu-adapter.md, "Running the GPU check").
 #
 #   scripts/gpu-check.sh bundle            on a build machine (JDK 25, Maven): the adapter's jars and a jlinked
 #                                          JRE into scripts/.gpu-check/ (ignored by git; ~25 MB), for a GPU

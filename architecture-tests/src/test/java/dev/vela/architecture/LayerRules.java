@@ -12,8 +12,8 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 
 /**
- * The rules of {@code shared/design/architecture.md}, as ArchUnit rules over Vela's production
- * classes. Numbers refer to that page.
+ * The layer rules of {@code docs/architecture.md}, as ArchUnit rules over Vela's production
+ * classes. Numbers refer to that page's list.
  */
 final class LayerRules {
 
@@ -73,25 +73,25 @@ final class LayerRules {
             .because("CDI, JAX-RS, JSON-B and MicroProfile belong to the edges (rule 6)");
 
     /**
-     * The REST adapter is written against the Jakarta and MicroProfile APIs only (module table):
-     * whatever needs Helidon's own types, or the implementations it bundles, lives in bootstrap.
+     * 7. The REST adapter is written against the Jakarta and MicroProfile APIs only: whatever needs
+     * Helidon's own types, or the implementations it bundles, lives in bootstrap.
      */
     static final ArchRule REST_ADAPTER_USES_ONLY_STANDARD_APIS = noClasses().that().resideInAPackage("dev.vela.adapters.rest..")
             .should().dependOnClassesThat().resideInAnyPackage("io.helidon..", "org.glassfish..", "org.jboss..", "io.smallrye..")
             .because("adapters-rest may depend on application, domain and Jakarta/MicroProfile APIs only; "
-                    + "Helidon's routing, filters and exceptions are bootstrap's");
+                    + "Helidon's routing, filters and exceptions are bootstrap's (rule 7)");
 
-    /** Jlama is the CPU adapter's library and no one else's (the GPU adapter may read safetensors with it). */
+    /** 8. Jlama is the model runners' library and no one else's. */
     static final ArchRule JLAMA_ONLY_IN_MODEL_RUNNERS = noClasses()
             .that().resideOutsideOfPackages("dev.vela.adapters.cpu..", "dev.vela.adapters.gpu..")
             .should().dependOnClassesThat().resideInAPackage("com.github.tjake..")
-            .because("Jlama's tokenizer mangles non-ASCII text; only its tensors and loader are used, in the runners");
+            .because("Jlama's tokenizer mangles non-ASCII text; only its tensors and loader are used, in the runners (rule 8)");
 
-    /** The HF tokenizers library and Jinjava are the text-side adapter's. */
+    /** 9. The HF tokenizers library and Jinjava are the text-side adapter's. */
     static final ArchRule TEXT_LIBRARIES_ONLY_IN_HF_ADAPTER = noClasses()
             .that().resideOutsideOfPackage("dev.vela.adapters.hf..")
             .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "com.hubspot.jinjava..")
-            .because("tokenization and chat templates live behind the Tokenizer and ChatTemplates ports");
+            .because("tokenization and chat templates live behind the Tokenizer and ChatTemplates ports (rule 9)");
 
     private static DescribedPredicate<JavaClass> implementOutboundPort() {
         return new DescribedPredicate<>("implement an outbound port") {
