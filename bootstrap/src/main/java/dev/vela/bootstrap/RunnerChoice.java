@@ -136,7 +136,12 @@ final class RunnerChoice {
     private static Loaded panama(VelaSettings settings, HfModelDirectory model) {
         ModelConfig config = model.config();
         int maxModelLen = settings.maxModelLen().orElseGet(() -> {
-            long fits = PanamaModelRunner.positionsFor(config, settings.kvCacheMemoryBytes());
+            long fits = PanamaModelRunner.positionsFor(config, settings.kvCacheMemoryBytes(), settings.blockSize());
+            if (fits == 0) {
+                throw new SettingsException("--kv-cache-memory (vela.kv-cache-memory) " + settings.kvCacheMemoryBytes()
+                        + " bytes does not hold one KV block of " + settings.blockSize() + " positions of this model ("
+                        + PanamaModelRunner.bytesFor(config, settings.blockSize()) + " bytes)");
+            }
             if (fits < config.maxPositionEmbeddings()) {
                 LOG.info("max-model-len " + fits + ": what the KV cache holds (the model allows "
                         + config.maxPositionEmbeddings() + "; --kv-cache-memory gives it more room)");

@@ -16,6 +16,7 @@ import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The runner is chosen and loaded for the model; what the model cannot serve is refused first. */
@@ -89,5 +90,30 @@ class RunnerChoiceTest {
         assertTrue(Files.exists(unknown.resolve("w.bin")), "a directory that does not say where it came from");
         assertEquals(current.toAbsolutePath().normalize().toString(),
                 Files.readString(RunnerChoice.packedDirectory(packed, current).resolve("source")));
+    }
+
+    @ParameterizedTest(name = "blocks of {0}: {1} positions")
+    @CsvSource({"16, 1952", "10, 1950", "1, 1953"})
+    void theContextDerivedFromTheKvBudgetIsWholeBlocksThatTheCacheHolds(int blockSize, int positions, @TempDir Path cache) {
+        // tiny: (k, v) x 2 layers x 2 kv heads x 16 floats x 4 bytes = 512 bytes per position; 1,953.1 fit
+        Path model = VelaServerExtension.model(ModelPreset.TINY, WeightType.FLOAT32);
+        VelaSettings settings = settings(Map.of("vela.model", model.toString(), "vela.device", "cpu",
+                "vela.cpu-runner", "panama", "vela.cache-dir", cache.toString(),
+                "vela.kv-cache-memory", "1000000", "vela.block-size", String.valueOf(blockSize)));
+        try (RunnerChoice.Loaded loaded = RunnerChoice.load(settings, HfModelDirectory.open(model))) {
+            assertEquals(positions, loaded.maxModelLen());
+            assertEquals(positions, (long) loaded.runner().allocateKvCache(blockSize, 1_000_000) * blockSize);
+        }
+    }
+
+    @Test
+    void aKvBudgetBelowOneBlockIsRefusedBeforeLoading() {
+        Path model = VelaServerExtension.model(ModelPreset.TINY, WeightType.FLOAT32);
+        VelaSettings settings = settings(Map.of("vela.model", model.toString(), "vela.device", "cpu",
+                "vela.cpu-runner", "panama", "vela.kv-cache-memory", "8191", "vela.block-size", "16"));
+        SettingsException e = assertThrows(SettingsException.class,
+                () -> RunnerChoice.load(settings, HfModelDirectory.open(model)));
+        assertEquals("--kv-cache-memory (vela.kv-cache-memory) 8191 bytes does not hold one KV block of 16 positions "
+                + "of this model (8192 bytes)", e.getMessage());
     }
 }

@@ -303,30 +303,32 @@ public final class PanamaModelRunner implements ModelRunner {
     }
 
     /**
-     * How many positions a KV budget holds for a model ({@link #DEFAULT_KV_CACHE_BYTES} when the
-     * budget is 0), so that a default context length can be chosen that fits.
+     * How many positions a KV budget holds for a model in blocks of {@code blockSize} positions
+     * ({@link #DEFAULT_KV_CACHE_BYTES} when the budget is 0), so that a default context length can
+     * be chosen that fits: whole blocks, exactly what {@link #allocateKvCache} will hold, since a
+     * sequence's last block is taken whole however few of its positions it uses.
      */
-    public static long positionsFor(ModelConfig config, long memoryBytes) {
-        return budget(memoryBytes) / bytesPerPosition(config);
+    public static long positionsFor(ModelConfig config, long memoryBytes, int blockSize) {
+        return (long) blocksFor(config, blockSize, memoryBytes) * blockSize;
     }
 
     /** The KV budget that holds {@code positions} positions of a model. */
     public static long bytesFor(ModelConfig config, long positions) {
-        return positions * bytesPerPosition(config);
+        return positions * PagedKvCache.bytesPerBlock(config.numLayers(), config.numKvHeads(), config.headDim(), 1);
     }
 
-    private static long bytesPerPosition(ModelConfig config) {
-        return PagedKvCache.bytesPerBlock(config.numLayers(), config.numKvHeads(), config.headDim(), 1);
-    }
-
-    private static long budget(long memoryBytes) {
-        return memoryBytes > 0 ? memoryBytes : DEFAULT_KV_CACHE_BYTES;
+    private static int blocksFor(ModelConfig config, int blockSize, long memoryBytes) {
+        if (blockSize < 1) {
+            throw new IllegalArgumentException("a KV block holds at least one position, got " + blockSize);
+        }
+        long perBlock = PagedKvCache.bytesPerBlock(config.numLayers(), config.numKvHeads(), config.headDim(), blockSize);
+        long budget = memoryBytes > 0 ? memoryBytes : DEFAULT_KV_CACHE_BYTES;
+        return (int) Math.min(Integer.MAX_VALUE / 2, budget / perBlock);
     }
 
     @Override
     public int allocateKvCache(int blockSize, long memoryBytes) {
-        long perBlock = PagedKvCache.bytesPerBlock(layers.length, config.numKvHeads(), headDim, blockSize);
-        int blocks = (int) Math.min(Integer.MAX_VALUE / 2, budget(memoryBytes) / perBlock);
+        int blocks = blocksFor(config, blockSize, memoryBytes);
         if (cache != null) {
             cache.close();
         }
