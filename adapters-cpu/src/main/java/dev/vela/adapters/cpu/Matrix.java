@@ -64,7 +64,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         this.cols = Math.toIntExact(tensor.dim(1));
         this.groups = (rows + GROUP - 1) / GROUP;
         this.groupBytes = (long) cols * GROUP * elementBytes;
-        this.packed = store.segment(tensor, groupBytes * groups,
+        this.packed = store.segment(tensor, groupBytes * groups, pool,
                 memory -> pool.run(groups, (from, to) -> pack(tensor.data(), memory, from, to)));
         this.blockGroups = (int) Math.max(1, BLOCK_BYTES / Math.min(groupBytes, (long) COLUMN_CHUNK * GROUP * elementBytes));
     }

@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -37,8 +38,15 @@ import java.util.zip.CRC32C;
  * Writes go through the file channel, so a full disk is an {@link IOException}, not a fault in
  * mapped memory; then the matrix is packed in memory instead and the server starts all the same.
  *
+ * <p>A file is mapped only while it holds what was packed into it: beside it, a {@link PackedRecord}
+ * keeps a CRC-32C of its bytes, computed when they were packed, and the file's identity. A file whose
+ * identity is the one recorded and settled is mapped without being read (no start pays for reading
+ * gigabytes); any other, and one packed by the previous start, is read once and checked against the
+ * digest. A file that was cut, overwritten (even with its modification time set back), replaced or
+ * has lost its record is packed again from the weights, and a warning says which and why.
+ *
  * <p>The directory belongs to one model's weights: once they are all packed,
- * {@link #removeUnused} deletes the files this load did not use (packed from an earlier version of
+ * {@link #removeUnused} deletes the files (and records) this load did not use (packed from an earlier version of
  * the weights, or by a Vela with another layout or vector width), and partial files a start that
  * died left behind, so that changing the weights does not fill the disk.
  */
@@ -53,19 +61,37 @@ final class PackedStore implements AutoCloseable {
     /** How old a partial file must be before it counts as left behind rather than being written. */
     private static final Duration PARTIAL_AGE = Duration.ofHours(1);
 
+    /**
+     * How much older than the moment of a check a file's change time must be for its identity to
+     * stand for the bytes checked: more than the coarsest clock of a file system's times.
+     */
+    private static final Duration CLOCK_TICK = Duration.ofSeconds(5);
+    /** What the name of the record beside a packed file ends with. */
+    private static final String RECORD = ".record";
+    private static final String NO_RECORD = "has no record of what was packed into it";
+
     private final Optional<Path> directory;
     private final ModelWeights weights;
+    private final Clock clock;
     private final Set<Path> used = new HashSet<>();
     private boolean warned;
+    private int mapped;
+    private int checked;
+    private long checkedBytes;
+    private long checkedNanos;
+    private int repacked;
+    private int written;
+    private int unrecordedSeen;
 
-    private PackedStore(Optional<Path> directory, ModelWeights weights) {
+    private PackedStore(Optional<Path> directory, ModelWeights weights, Clock clock) {
         this.directory = directory;
         this.weights = weights;
+        this.clock = clock;
     }
 
     /** Packed matrices in off-heap memory. */
     static PackedStore inMemory() {
-        return new PackedStore(Optional.empty(), null);
+        return new PackedStore(Optional.empty(), null, Clock.systemUTC());
     }
 
     /**
@@ -73,26 +99,46 @@ final class PackedStore implements AutoCloseable {
      * memory-mapped.
      */
     static PackedStore inFiles(Path directory, ModelWeights weights) {
-        return new PackedStore(Optional.of(directory), weights);
+        return inFiles(directory, weights, Clock.systemUTC());
+    }
+
+    /** {@link #inFiles(Path, ModelWeights)} with the clock that decides when a file's identity is settled. */
+    static PackedStore inFiles(Path directory, ModelWeights weights, Clock clock) {
+        return new PackedStore(Optional.of(directory), weights, clock);
     }
 
     /**
      * {@code bytes} bytes holding {@code source} packed: mapped from an earlier start's file when
-     * there is one, else filled by {@code pack} (and kept in a file when there is a directory).
+     * there is one that still holds what was packed into it, else filled by {@code pack} (and kept
+     * in a file when there is a directory); digests are computed and checked on {@code pool}.
      */
-    MemorySegment segment(WeightTensor source, long bytes, Consumer<MemorySegment> pack) {
+    MemorySegment segment(WeightTensor source, long bytes, WorkerPool pool, Consumer<MemorySegment> pack) {
         if (directory.isEmpty()) {
             MemorySegment memory = arena.allocate(bytes, 64);
             pack.accept(memory);
             return memory;
         }
         Path file = directory.get().resolve(fileName(source));
+        Path record = recordOf(file);
         used.add(file);
+        used.add(record);
         try {
-            if (Files.isRegularFile(file) && Files.size(file) == bytes) {
-                return map(file, bytes);
+            if (Files.isRegularFile(file)) {
+                Optional<String> unfit = unfit(file, record, bytes, pool);
+                if (unfit.isEmpty()) {
+                    mapped++;
+                    return map(file, bytes);
+                }
+                repacked++;
+                boolean unrecorded = unfit.get().startsWith(NO_RECORD);
+                if (!unrecorded || unrecordedSeen++ == 0) {
+                    // files packed before records were kept have none: one line for them all
+                    LOG.log(System.Logger.Level.WARNING, "Packing " + source.name() + " again from the model's weights: "
+                            + file + " " + unfit.get() + (unrecorded ? "; every other file without one is packed again too" : ""));
+                }
             }
-            write(file, bytes, pack);
+            write(file, record, bytes, pack, pool);
+            written++;
             return map(file, bytes);
         } catch (IOException | UncheckedIOException e) {
             if (!warned) {
@@ -104,6 +150,63 @@ final class PackedStore implements AutoCloseable {
             pack.accept(memory);
             return memory;
         }
+    }
+
+    /**
+     * Why {@code file} cannot be served as {@code bytes} packed bytes; empty when it can. An
+     * identity the record has settled on is trusted without a read (a write since would have moved
+     * the change time); any other file is read and its digest checked against the record, which is
+     * then brought up to date, so that the next start trusts it.
+     */
+    private Optional<String> unfit(Path file, Path recordFile, long bytes, WorkerPool pool) throws IOException {
+        FileIdentity identity = FileIdentity.of(file);
+        if (identity.size() != bytes) {
+            return Optional.of("is " + identity.size() + " bytes, not the " + bytes + " it packs into");
+        }
+        Optional<PackedRecord> found = PackedRecord.read(recordFile);
+        if (found.isEmpty()) {
+            return Optional.of(NO_RECORD + " (" + recordFile.getFileName() + ")");
+        }
+        PackedRecord record = found.get();
+        if (record.settled() && record.identity().sameAs(identity)) {
+            return Optional.empty();
+        }
+        Instant checkedAt = clock.instant();
+        long started = System.nanoTime();
+        Optional<String> difference;
+        try (Arena reading = Arena.ofShared(); FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            difference = record.difference(channel.map(FileChannel.MapMode.READ_ONLY, 0, bytes, reading), pool);
+        }
+        checked++;
+        checkedBytes += bytes;
+        checkedNanos += System.nanoTime() - started;
+        if (difference.isPresent()) {
+            return difference.map(what -> "does not hold what was packed into it: " + what);
+        }
+        boolean settled = PackedRecord.settles(identity, checkedAt, CLOCK_TICK);
+        if (settled != record.settled() || !identity.sameAs(record.identity())) {
+            try {
+                new PackedRecord(identity, settled, record.crcs()).write(recordFile);
+            } catch (IOException e) {
+                // the bytes were checked; a record that cannot be updated only means checking them again next time
+                LOG.log(System.Logger.Level.DEBUG, "Could not update " + recordFile + " (" + e.getMessage() + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Logs what this load did with the packed files: how many it mapped from earlier starts, how
+     * many it wrote (and of those, packed again), and how many it read to check their digests, with
+     * how long that took.
+     */
+    void logSummary() {
+        if (directory.isEmpty() || mapped + written == 0) {
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, String.format("Packed weights in %s: %d mapped from an earlier start, %d "
+                        + "written (%d of them packed again); %d read to check their digests (%d MiB in %d ms)",
+                directory.get(), mapped, written, repacked, checked, checkedBytes >> 20, checkedNanos / 1_000_000));
     }
 
     /**
@@ -121,7 +224,7 @@ final class PackedStore implements AutoCloseable {
         try (var listing = Files.list(directory.get())) {
             for (Path file : listing.toList()) {
                 String name = file.getFileName().toString();
-                boolean stale = name.endsWith(".bin") && !used.contains(file)
+                boolean stale = (name.endsWith(".bin") || name.endsWith(RECORD)) && !used.contains(file)
                         || name.endsWith(".partial") && Files.getLastModifiedTime(file).toInstant().isBefore(partialBefore);
                 if (stale && Files.isRegularFile(file) && Files.deleteIfExists(file)) {
                     removed++;
@@ -143,12 +246,19 @@ final class PackedStore implements AutoCloseable {
         }
     }
 
-    private static void write(Path file, long bytes, Consumer<MemorySegment> pack) throws IOException {
+    /**
+     * Packs into memory, records the digest of what was packed, writes it beside {@code file} and
+     * renames it into place, then records the file's identity (not settled: see {@link PackedRecord}).
+     */
+    private static void write(Path file, Path record, long bytes, Consumer<MemorySegment> pack, WorkerPool pool)
+            throws IOException {
         Files.createDirectories(file.getParent());
         Path partial = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".partial");
+        long[] crcs;
         try (Arena scratch = Arena.ofShared(); FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
             MemorySegment memory = scratch.allocate(bytes, 64);
             pack.accept(memory);
+            crcs = PackedRecord.digest(memory, pool);
             for (long at = 0; at < bytes; at += IO_CHUNK) {
                 ByteBuffer buffer = memory.asSlice(at, Math.min(IO_CHUNK, bytes - at)).asByteBuffer();
                 while (buffer.hasRemaining()) {
@@ -161,6 +271,12 @@ final class PackedStore implements AutoCloseable {
             throw e;
         }
         Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        new PackedRecord(FileIdentity.of(file), false, crcs).write(record);
+    }
+
+    /** The file beside a packed file that records what was packed into it. */
+    private static Path recordOf(Path file) {
+        return file.resolveSibling(file.getFileName() + RECORD);
     }
 
     private String fileName(WeightTensor source) {

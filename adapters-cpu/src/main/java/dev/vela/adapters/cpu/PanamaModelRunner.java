@@ -127,6 +127,7 @@ public final class PanamaModelRunner implements ModelRunner {
             }
             this.lmHead = new StackedMatrices(matrix(config.tieWordEmbeddings() || !weights.contains("lm_head.weight")
                     ? "model.embed_tokens.weight" : "lm_head.weight"));
+            packed.logSummary();
             packed.removeUnused();
         } catch (RuntimeException e) {
             pool.close();

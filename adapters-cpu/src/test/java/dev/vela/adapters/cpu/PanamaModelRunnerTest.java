@@ -18,8 +18,15 @@ import dev.vela.adapters.cpu.RunnerFixture.Blocks;
 import dev.vela.adapters.cpu.RunnerFixture.Models;
 import dev.vela.adapters.cpu.RunnerFixture.TestModel;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
+import dev.vela.adapters.hf.random.ModelPreset;
+import dev.vela.adapters.hf.random.WeightType;
 import dev.vela.application.port.out.SequenceSlice;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +36,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Vela's batched CPU forward pass against the independent float64 reference, alone and in batches. */
 class PanamaModelRunnerTest {
@@ -250,15 +259,18 @@ class PanamaModelRunnerTest {
             }
             List<Object> files = new ArrayList<>();
             try (var listing = java.nio.file.Files.list(packedDirectory)) {
-                for (Path file : listing.sorted().toList()) {
+                for (Path file : listing.filter(f -> f.toString().endsWith(".bin")).sorted().toList()) {
                     files.add(file.getFileName() + "@" + java.nio.file.Files.getLastModifiedTime(file));
                 }
             }
             filesSeen.add(files);
         }
-        // q, k, v, o, gate, up, down per layer, and the (tied) lm_head; no partial files left
+        // q, k, v, o, gate, up, down per layer, and the (tied) lm_head, each with its record; no partial files left
         assertEquals(7 * model.config().numLayers() + 1, filesSeen.getFirst().size());
-        assertTrue(filesSeen.getFirst().stream().allMatch(f -> f.toString().contains(".bin@")));
+        try (var listing = java.nio.file.Files.list(packedDirectory)) {
+            assertEquals(2 * filesSeen.getFirst().size(), listing.filter(f -> f.toString().endsWith(".bin")
+                    || f.toString().endsWith(".bin.record")).count());
+        }
         assertEquals(filesSeen.get(0), filesSeen.get(1), "the second load maps the first one's files, untouched");
         for (int step = 0; step < inMemory.size(); step++) {
             assertArrayEquals(inMemory.get(step), fromFiles.get(0).get(step), "written, step " + step);
@@ -280,11 +292,60 @@ class PanamaModelRunnerTest {
         try (var listing = java.nio.file.Files.list(packedDirectory)) {
             after = listing.map(file -> file.getFileName().toString()).sorted().toList();
         }
-        assertEquals(filesSeen.getFirst().size() + 1, after.size(), after.toString());
+        assertEquals(2 * filesSeen.getFirst().size() + 1, after.size(), after.toString());
         assertTrue(after.contains(beingWritten.getFileName().toString()), after.toString());
         for (Object old : filesSeen.getFirst()) {
             String name = old.toString().substring(0, old.toString().indexOf('@'));
             assertTrue(!after.contains(name), name + " is still there");
+            assertTrue(!after.contains(name + ".record"), name + ".record is still there");
+        }
+    }
+
+    @ParameterizedTest(name = "modification time set back: {0}")
+    @ValueSource(booleans = {false, true})
+    void aPackedFileOverwrittenWithZerosIsPackedAgainAndTheLogitsAreTheSame(boolean modificationTimeSetBack,
+                                                                             @TempDir Path packedDirectory) throws Exception {
+        TestModel model = TestModel.QWEN2_5_GEOMETRY_BF16;
+        int[] prompt = prompt(13, model.config().vocabSize());
+        List<float[]> before = greedyFromFiles(model, packedDirectory, prompt);
+        Path file = packedDirectory.resolve(packedFileName(packedDirectory, "model.layers.1.mlp.down_proj.weight"));
+        byte[] packed = Files.readAllBytes(file);
+        FileTime modified = Files.getLastModifiedTime(file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate(packed.length), 0);
+        }
+        if (modificationTimeSetBack) {
+            Files.setLastModifiedTime(file, modified);
+        }
+
+        List<float[]> after;
+        List<String> log;
+        try (LogCapture capture = new LogCapture("dev.vela.adapters.cpu")) {
+            after = greedyFromFiles(model, packedDirectory, prompt);
+            log = capture.messages();
+        }
+        for (int step = 0; step < before.size(); step++) {
+            assertArrayEquals(before.get(step), after.get(step), "step " + step);
+        }
+        assertTrue(log.stream().anyMatch(line -> line.startsWith("Packing model.layers.1.mlp.down_proj.weight again "
+                + "from the model's weights: " + file + " does not hold what was packed into it")), log.toString());
+        assertEquals(1, log.stream().filter(line -> line.startsWith("Packing ")).count(), log.toString());
+        assertArrayEquals(packed, Files.readAllBytes(file), "the file holds the packed matrix again");
+    }
+
+    private static List<float[]> greedyFromFiles(TestModel model, Path packedDirectory, int[] prompt) {
+        SafetensorsModelWeights weights = SafetensorsModelWeights.open(List.of(models.path(model).resolve("model.safetensors")));
+        OPENED.add(weights);
+        try (PanamaModelRunner runner = PanamaModelRunner.load(model.config(), weights, 2, packedDirectory)) {
+            runner.allocateKvCache(BLOCK, 64L << 20);
+            return greedy(runner, new Blocks(BLOCK), 1, prompt, 4);
+        }
+    }
+
+    private static String packedFileName(Path packedDirectory, String tensor) throws Exception {
+        try (var listing = Files.list(packedDirectory)) {
+            return listing.map(file -> file.getFileName().toString())
+                    .filter(name -> name.startsWith(tensor + "-") && name.endsWith(".bin")).findFirst().orElseThrow();
         }
     }
 
@@ -293,6 +354,35 @@ class PanamaModelRunnerTest {
         try (PanamaModelRunner runner = load(TestModel.TINY_F32, 1)) {
             // tiny: (k, v) x 2 layers x 2 kv heads x 16 floats x 16 positions x 4 bytes = 8 KiB per block
             assertEquals(128, runner.allocateKvCache(16, 1L << 20));
+        }
+    }
+
+    @ParameterizedTest(name = "{1} bytes in blocks of {2}: {3} positions")
+    @CsvSource({
+        // Qwen2.5-0.5B: (k, v) x 24 layers x 2 kv heads x 64 floats x 4 bytes = 24 KiB per position;
+        // 256 MiB holds 10,922.67 positions but 682 whole blocks of 16, 10,912 positions
+        "QWEN2_5_0_5B, 268435456, 16, 10912",
+        "QWEN2_5_0_5B, 268435456, 32, 10912",
+        "QWEN2_5_0_5B, 268435456, 7, 10920",
+        "QWEN2_5_0_5B, 268435456, 1, 10922",
+        "QWEN2_5_0_5B, 100000000, 128, 3968",
+        "QWEN2_5_0_5B, 0, 16, 87376",
+        "TINY, 1000000, 16, 1952",
+        "TINY, 8191, 16, 0"})
+    void theContextAKvBudgetHoldsIsWholeBlocks(ModelPreset preset, long memoryBytes, int blockSize, long positions) {
+        assertEquals(positions, PanamaModelRunner.positionsFor(preset.config(WeightType.BFLOAT16), memoryBytes, blockSize));
+    }
+
+    @Test
+    void theContextAKvBudgetHoldsIsWhatTheAllocatedCacheHolds() {
+        try (PanamaModelRunner runner = load(TestModel.TINY_F32, 1)) {
+            for (int blockSize : new int[] {1, 3, 16, 32, 128}) {
+                for (long memoryBytes = 1; memoryBytes < 1L << 20; memoryBytes = memoryBytes * 3 + 1) {
+                    long positions = PanamaModelRunner.positionsFor(TestModel.TINY_F32.config(), memoryBytes, blockSize);
+                    assertEquals((long) runner.allocateKvCache(blockSize, memoryBytes) * blockSize, positions,
+                            memoryBytes + " bytes, blocks of " + blockSize);
+                }
+            }
         }
     }
 
