@@ -1,7 +1,12 @@
 package dev.vela.adapters.cpu;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -37,7 +42,7 @@ record PackedRecord(FileIdentity identity, boolean settled, long[] crcs) {
 
     /** The CRC-32C of each {@link #CHUNK} bytes of {@code bytes}, computed on {@code pool}. */
     static long[] digest(MemorySegment bytes, WorkerPool pool) {
-        long[] crcs = new long[Math.toIntExact((bytes.byteSize() + CHUNK - 1) / CHUNK)];
+        long[] crcs = new long[chunks(bytes.byteSize())];
         pool.run(crcs.length, (from, to) -> {
             for (int c = from; c < to; c++) {
                 CRC32C crc = new CRC32C();
@@ -50,22 +55,55 @@ record PackedRecord(FileIdentity identity, boolean settled, long[] crcs) {
     }
 
     /**
-     * Where {@code bytes} differ from what was recorded: the first chunk whose CRC-32C is not the
-     * recorded one, or the size; empty when they are the bytes recorded.
+     * The CRC-32C of each {@link #CHUNK} bytes of the {@code size} bytes read from {@code file},
+     * computed on {@code pool}. Read, not mapped: a file's pages are then not faulted in a mapping
+     * of its own, and no mapping has to be released.
      */
-    Optional<String> difference(MemorySegment bytes, WorkerPool pool) {
-        if (bytes.byteSize() != identity.size()) {
-            return Optional.of("it is " + bytes.byteSize() + " bytes, " + identity.size() + " were packed");
+    static long[] digest(FileChannel file, long size, WorkerPool pool) {
+        long[] crcs = new long[chunks(size)];
+        pool.run(crcs.length, (from, to) -> {
+            try (Arena arena = Arena.ofConfined()) {
+                ByteBuffer buffer = arena.allocate(CHUNK).asByteBuffer();
+                for (int c = from; c < to; c++) {
+                    long at = c * CHUNK;
+                    buffer.clear().limit((int) Math.min(CHUNK, size - at));
+                    while (buffer.hasRemaining()) {
+                        if (file.read(buffer, at + buffer.position()) < 0) {
+                            throw new EOFException("the file ends before byte " + size);
+                        }
+                    }
+                    CRC32C crc = new CRC32C();
+                    crc.update(buffer.flip());
+                    crcs[c] = crc.getValue();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        return crcs;
+    }
+
+    /**
+     * Where the {@code size} bytes of {@code file} differ from what was recorded: the first chunk
+     * whose CRC-32C is not the recorded one, or the size; empty when they are the bytes recorded.
+     */
+    Optional<String> difference(FileChannel file, long size, WorkerPool pool) {
+        if (size != identity.size()) {
+            return Optional.of("it is " + size + " bytes, " + identity.size() + " were packed");
         }
-        long[] now = digest(bytes, pool);
+        long[] now = digest(file, size, pool);
         for (int c = 0; c < now.length; c++) {
             if (now[c] != crcs[c]) {
                 long at = c * CHUNK;
                 return Optional.of(String.format("the CRC-32C of bytes %d to %d is %08x, %08x was packed",
-                        at, Math.min(at + CHUNK, bytes.byteSize()), now[c], crcs[c]));
+                        at, Math.min(at + CHUNK, size), now[c], crcs[c]));
             }
         }
         return Optional.empty();
+    }
+
+    private static int chunks(long size) {
+        return Math.toIntExact((size + CHUNK - 1) / CHUNK);
     }
 
     /** Whether the identity of a file checked {@code at} stands for its bytes from then on. */

@@ -174,8 +174,10 @@ final class PackedStore implements AutoCloseable {
         Instant checkedAt = clock.instant();
         long started = System.nanoTime();
         Optional<String> difference;
-        try (Arena reading = Arena.ofShared(); FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            difference = record.difference(channel.map(FileChannel.MapMode.READ_ONLY, 0, bytes, reading), pool);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            difference = record.difference(channel, bytes, pool);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
         checked++;
         checkedBytes += bytes;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -27,10 +28,16 @@ class PackedRecordTest {
             Path file = Files.write(directory.resolve("w.bin"), packed.toArray(ValueLayout.JAVA_BYTE));
             PackedRecord record = new PackedRecord(FileIdentity.of(file), false, PackedRecord.digest(packed, pool));
             assertEquals(3, record.crcs().length);
-            assertEquals(Optional.empty(), record.difference(packed, pool));
+            try (FileChannel channel = FileChannel.open(file)) {
+                assertEquals(Optional.empty(), record.difference(channel, bytes, pool));
+            }
 
             packed.set(ValueLayout.JAVA_BYTE, 2 * PackedRecord.CHUNK + 999, (byte) 1);
-            String difference = record.difference(packed, pool).orElseThrow();
+            Files.write(file, packed.toArray(ValueLayout.JAVA_BYTE));
+            String difference;
+            try (FileChannel channel = FileChannel.open(file)) {
+                difference = record.difference(channel, bytes, pool).orElseThrow();
+            }
             assertTrue(difference.startsWith("the CRC-32C of bytes " + 2 * PackedRecord.CHUNK + " to " + bytes + " is "),
                     difference);
         }
