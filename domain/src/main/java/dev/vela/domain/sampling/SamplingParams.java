@@ -60,13 +60,15 @@ public record SamplingParams(
         if (temperature != null && temperature >= GREEDY_TEMPERATURE && temperature < MIN_SAMPLING_TEMPERATURE) {
             temperature = MIN_SAMPLING_TEMPERATURE;
         }
+        verify(n, bestOf, temperature, topP, topK, minP, presencePenalty, frequencyPenalty,
+                repetitionPenalty, stop, maxTokens, minTokens, logprobs, promptLogprobs, allowedTokenIds);
+        // Checked before greedy sampling switches truncation off, as vLLM does: an out-of-range
+        // top_p is the client's mistake whatever the temperature.
         if (temperature != null && temperature < GREEDY_TEMPERATURE) {
             topP = 1.0;
             topK = 0;
             minP = 0.0;
         }
-        verify(n, bestOf, temperature, topP, topK, minP, presencePenalty, frequencyPenalty,
-                repetitionPenalty, stop, maxTokens, minTokens, logprobs, promptLogprobs, allowedTokenIds);
     }
 
     private static void verify(int n, Integer bestOf, Double temperature, Double topP, Integer topK,

@@ -88,6 +88,27 @@ class SamplingParamsTest {
     }
 
     @Test
+    void topPOutOfRangeIsRejectedEvenWhenGreedy() {
+        InvalidRequestException e = rejected(b -> b.temperature(0.0).topP(1.5));
+        assertEquals("top_p must be in (0, 1], got 1.5.", e.getMessage());
+        assertEquals("top_p", e.param());
+    }
+
+    @Test
+    void topKBelowMinusOneIsRejectedEvenWhenGreedy() {
+        InvalidRequestException e = rejected(b -> b.temperature(0.0).topK(-5));
+        assertEquals("top_k must be 0 (disable), or at least 1, got -5.", e.getMessage());
+        assertEquals("top_k", e.param());
+    }
+
+    @Test
+    void minPOutOfRangeIsRejectedEvenWhenGreedy() {
+        InvalidRequestException e = rejected(b -> b.temperature(0.0).minP(-0.1));
+        assertEquals("min_p must be in [0, 1], got -0.1.", e.getMessage());
+        assertEquals("min_p", e.param());
+    }
+
+    @Test
     void tinyTemperatureIsRaisedToOneHundredth() {
         assertEquals(0.01, SamplingParams.builder().temperature(0.001).build().temperature());
     }
