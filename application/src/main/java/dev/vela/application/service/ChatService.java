@@ -16,7 +16,7 @@ import java.util.List;
 public final class ChatService implements ChatUseCase {
 
     private final ServedModel model;
-    private final Tokenizer tokenizer;
+    private final PromptEncoder encoder;
     private final ChatTemplates templates;
     private final GenerationStarter starter;
     private final boolean splitReasoning;
@@ -28,7 +28,7 @@ public final class ChatService implements ChatUseCase {
     public ChatService(ServedModel model, Tokenizer tokenizer, ChatTemplates templates, Engine engine,
                        boolean splitReasoning) {
         this.model = model;
-        this.tokenizer = tokenizer;
+        this.encoder = new PromptEncoder(tokenizer, model.budget());
         this.templates = templates;
         this.starter = new GenerationStarter(model, engine);
         this.splitReasoning = splitReasoning;
@@ -38,7 +38,7 @@ public final class ChatService implements ChatUseCase {
     public Generation chat(ChatCommand command) {
         model.check(command.model());
         String prompt = templates.render(command.messages(), command.render());
-        PromptTokens tokens = new PromptTokens(prompt, tokenizer.encode(prompt, false));
+        PromptTokens tokens = new PromptTokens(prompt, encoder.encode(prompt, false, "messages"));
         Generation generation = starter.start(List.of(tokens), command.sampling(), command.sampling().maxTokens(), "messages");
         return splitReasoning ? new ReasoningGeneration(generation, command.includeReasoning()) : generation;
     }

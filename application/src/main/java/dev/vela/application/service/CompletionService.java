@@ -17,11 +17,13 @@ public final class CompletionService implements CompletionUseCase {
 
     private final ServedModel model;
     private final Tokenizer tokenizer;
+    private final PromptEncoder encoder;
     private final GenerationStarter starter;
 
     public CompletionService(ServedModel model, Tokenizer tokenizer, Engine engine) {
         this.model = model;
         this.tokenizer = tokenizer;
+        this.encoder = new PromptEncoder(tokenizer, model.budget());
         this.starter = new GenerationStarter(model, engine);
     }
 
@@ -43,7 +45,7 @@ public final class CompletionService implements CompletionUseCase {
 
     private PromptTokens tokenize(Prompt prompt) {
         return switch (prompt) {
-            case Prompt.Text text -> new PromptTokens(text.text(), tokenizer.encode(text.text(), true));
+            case Prompt.Text text -> new PromptTokens(text.text(), encoder.encode(text.text(), true, "prompt"));
             case Prompt.Tokens tokens -> {
                 int[] ids = tokens.ids();
                 if (ids.length == 0) {

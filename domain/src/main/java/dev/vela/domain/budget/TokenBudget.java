@@ -10,6 +10,7 @@ public record TokenBudget(int maxModelLen) {
 
     /** The OpenAI legacy completions API generates 16 tokens when {@code max_tokens} is not sent. */
     public static final int COMPLETIONS_DEFAULT_MAX_TOKENS = 16;
+    private static final long PREFIX_CHARS_PER_TOKEN = 8;
 
     public TokenBudget {
         if (maxModelLen < 1) {
@@ -28,9 +29,7 @@ public record TokenBudget(int maxModelLen) {
      */
     public int maxTokens(int promptTokens, Integer requested, String inputParam) {
         if (promptTokens >= maxModelLen) {
-            throw new InvalidRequestException("This model's maximum context length is " + maxModelLen
-                    + " tokens. However, your request has " + promptTokens
-                    + " input tokens. Please reduce the length of the input messages.", inputParam);
+            throw promptTooLong(String.valueOf(promptTokens), inputParam);
         }
         int remaining = maxModelLen - promptTokens;
         if (requested == null) {
@@ -43,5 +42,34 @@ public record TokenBudget(int maxModelLen) {
                     + " > " + maxModelLen + " - " + promptTokens + ").", "max_tokens");
         }
         return requested;
+    }
+
+    /**
+     * How many characters of a prompt are worth tokenizing on their own before the whole of it:
+     * eight per token of context. Text runs from one (Chinese) to about four (English) characters
+     * a token, so a start this long nearly always overflows the context, and tokenizing it costs
+     * the same whatever the prompt's size.
+     */
+    public int prefixChars() {
+        return (int) Math.min(Integer.MAX_VALUE - 1, PREFIX_CHARS_PER_TOKEN * maxModelLen);
+    }
+
+    /**
+     * Refuses a prompt whose start alone fills the context, with vLLM's message; the count given is
+     * the start's, which the whole prompt has at least.
+     *
+     * @param prefixTokens the tokens of a start of the prompt cut where {@link PromptPrefix} cuts
+     * @param inputParam   the request field holding the prompt
+     */
+    public void checkPrefix(int prefixTokens, String inputParam) {
+        if (prefixTokens >= maxModelLen) {
+            throw promptTooLong("at least " + prefixTokens, inputParam);
+        }
+    }
+
+    private InvalidRequestException promptTooLong(String promptTokens, String inputParam) {
+        return new InvalidRequestException("This model's maximum context length is " + maxModelLen
+                + " tokens. However, your request has " + promptTokens
+                + " input tokens. Please reduce the length of the input messages.", inputParam);
     }
 }

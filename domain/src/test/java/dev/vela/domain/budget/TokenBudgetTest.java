@@ -36,4 +36,23 @@ class TokenBudgetTest {
                 + "Please reduce the length of the input messages.", e.getMessage());
         assertEquals("messages", e.param());
     }
+
+    @Test
+    void aPrefixThatFillsTheContextRefusesThePromptWithVllmsMessage() {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> budget.checkPrefix(8192, "prompt"));
+        assertEquals("This model's maximum context length is 8192 tokens. However, your request has at least 8192 "
+                + "input tokens. Please reduce the length of the input messages.", e.getMessage());
+        assertEquals("prompt", e.param());
+    }
+
+    @Test
+    void aPrefixShorterThanTheContextDecidesNothing() {
+        budget.checkPrefix(8191, "messages");
+    }
+
+    @Test
+    void thePrefixIsEightCharactersPerTokenOfContext() {
+        assertEquals(8 * 8192, budget.prefixChars());
+        assertEquals(Integer.MAX_VALUE - 1, new TokenBudget(Integer.MAX_VALUE).prefixChars());
+    }
 }
