@@ -19,6 +19,7 @@ final class RequestBodies {
         if (body == null || body.isBlank()) {
             throw new InvalidRequestException("The request body is empty; expected a JSON object.");
         }
+        JsonLimits.check(body);
         JsonValue value;
         try (JsonReader reader = Json.createReader(new StringReader(body))) {
             value = reader.readValue();

@@ -1,0 +1,89 @@
+package dev.vela.adapters.rest;
+
+import dev.vela.domain.error.InvalidRequestException;
+
+/**
+ * Bounds what the JSON parser would refuse with an exception that says nothing to the client: how
+ * deep arrays and objects nest, and how long a number is written. Both are checked on the text
+ * before it is parsed, in one flat pass; everything that walks a parsed value later (templates,
+ * error messages) recurses once per level, so the depth bound protects them too.
+ */
+final class JsonLimits {
+
+    /** Deeper than any request the API describes: tool schemas nest a few dozen levels at most. */
+    static final int MAX_DEPTH = 128;
+    /** The parser's own bound on a number's characters (Parsson's {@code maxBigDecimalLength}). */
+    static final int MAX_NUMBER_CHARS = 1100;
+
+    private JsonLimits() {
+    }
+
+    /**
+     * Fails with a 400 when arrays and objects nest more than {@link #MAX_DEPTH} deep or a number is
+     * written with more than {@link #MAX_NUMBER_CHARS} characters; the error names the top-level
+     * field where that happens (null when the body is not an object). Anything else wrong with the
+     * text is left to the parser.
+     */
+    static void check(String body) {
+        int depth = 0;
+        boolean rootIsObject = false;
+        boolean keyNext = false;
+        String field = null;
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c == '"') {
+                int start = i + 1;
+                i = endOfString(body, start);
+                if (depth == 1 && rootIsObject && keyNext) {
+                    field = body.substring(start, i);
+                    keyNext = false;
+                }
+            } else if (c == '{' || c == '[') {
+                if (depth == 0) {
+                    rootIsObject = c == '{';
+                    keyNext = rootIsObject;
+                }
+                if (++depth > MAX_DEPTH) {
+                    throw refused("arrays and objects nest more than " + MAX_DEPTH + " levels deep", field);
+                }
+            } else if (c == '}' || c == ']') {
+                depth = Math.max(0, depth - 1);
+            } else if (c == ',') {
+                keyNext = depth == 1 && rootIsObject;
+            } else if (c == '-' || (c >= '0' && c <= '9')) {
+                int end = endOfNumber(body, i);
+                if (end - i > MAX_NUMBER_CHARS) {
+                    throw refused("a number is written with more than " + MAX_NUMBER_CHARS + " characters", field);
+                }
+                i = end - 1;
+            }
+        }
+    }
+
+    private static InvalidRequestException refused(String what, String field) {
+        return new InvalidRequestException("The request body is not valid JSON: " + what
+                + (field == null ? "" : " in `" + field + "`") + ".", field);
+    }
+
+    /** The index of the quote that closes the string starting at {@code from}, or the text's length. */
+    private static int endOfString(String body, int from) {
+        for (int i = from; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                return i;
+            }
+        }
+        return body.length();
+    }
+
+    /** The index just past the number starting at {@code from}. */
+    private static int endOfNumber(String body, int from) {
+        int i = from;
+        while (i < body.length() && "0123456789+-.eE".indexOf(body.charAt(i)) >= 0) {
+            i++;
+        }
+        return i;
+    }
+}
