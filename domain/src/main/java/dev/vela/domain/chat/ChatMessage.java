@@ -1,5 +1,7 @@
 package dev.vela.domain.chat;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +17,8 @@ public record ChatMessage(Role role, String content, List<ToolCall> toolCalls, S
             throw new IllegalArgumentException("role must not be null");
         }
         toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
-        extra = extra == null ? Map.of() : Map.copyOf(extra);
+        // A client may send a field as null, and the template may test for it: Map.copyOf refuses nulls.
+        extra = extra == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
     }
 
     public static ChatMessage of(Role role, String content) {

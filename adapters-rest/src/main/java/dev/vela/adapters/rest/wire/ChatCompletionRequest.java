@@ -60,7 +60,9 @@ public record ChatCompletionRequest(
         @Schema(description = "vLLM: with a reasoning parser, whether to return reasoning_content", defaultValue = "true")
         Boolean includeReasoning,
         @Schema(description = "vLLM: log-probabilities of the prompt's own tokens, with this many alternatives (0-20); "
-                + "not with stream") Integer promptLogprobs)
+                + "not with stream") Integer promptLogprobs,
+        @Schema(description = "vLLM: accepted and checked; the answer does not repeat the last message") Boolean echo,
+        ResponseFormat responseFormat)
         implements SamplingFields {
 
     /** Reads and checks a request body. */
@@ -82,20 +84,21 @@ public record ChatCompletionRequest(
             throw new InvalidRequestException("Requested sample logprobs of " + topLogprobs
                     + ", which is greater than max allowed: " + SamplingParams.MAX_LOGPROBS, "top_logprobs");
         }
-        Object toolChoice = toolChoice(json);
+        List<Map<String, Object>> tools = Tools.read(json);
+        Object toolChoice = toolChoice(json, tools);
         RequestJson kwargs = json.object("chat_template_kwargs");
         return new ChatCompletionRequest(messages(messageJson), json.string("model"), json.number("frequency_penalty"),
                 json.numberMap("logit_bias"), logprobs, topLogprobs, json.integer("max_tokens"),
                 json.integer("max_completion_tokens"), json.integer("n"), json.number("presence_penalty"),
                 json.int64("seed"), json.stringOrList("stop"), json.bool("stream"), StreamOptions.read(json),
-                json.number("temperature"), json.number("top_p"), tools(json), toolChoice, json.string("user"),
+                json.number("temperature"), json.number("top_p"), tools, toolChoice, json.string("user"),
                 json.integer("best_of"), json.integer("top_k"), json.number("min_p"), json.number("repetition_penalty"),
                 json.intList("stop_token_ids"), json.bool("include_stop_str_in_output"), json.bool("ignore_eos"),
                 json.integer("min_tokens"), json.bool("skip_special_tokens"), json.bool("spaces_between_special_tokens"),
                 json.intList("allowed_token_ids"), json.bool("add_generation_prompt"),
                 json.bool("continue_final_message"), json.string("chat_template"),
                 kwargs == null ? null : JsonValues.toMap(kwargs.raw()), json.bool("include_reasoning"),
-                CompletionRequest.promptLogprobs(json));
+                CompletionRequest.promptLogprobs(json), json.bool("echo"), ResponseFormat.read(json));
     }
 
     public ChatCommand toCommand() {
@@ -122,22 +125,9 @@ public record ChatCompletionRequest(
         return messages;
     }
 
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> tools(RequestJson json) {
-        JsonValue tools = json.value("tools");
-        if (tools == null) {
-            return null;
-        }
-        Object java = JsonValues.toJava(tools);
-        if (!(java instanceof List<?> list) || !list.stream().allMatch(t -> t instanceof Map)) {
-            throw json.invalid("tools", "Input should be a valid list of tools", "list_type", tools);
-        }
-        return (List<Map<String, Object>>) java;
-    }
-
-    private static Object toolChoice(RequestJson json) {
+    private static Object toolChoice(RequestJson json, List<Map<String, Object>> tools) {
         JsonValue choice = json.value("tool_choice");
-        boolean hasTools = json.has("tools") && !json.raw().getJsonArray("tools").isEmpty();
+        boolean hasTools = tools != null && !tools.isEmpty();
         if (choice == null) {
             if (hasTools) {
                 throw autoToolChoiceUnavailable();
@@ -149,12 +139,12 @@ public record ChatCompletionRequest(
                 case "none":
                     return "none";
                 case "auto":
-                    if (!hasTools && !json.has("tools")) {
+                    if (tools == null) {
                         throw new InvalidRequestException("When using `tool_choice`, `tools` must be set.", "tool_choice");
                     }
                     throw autoToolChoiceUnavailable();
                 case "required":
-                    if (!json.has("tools")) {
+                    if (tools == null) {
                         throw new InvalidRequestException("When using `tool_choice`, `tools` must be set.", "tool_choice");
                     }
                     if (!hasTools) {
@@ -169,7 +159,7 @@ public record ChatCompletionRequest(
             }
         }
         if (choice instanceof JsonObject) {
-            if (!json.has("tools")) {
+            if (tools == null) {
                 throw new InvalidRequestException("When using `tool_choice`, `tools` must be set.", "tool_choice");
             }
             throw new InvalidRequestException(

@@ -49,6 +49,9 @@ public record ChatMessageParam(
         if (role == null) {
             throw json.missing("role");
         }
+        if (role.isEmpty()) {
+            throw json.invalid("role", "String should have at least 1 character", "string_too_short", json.value("role"));
+        }
         List<ToolCallParam> toolCalls = new ArrayList<>();
         List<RequestJson> calls = json.objects("tool_calls");
         if (calls != null) {
@@ -105,7 +108,11 @@ public record ChatMessageParam(
                 if (!(parts.get(i) instanceof JsonObject part)) {
                     throw json.invalid("content." + i, "Input should be a valid dictionary or object", "model_type", parts.get(i));
                 }
-                String type = part.getString("type", "text");
+                JsonValue typeValue = part.get("type");
+                if (typeValue != null && !(typeValue instanceof JsonString)) {
+                    throw json.invalid("content." + i + ".type", "Input should be a valid string", "string_type", typeValue);
+                }
+                String type = typeValue == null ? "text" : ((JsonString) typeValue).getString();
                 if (!"text".equals(type)) {
                     throw new InvalidRequestException("Only text content is supported by this model, got a content part of type '"
                             + type + "'.", "messages");

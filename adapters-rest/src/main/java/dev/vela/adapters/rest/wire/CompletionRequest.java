@@ -7,6 +7,7 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +55,11 @@ public record CompletionRequest(
         @Schema(description = "vLLM: only these token ids may be generated") List<Integer> allowedTokenIds,
         @Schema(description = "vLLM: log-probabilities of the prompt's own tokens, with this many alternatives (0-20); "
                 + "not with stream") Integer promptLogprobs,
+        ResponseFormat responseFormat,
         @Schema(hidden = true) List<Prompt> prompts)
         implements SamplingFields {
+
+    private static final BigInteger MAX_ID = BigInteger.valueOf(Integer.MAX_VALUE);
 
     /** Reads and checks a request body. */
     public static CompletionRequest read(RequestJson json) {
@@ -76,7 +80,7 @@ public record CompletionRequest(
                 json.number("min_p"), json.number("repetition_penalty"), json.intList("stop_token_ids"),
                 json.bool("include_stop_str_in_output"), json.bool("ignore_eos"), json.integer("min_tokens"),
                 json.bool("skip_special_tokens"), json.bool("spaces_between_special_tokens"),
-                json.intList("allowed_token_ids"), promptLogprobs, prompts(json));
+                json.intList("allowed_token_ids"), promptLogprobs, ResponseFormat.read(json), prompts(json));
     }
 
     /** {@code prompt_logprobs}, checked as vLLM's request validator does (shared with chat). */
@@ -144,11 +148,13 @@ public record CompletionRequest(
             if (!(array.get(i) instanceof JsonNumber n) || !n.isIntegral()) {
                 throw json.invalid(field + "." + i, "Input should be a valid integer", "int_type", array.get(i));
             }
-            long id = n.longValue();
-            if (id < 0 || id > Integer.MAX_VALUE) {
-                throw new InvalidRequestException("Token id " + id + " is out of vocabulary", "prompt");
+            BigInteger id = n.bigIntegerValue();
+            if (id.signum() < 0 || id.compareTo(MAX_ID) > 0) {
+                String shown = id.toString();
+                throw new InvalidRequestException("Token id " + (shown.length() > 24 ? shown.substring(0, 21) + "..." : shown)
+                        + " is out of vocabulary", "prompt");
             }
-            ids[i] = (int) id;
+            ids[i] = id.intValueExact();
         }
         return ids;
     }

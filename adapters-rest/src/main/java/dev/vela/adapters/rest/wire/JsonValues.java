@@ -27,7 +27,8 @@ final class JsonValues {
             case STRING -> ((JsonString) value).getString();
             case NUMBER -> {
                 JsonNumber n = (JsonNumber) value;
-                yield n.isIntegral() ? (Object) n.longValue() : (Object) n.doubleValue();
+                // An integer too long for a long would wrap around; as a double it keeps its magnitude.
+                yield n.isIntegral() && n.bigDecimalValue().precision() <= 18 ? (Object) n.longValue() : (Object) n.doubleValue();
             }
             case ARRAY -> {
                 List<Object> list = new ArrayList<>();

@@ -8,6 +8,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ public final class RequestJson {
 
     private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+    private static final int LONG_DIGITS = 19;
 
     private final JsonObject json;
     private final String model;
@@ -101,20 +103,35 @@ public final class RequestJson {
             throw invalid(field, "Input should be a valid integer", "int_type", v);
         }
         BigDecimal decimal = n.bigDecimalValue();
-        BigInteger whole;
-        try {
-            whole = decimal.toBigIntegerExact();
-        } catch (ArithmeticException e) {
+        if (decimal.signum() == 0) {
+            return 0;
+        }
+        // Judged from the digit count first: turning 1e99999999 (or 1e-99999999) into an integer
+        // would take minutes and gigabytes.
+        long integerDigits = (long) decimal.precision() - decimal.scale();
+        if (integerDigits <= 0) {
             throw invalid(field, "Input should be a valid integer, got a number with a fractional part",
                     "int_from_float", v);
         }
-        if (whole.compareTo(LONG_MIN) < 0) {
-            throw invalid(field, "Input should be greater than or equal to " + Long.MIN_VALUE, "greater_than_equal", v);
+        if (integerDigits > LONG_DIGITS) {
+            throw outOfLongRange(field, decimal.signum(), v);
         }
-        if (whole.compareTo(LONG_MAX) > 0) {
-            throw invalid(field, "Input should be less than or equal to " + Long.MAX_VALUE, "less_than_equal", v);
+        BigDecimal truncated = decimal.setScale(0, RoundingMode.DOWN);
+        if (truncated.compareTo(decimal) != 0) {
+            throw invalid(field, "Input should be a valid integer, got a number with a fractional part",
+                    "int_from_float", v);
+        }
+        BigInteger whole = truncated.toBigIntegerExact();
+        if (whole.compareTo(LONG_MIN) < 0 || whole.compareTo(LONG_MAX) > 0) {
+            throw outOfLongRange(field, whole.signum(), v);
         }
         return whole.longValue();
+    }
+
+    private InvalidRequestException outOfLongRange(String field, int sign, JsonValue v) {
+        return sign < 0
+                ? invalid(field, "Input should be greater than or equal to " + Long.MIN_VALUE, "greater_than_equal", v)
+                : invalid(field, "Input should be less than or equal to " + Long.MAX_VALUE, "less_than_equal", v);
     }
 
     public Boolean bool(String field) {

@@ -31,7 +31,7 @@ public record TokenizeChatRequest(
         return new TokenizeChatRequest(json.string("model"), ChatCompletionRequest.messages(messages),
                 json.bool("add_generation_prompt"), json.bool("continue_final_message"), json.bool("add_special_tokens"),
                 json.string("chat_template"), kwargs == null ? null : JsonValues.toMap(kwargs.raw()),
-                ChatCompletionRequest.tools(json), json.bool("return_token_strs"));
+                Tools.read(json), json.bool("return_token_strs"));
     }
 
     TokenizeCommand toCommand() {
