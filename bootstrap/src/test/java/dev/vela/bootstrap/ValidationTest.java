@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -75,7 +76,29 @@ class ValidationTest {
                 bad(CHAT, MESSAGES + ", \"tool_choice\": \"auto\"", "When using `tool_choice`, `tools` must be set.", "tool_choice"),
                 bad(CHAT, MESSAGES + ", \"temperature\": \"hot\"", "Input should be a valid number", "temperature"),
                 bad(CHAT, "\"model\": \"x\"", "Field required", "messages"),
-                bad(CHAT, MESSAGES + ", \"chat_template\": \"{{ raise_exception('no system role') }}\"", "no system role", null));
+                bad(CHAT, MESSAGES + ", \"chat_template\": \"{{ raise_exception('no system role') }}\"", "no system role", null),
+                bad(CHAT, MESSAGES + ", \"tools\": " + "[".repeat(1000) + "]".repeat(1000),
+                        "arrays and objects nest more than 128 levels deep in `tools`", "tools"),
+                bad(COMPLETIONS, "\"prompt\": \"Hi\", \"user\": " + "{\"a\": ".repeat(1000) + "1" + "}".repeat(1000),
+                        "arrays and objects nest more than 128 levels deep in `user`", "user"),
+                bad(COMPLETIONS, "\"prompt\": \"Hi\", \"seed\": 1" + "0".repeat(1200), "more than 1100 characters", "seed"),
+                bad(CHAT, MESSAGES + ", \"tools\": \"get_weather\"", "Input should be a valid list", "tools"),
+                bad(CHAT, MESSAGES + ", \"tools\": {\"type\": \"function\"}, \"tool_choice\": \"none\"",
+                        "Input should be a valid list", "tools"),
+                bad(CHAT, "\"messages\": [{\"role\": \"\", \"content\": \"Hi\"}]",
+                        "String should have at least 1 character", "messages.0.role"),
+                bad(COMPLETIONS, "\"prompt\": \"Hi\", \"temperature\": 0, \"top_p\": 5", "top_p must be in (0, 1], got 5.0.", "top_p"),
+                bad(CHAT, MESSAGES + ", \"temperature\": 0, \"top_k\": -3", "top_k must be 0 (disable), or at least 1, got -3.", "top_k"),
+                bad(CHAT, MESSAGES + ", \"temperature\": 0, \"min_p\": 2", "min_p must be in [0, 1], got 2.0.", "min_p"),
+                bad(CHAT, MESSAGES + ", \"echo\": \"yes\"", "Input should be a valid boolean", "echo"),
+                bad(CHAT, MESSAGES + ", \"response_format\": \"json\"", "Input should be a valid dictionary", "response_format"),
+                bad(CHAT, MESSAGES + ", \"response_format\": {\"type\": \"xml\"}",
+                        "Input should be 'text', 'json_object', 'json_schema' or 'structural_tag'", "response_format.type"),
+                bad(CHAT, MESSAGES + ", \"max_tokens\": 1e99999999", "less_than_equal", "max_tokens"),
+                bad(COMPLETIONS, "\"prompt\": \"" + "word ".repeat(20_000) + "\"",
+                        "This model's maximum context length is 1024 tokens. However, your request has at least", "prompt"),
+                bad(CHAT, "\"messages\": [{\"role\": \"user\", \"content\": \"" + "word ".repeat(20_000) + "\"}]",
+                        "This model's maximum context length is 1024 tokens. However, your request has at least", "messages"));
     }
 
     private static Arguments bad(String path, String fields, String message, String param) {
@@ -98,6 +121,22 @@ class ValidationTest {
             assertTrue(error.containsKey("param"));
         }
         assertEquals(200, client.post(COMPLETIONS, "{\"prompt\": \"Hi\", \"max_tokens\": 1}").status(), "the server keeps serving");
+    }
+
+    @Test
+    void wellShapedResponseFormatsAreAcceptedAndAnswered(TestClient client) {
+        for (String format : new String[] {"{\"type\": \"text\"}", "{\"type\": \"json_object\"}",
+                "{\"type\": \"json_schema\", \"json_schema\": {\"name\": \"a\", \"schema\": {\"type\": \"object\"}}}"}) {
+            TestClient.Reply reply = client.post(CHAT, "{" + MESSAGES + ", \"max_tokens\": 1, \"response_format\": " + format + "}");
+            assertEquals(200, reply.status(), format + ": " + reply.body());
+        }
+    }
+
+    @Test
+    void aMessageFieldSentAsNullIsAcceptedAndAnswered(TestClient client) {
+        TestClient.Reply reply = client.post(CHAT,
+                "{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\", \"name\": null, \"weight\": null}], \"max_tokens\": 1}");
+        assertEquals(200, reply.status(), reply.body());
     }
 
     @ParameterizedTest(name = "{0}")
