@@ -4,9 +4,10 @@ import dev.vela.domain.error.InvalidRequestException;
 
 /**
  * Bounds what the JSON parser would refuse with an exception that says nothing to the client: how
- * deep arrays and objects nest, and how long a number is written. Both are checked on the text
- * before it is parsed, in one flat pass; everything that walks a parsed value later (templates,
- * error messages) recurses once per level, so the depth bound protects them too.
+ * deep arrays and objects nest, how long a number is written and how large its exponent is. They
+ * are checked on the text before it is parsed, in one flat pass; everything that walks a parsed
+ * value later (templates, error messages) recurses once per level, so the depth bound protects
+ * them too.
  */
 final class JsonLimits {
 
@@ -14,15 +15,21 @@ final class JsonLimits {
     static final int MAX_DEPTH = 128;
     /** The parser's own bound on a number's characters (Parsson's {@code maxBigDecimalLength}). */
     static final int MAX_NUMBER_CHARS = 1100;
+    /**
+     * A decimal's exponent must fit an int, with room for the digits after the point: nine digits
+     * always do, while 1e9999999999 fails the parser with a bare NumberFormatException.
+     */
+    static final int MAX_EXPONENT_DIGITS = 9;
 
     private JsonLimits() {
     }
 
     /**
-     * Fails with a 400 when arrays and objects nest more than {@link #MAX_DEPTH} deep or a number is
-     * written with more than {@link #MAX_NUMBER_CHARS} characters; the error names the top-level
-     * field where that happens (null when the body is not an object). Anything else wrong with the
-     * text is left to the parser.
+     * Fails with a 400 when arrays and objects nest more than {@link #MAX_DEPTH} deep, a number is
+     * written with more than {@link #MAX_NUMBER_CHARS} characters or an exponent of more than
+     * {@link #MAX_EXPONENT_DIGITS} digits; the error names the top-level field where that happens
+     * (null when the body is not an object). Anything else wrong with the text is left to the
+     * parser.
      */
     static void check(String body) {
         int depth = 0;
@@ -55,6 +62,9 @@ final class JsonLimits {
                 if (end - i > MAX_NUMBER_CHARS) {
                     throw refused("a number is written with more than " + MAX_NUMBER_CHARS + " characters", field);
                 }
+                if (exponentDigits(body, i, end) > MAX_EXPONENT_DIGITS) {
+                    throw refused("a number's exponent has more than " + MAX_EXPONENT_DIGITS + " digits", field);
+                }
                 i = end - 1;
             }
         }
@@ -76,6 +86,19 @@ final class JsonLimits {
             }
         }
         return body.length();
+    }
+
+    /** The digits of the number's exponent, leading zeros not counted; 0 when it has none. */
+    private static int exponentDigits(String body, int from, int end) {
+        int i = from;
+        while (i < end && body.charAt(i) != 'e' && body.charAt(i) != 'E') {
+            i++;
+        }
+        i++;
+        while (i < end && (body.charAt(i) == '+' || body.charAt(i) == '-' || body.charAt(i) == '0')) {
+            i++;
+        }
+        return Math.max(0, end - i);
     }
 
     /** The index just past the number starting at {@code from}. */

@@ -62,4 +62,17 @@ class RequestBodiesTest {
         assertEquals("seed", e.param());
         assertTrue(e.getMessage().contains("more than 1100 characters"), e.getMessage());
     }
+
+    @Test
+    void aNumberWhoseExponentOverflowsIsRefusedNamingTheField() {
+        InvalidRequestException e = refused("{" + MESSAGES + ", \"temperature\": 1e9999999999}");
+        assertEquals("temperature", e.param());
+        assertTrue(e.getMessage().contains("exponent has more than 9 digits"), e.getMessage());
+    }
+
+    @Test
+    void aNumberWithANineDigitExponentIsParsed() {
+        RequestJson json = RequestBodies.parse("{\"temperature\": 1e-000999999999}", "ChatCompletionRequest");
+        assertEquals(0.0, json.number("temperature"));
+    }
 }
