@@ -9,6 +9,7 @@ import dev.vela.application.port.out.Tokenizer;
 import dev.vela.domain.budget.TokenBudget;
 import dev.vela.domain.error.InvalidRequestException;
 import dev.vela.domain.prompt.Prompt;
+import dev.vela.domain.sampling.SamplingParams;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,6 +33,12 @@ public final class CompletionService implements CompletionUseCase {
         model.check(command.model());
         if (command.suffix() != null) {
             throw new InvalidRequestException("suffix is not currently supported", "suffix");
+        }
+        long sequences = (long) command.prompts().size() * command.sampling().sequencesToGenerate();
+        if (sequences > SamplingParams.MAX_N) {
+            throw new InvalidRequestException("A request may generate at most " + SamplingParams.MAX_N
+                    + " sequences, got " + command.prompts().size() + " prompts of "
+                    + command.sampling().sequencesToGenerate() + " each.", "prompt");
         }
         List<PromptTokens> prompts = new ArrayList<>(command.prompts().size());
         for (Prompt prompt : command.prompts()) {

@@ -82,6 +82,9 @@ public record SamplingParams(
         if (n > MAX_N) {
             throw new InvalidRequestException("n must be at most " + MAX_N + ", got " + n + ".", "n");
         }
+        if (bestOf != null && bestOf > MAX_N) {
+            throw new InvalidRequestException("best_of must be at most " + MAX_N + ", got " + bestOf + ".", "best_of");
+        }
         if (bestOf != null && bestOf < n) {
             throw new InvalidRequestException("best_of must be greater than or equal to n, got n="
                     + n + " and best_of=" + bestOf + ".", "best_of");

@@ -88,6 +88,13 @@ class SamplingParamsTest {
     }
 
     @Test
+    void bestOfIsBoundLikeN() {
+        InvalidRequestException e = rejected(b -> b.bestOf(2_000_000_000));
+        assertEquals("best_of must be at most 16384, got 2000000000.", e.getMessage());
+        assertEquals("best_of", e.param());
+    }
+
+    @Test
     void topPOutOfRangeIsRejectedEvenWhenGreedy() {
         InvalidRequestException e = rejected(b -> b.temperature(0.0).topP(1.5));
         assertEquals("top_p must be in (0, 1], got 1.5.", e.getMessage());
