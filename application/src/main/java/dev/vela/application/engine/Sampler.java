@@ -1,6 +1,7 @@
 package dev.vela.application.engine;
 
 import dev.vela.application.port.in.TokenLogprob;
+import dev.vela.domain.error.InvalidRequestException;
 import dev.vela.domain.sampling.SamplingParams;
 import java.util.Arrays;
 import java.util.Map;
@@ -14,6 +15,10 @@ import java.util.Map;
  * <p>Selection is linear in the vocabulary ({@link RadixSelect}, no sort), and the only arrays
  * proportional to the vocabulary are this sampler's scratch rows, reused for every token. One
  * sampler serves one thread at a time.
+ *
+ * <p>A row it cannot sample from honestly fails instead of yielding a token: any NaN (the model's
+ * computation broke), or every token masked to -inf (the request's masks leave nothing). Tokens at
+ * +inf are the only candidates, equally likely, as the limit of the softmax says.
  */
 final class Sampler {
 
@@ -60,7 +65,12 @@ final class Sampler {
         }
         applyPenalties(logits, seq);
 
-        int token = p.greedy() ? argmax(logits) : draw(logits, p, seq);
+        int best = best(logits);
+        if (best < 0) {
+            throw new InvalidRequestException("Every token is masked out for this sequence (allowed_token_ids, "
+                    + "min_tokens, stop_token_ids, logit_bias): nothing can be sampled.", "allowed_token_ids");
+        }
+        int token = p.greedy() ? best : draw(logits, best, p, seq);
         if (raw == null) {
             return new Sample(token, 0.0, 0, null, null);
         }
@@ -104,24 +114,48 @@ final class Sampler {
         return logit > 0 ? logit / penalty : logit * penalty;
     }
 
+    /**
+     * The index of the largest logit (the first of equals).
+     *
+     * @throws IllegalStateException when a logit is NaN or every logit is -inf
+     */
     static int argmax(float[] logits) {
-        int best = 0;
-        float bestValue = logits[0];
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > bestValue) {
-                bestValue = logits[i];
-                best = i;
-            }
-        }
-        if (Float.isNaN(bestValue) || bestValue == Float.NEGATIVE_INFINITY) {
-            ensureUsable(logits);
+        int best = best(logits);
+        if (best < 0) {
+            throw new IllegalStateException("Every logit is -inf: nothing can be sampled");
         }
         return best;
     }
 
-    private int draw(float[] logits, SamplingParams p, SequenceSampling seq) {
+    /**
+     * The index of the largest logit (the first of equals), or -1 when every logit is -inf.
+     *
+     * @throws IllegalStateException when a logit is NaN: no token's probability can be known
+     */
+    private static int best(float[] logits) {
+        int best = 0;
+        float bestValue = logits[0];
+        boolean nan = bestValue != bestValue;
+        for (int i = 1; i < logits.length; i++) {
+            float v = logits[i];
+            if (v > bestValue) {
+                bestValue = v;
+                best = i;
+            }
+            nan |= v != v;
+        }
+        if (nan) {
+            throw new IllegalStateException("The model produced NaN logits");
+        }
+        return bestValue == Float.NEGATIVE_INFINITY ? -1 : best;
+    }
+
+    private int draw(float[] logits, int best, SamplingParams p, SequenceSampling seq) {
         int n = logits.length;
-        float max = logits[argmax(logits)];
+        float max = logits[best];
+        if (max == Float.POSITIVE_INFINITY) {
+            return drawAmongInfinite(logits, seq);
+        }
         double temperature = p.temperature();
         float floor = Float.NEGATIVE_INFINITY;
         if (p.minP() != null && p.minP() > 0.0) {
@@ -166,7 +200,21 @@ final class Sampler {
                 }
             }
         }
+        if (last < 0) {
+            throw new IllegalStateException("No token was left to sample after top-k, top-p and min-p");
+        }
         return last;
+    }
+
+    /** Tokens at +inf take all the probability, shared equally. */
+    private int drawAmongInfinite(float[] logits, SequenceSampling seq) {
+        int m = 0;
+        for (int i = 0; i < logits.length; i++) {
+            if (logits[i] == Float.POSITIVE_INFINITY) {
+                candidates[m++] = i;
+            }
+        }
+        return candidates[seq.random.nextInt(m)];
     }
 
     /**
@@ -176,6 +224,9 @@ final class Sampler {
     Sample logprobsOf(int token, float[] raw, int topCount) {
         int n = raw.length;
         float max = raw[argmax(raw)];
+        if (max == Float.POSITIVE_INFINITY) {
+            return logprobsAmongInfinite(token, raw, topCount);
+        }
         // one pass for the normaliser (four partial sums the CPU can overlap) and the chosen token's rank
         float s0 = 0f;
         float s1 = 0f;
@@ -212,6 +263,31 @@ final class Sampler {
         return new Sample(token, chosen - logNorm, better + 1, topIds, topValues);
     }
 
+    /** {@link #logprobsOf} where tokens at +inf share all the probability. */
+    private static Sample logprobsAmongInfinite(int token, float[] raw, int topCount) {
+        int infinite = 0;
+        for (float v : raw) {
+            infinite += v == Float.POSITIVE_INFINITY ? 1 : 0;
+        }
+        double share = -Math.log(infinite);
+        boolean chosenInfinite = raw[token] == Float.POSITIVE_INFINITY;
+        int better = 0;
+        if (!chosenInfinite) {
+            for (float v : raw) {
+                better += v > raw[token] ? 1 : 0;
+            }
+        }
+        int[] topIds = new int[Math.max(0, topCount)];
+        float[] topValues = new float[topIds.length];
+        if (topIds.length > 0) {
+            topN(raw, topIds, topValues);
+            for (int k = 0; k < topValues.length; k++) {
+                topValues[k] = TokenLogprob.clamp(topValues[k] == Float.POSITIVE_INFINITY ? share : Double.NEGATIVE_INFINITY);
+            }
+        }
+        return new Sample(token, chosenInfinite ? share : Double.NEGATIVE_INFINITY, better + 1, topIds, topValues);
+    }
+
     /** Fills {@code ids}/{@code values} with the largest entries of {@code row}, best first. */
     static void topN(float[] row, int[] ids, float[] values) {
         int k = ids.length;
@@ -230,14 +306,5 @@ final class Sampler {
             values[at] = v;
             ids[at] = i;
         }
-    }
-
-    private static void ensureUsable(float[] logits) {
-        for (float v : logits) {
-            if (Float.isNaN(v)) {
-                throw new IllegalStateException("the model produced NaN logits");
-            }
-        }
-        throw new IllegalStateException("every token was masked out; nothing can be sampled");
     }
 }

@@ -2,8 +2,10 @@ package dev.vela.application.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.domain.error.InvalidRequestException;
 import dev.vela.domain.sampling.SamplingParams;
 import java.util.HashSet;
 import java.util.List;
@@ -199,5 +201,64 @@ class SamplerTest {
         Sampler.topN(row, ids, values);
         assertEquals(List.of(1, 3, 4), List.of(ids[0], ids[1], ids[2]));
         assertTrue(values[0] > values[1] && values[1] > values[2]);
+    }
+
+    @Test
+    void allowedTokenIdsOfOnlyTheEosWithMinTokensAreRefusedBeforeAnythingIsSampled() {
+        SamplingParams p = params().temperature(0.0).allowedTokenIds(List.of(0)).minTokens(5).build();
+        InvalidRequestException refused = assertThrows(InvalidRequestException.class, () -> sampling(p));
+        assertEquals("allowed_token_ids", refused.param());
+    }
+
+    @Test
+    void allowedTokenIdsOfOnlyStopTokenIdsWithMinTokensAreRefused() {
+        SamplingParams p = params().temperature(0.0).allowedTokenIds(List.of(0, 3)).stopTokenIds(List.of(3))
+                .minTokens(1).build();
+        assertThrows(InvalidRequestException.class, () -> sampling(p));
+    }
+
+    @Test
+    void allowedTokenIdsOfTheEosAloneAreFineWhenEosIsIgnored() {
+        SamplingParams p = params().temperature(0.0).allowedTokenIds(List.of(0)).minTokens(5).ignoreEos(true).build();
+        assertEquals(0, new Sampler(3).sample(new float[] {0f, 1f, 2f}, sampling(p), 0, 0).token());
+    }
+
+    @Test
+    void aRowWithEveryTokenMaskedFailsWithAClearErrorInsteadOfATokenGreedyOrNot() {
+        SamplingParams greedy = params().temperature(0.0).allowedTokenIds(List.of(1)).build();
+        SamplingParams random = params().temperature(1.0).seed(1L).allowedTokenIds(List.of(1)).build();
+        for (SamplingParams p : List.of(greedy, random)) {
+            float[] logits = {0f, Float.NEGATIVE_INFINITY, 2f};
+            InvalidRequestException failed = assertThrows(InvalidRequestException.class,
+                    () -> new Sampler(3).sample(logits, sampling(p), 0, 0));
+            assertTrue(failed.getMessage().contains("nothing can be sampled"), failed.getMessage());
+        }
+    }
+
+    @Test
+    void aRowWithANanLogitFailsInsteadOfYieldingAToken() {
+        for (double temperature : new double[] {0.0, 1.0}) {
+            SamplingParams p = params().temperature(temperature).seed(1L).topK(2).build();
+            float[] logits = {1f, Float.NaN, 2f, 0.5f};
+            IllegalStateException failed = assertThrows(IllegalStateException.class,
+                    () -> new Sampler(4).sample(logits, sampling(p), 0, 0));
+            assertTrue(failed.getMessage().contains("NaN"), failed.getMessage());
+        }
+    }
+
+    @Test
+    void tokensAtPositiveInfinityShareAllTheProbability() {
+        SamplingParams p = params().temperature(1.0).seed(3L).logprobs(2).build();
+        SequenceSampling seq = sampling(p);
+        Sampler sampler = new Sampler(4);
+        Set<Integer> drawn = new HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            float[] logits = {1f, Float.POSITIVE_INFINITY, 2f, Float.POSITIVE_INFINITY};
+            Sampler.Sample sample = sampler.sample(logits, seq, 0, 2);
+            drawn.add(sample.token());
+            assertEquals(Math.log(0.5), sample.logprob(), 1e-9);
+            assertEquals((float) Math.log(0.5), sample.topLogprobs()[1], 1e-6);
+        }
+        assertEquals(Set.of(1, 3), drawn);
     }
 }
