@@ -23,6 +23,11 @@ import java.util.logging.Logger;
  * {@link ModelRunner} together (continuous batching), samples their next tokens and hands each
  * request its events. Requests arrive from any thread; everything else happens on the engine
  * thread.
+ *
+ * <p>No single request can stop the engine: whatever throws while a request's command runs, while
+ * its sequences are scheduled, fed, sampled or detokenized, or while their runner state is
+ * released, ends only the sequences involved, each with a {@link GenerationEvent.Failed}, and the
+ * thread goes on serving the others.
  */
 public final class Engine implements EngineStatus, AutoCloseable {
 
@@ -30,13 +35,13 @@ public final class Engine implements EngineStatus, AutoCloseable {
     private static final double NANOS = 1e9;
 
     private final ModelRunner runner;
-    private final List<EngineObserver> observers;
+    private final GuardedObservers observer;
     private final Tokenizer tokenizer;
     private final KvBlockManager blocks;
     private final Scheduler scheduler;
     /** A sampler per thread that samples: rows of logits arrive on the runner's threads ({@link StepSink}). */
     private final ThreadLocal<Sampler> samplers;
-    private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Command> inbox = new LinkedBlockingQueue<>();
     private final AtomicLong sequenceIds = new AtomicLong();
     /** Sequences that ended; their runner state is released between forward passes, never during one. */
     private final List<Sequence> ended = new ArrayList<>();
@@ -57,7 +62,7 @@ public final class Engine implements EngineStatus, AutoCloseable {
      */
     public Engine(ModelRunner runner, Tokenizer tokenizer, EngineConfig config, List<EngineObserver> observers) {
         this.runner = runner;
-        this.observers = List.copyOf(observers);
+        this.observer = new GuardedObservers(observers);
         this.tokenizer = tokenizer;
         int numBlocks = runner.allocateKvCache(config.blockSize(), config.kvCacheMemoryBytes());
         long capacity = (long) numBlocks * config.blockSize();
@@ -68,7 +73,7 @@ public final class Engine implements EngineStatus, AutoCloseable {
         }
         this.blocks = new KvBlockManager(numBlocks, config.blockSize(),
                 config.prefixCaching() && runner.info().pagedKvCache());
-        this.scheduler = new Scheduler(config, blocks, this.observers);
+        this.scheduler = new Scheduler(config, blocks, observer);
         int vocabulary = runner.info().vocabularySize();
         this.samplers = ThreadLocal.withInitial(() -> new Sampler(vocabulary));
         this.thread = Thread.ofPlatform().name("vela-engine").daemon(true).start(this::loop);
@@ -78,13 +83,25 @@ public final class Engine implements EngineStatus, AutoCloseable {
     public record PromptRequest(PromptTokens prompt, SamplingParams sampling) {
     }
 
+    /** Something for the engine thread to do on behalf of a request (null: on behalf of none). */
+    private record Command(EngineRequest request, Runnable action) {
+    }
+
     /**
      * Starts generating {@code sequencesPerPrompt} choices for each prompt; choice
      * {@code promptIndex * sequencesPerPrompt + i} is the i-th of a prompt.
+     *
+     * @throws InvalidRequestException when a prompt has no tokens, or when a prompt's sampling
+     *                                 leaves no token that could ever be sampled
      */
     public Generation submit(List<PromptRequest> prompts, int sequencesPerPrompt, int[] eosIds, boolean cumulativeLogprob) {
         if (closed) {
             throw new IllegalStateException("the engine has stopped");
+        }
+        for (PromptRequest prompt : prompts) {
+            if (prompt.prompt().tokenIds().length == 0) {
+                throw new InvalidRequestException("The decoder prompt cannot be empty");
+            }
         }
         EngineRequest request = new EngineRequest(this,
                 prompts.stream().map(PromptRequest::prompt).toList(), sequencesPerPrompt, cumulativeLogprob);
@@ -95,7 +112,7 @@ public final class Engine implements EngineStatus, AutoCloseable {
                         prompt.prompt().tokenIds(), prompt.sampling(), eosIds, tokenizer, i == 0));
             }
         }
-        inbox.add(() -> request.sequences.forEach(scheduler::add));
+        inbox.add(new Command(request, () -> request.sequences.forEach(scheduler::add)));
         return request;
     }
 
@@ -119,36 +136,67 @@ public final class Engine implements EngineStatus, AutoCloseable {
         return thread.isAlive() && !closed;
     }
 
+    /**
+     * Ends every choice of the request that is still running or waiting; the engine thread takes
+     * it before its next step, so a running choice gets at most the tokens of the step under way.
+     */
     void abort(EngineRequest request) {
-        inbox.add(() -> {
+        inbox.add(new Command(request, () -> {
             for (Sequence sequence : request.sequences) {
                 if (!sequence.finished()) {
-                    end(sequence, sequence.stop(FinishReason.ABORT));
+                    List<GenerationEvent> events;
+                    try {
+                        events = sequence.stop(FinishReason.ABORT);
+                    } catch (RuntimeException | Error e) {
+                        fail(sequence, e);
+                        continue;
+                    }
+                    end(sequence, events);
                 }
             }
-        });
+        }));
     }
 
     private void loop() {
-        try {
-            while (!closed) {
+        while (!closed) {
+            try {
                 if (scheduler.hasWork()) {
-                    Runnable command;
+                    Command command;
                     while ((command = inbox.poll()) != null) {
-                        command.run();
+                        perform(command);
                     }
                 } else {
-                    inbox.take().run();
+                    perform(inbox.take());
                 }
                 releaseEnded();                 // what commands (aborts) ended, before the next pass
                 if (scheduler.hasWork()) {
                     step();
                 }
                 releaseEnded();
-                publishStatus();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | Error e) {
+                // every known failure is caught where its sequences are known; this keeps the thread alive for the rest
+                LOG.log(Level.SEVERE, "The engine loop failed outside any one request; it goes on", e);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            publishStatus();
+        }
+    }
+
+    /** Runs a command; one that throws fails the request it was for, and nothing else. */
+    private void perform(Command command) {
+        try {
+            command.action().run();
+        } catch (RuntimeException | Error e) {
+            if (command.request() == null) {
+                throw e;
+            }
+            for (Sequence sequence : command.request().sequences) {
+                if (!sequence.finished()) {
+                    fail(sequence, e);
+                }
+            }
         }
     }
 
@@ -159,9 +207,25 @@ public final class Engine implements EngineStatus, AutoCloseable {
     }
 
     private void step() {
-        Scheduler.Step step = scheduler.schedule();
+        Scheduler.Step step;
+        try {
+            step = scheduler.schedule();
+        } catch (RuntimeException | Error e) {
+            // the scheduler's own bookkeeping failed, not one sequence's: none of its queues can be trusted
+            for (Sequence sequence : scheduler.sequences()) {
+                fail(sequence, e);
+            }
+            return;
+        }
+        for (Scheduler.Failure failure : step.failed()) {
+            fail(failure.sequence(), failure.error());
+        }
         for (Sequence preempted : step.preempted()) {
-            runner.release(preempted.id);       // its KV is recomputed when it is admitted again
+            try {
+                runner.release(preempted.id);   // its KV is recomputed when it is admitted again
+            } catch (RuntimeException | Error e) {
+                fail(preempted, e);             // its runner state is unknown, so it cannot be recomputed
+            }
         }
         for (Sequence unservable : step.unservable()) {
             fail(unservable, new InvalidRequestException("The request needs " + unservable.totalLength()
@@ -182,12 +246,10 @@ public final class Engine implements EngineStatus, AutoCloseable {
         }
         try {
             run(step.scheduled());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             retryOneByOne(step.scheduled(), e);
         }
-        int prompt = stepPromptTokens;
-        int generated = stepGeneratedTokens;
-        observers.forEach(o -> o.stepped(prompt, generated));
+        observer.stepped(stepPromptTokens, stepGeneratedTokens);
     }
 
     private void run(List<Scheduler.Scheduled> scheduled) {
@@ -200,8 +262,12 @@ public final class Engine implements EngineStatus, AutoCloseable {
         for (Scheduler.Scheduled s : scheduled) {
             Sequence sequence = s.sequence();
             sequence.computed = Math.max(sequence.computed, s.slice().endPosition());
-            if (blocks.holds(sequence.id)) {
-                blocks.computed(sequence.id, sequence, sequence.computed);
+            try {
+                if (blocks.holds(sequence.id)) {
+                    blocks.computed(sequence.id, sequence, sequence.computed);
+                }
+            } catch (RuntimeException | Error e) {
+                fail(sequence, e);
             }
         }
     }
@@ -210,7 +276,7 @@ public final class Engine implements EngineStatus, AutoCloseable {
      * A failed batch is rerun sequence by sequence, so only the sequences that fail again see an
      * error. A sequence that already sampled in the failed batch is not fed again.
      */
-    private void retryOneByOne(List<Scheduler.Scheduled> scheduled, RuntimeException batchError) {
+    private void retryOneByOne(List<Scheduler.Scheduled> scheduled, Throwable batchError) {
         LOG.log(Level.WARNING, "A forward pass failed; retrying its sequences one by one", batchError);
         for (Scheduler.Scheduled s : scheduled) {
             Sequence sequence = s.sequence();
@@ -219,7 +285,7 @@ public final class Engine implements EngineStatus, AutoCloseable {
             }
             try {
                 run(List.of(s));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 fail(sequence, e);
             }
         }
@@ -227,7 +293,7 @@ public final class Engine implements EngineStatus, AutoCloseable {
 
     /** What one row of logits decided: a sampled token, a prompt token's logprob, or an error. */
     private record Outcome(int slice, int position, Sequence sequence, Sampler.Sample sample, boolean prompt,
-                           RuntimeException error) {
+                           Throwable error) {
     }
 
     /**
@@ -277,7 +343,7 @@ public final class Engine implements EngineStatus, AutoCloseable {
                     } else {
                         sequence.request.emit(events);
                     }
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     fail(sequence, e);
                 }
             }
@@ -305,7 +371,7 @@ public final class Engine implements EngineStatus, AutoCloseable {
             Sampler.Sample sample = samplers.get().sample(logits, sequence.sampling, sequence.outputLength(),
                     logprobs == null ? 0 : logprobs);
             return new Outcome(slice, position, sequence, sample, false, null);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             return new Outcome(slice, position, sequence, null, false, e);
         }
     }
@@ -316,25 +382,30 @@ public final class Engine implements EngineStatus, AutoCloseable {
         if (sequence.lastTokenNanos == 0) {
             // a prompt counts once, whole, when it has been prefilled (cached blocks included), as vLLM counts it
             stepPromptTokens += sequence.promptLength();
-            double seconds = (now - sequence.arrivedNanos) / NANOS;
-            observers.forEach(o -> o.firstToken(seconds));
+            observer.firstToken((now - sequence.arrivedNanos) / NANOS);
         } else {
-            double seconds = (now - sequence.lastTokenNanos) / NANOS;
-            observers.forEach(o -> o.interToken(seconds));
+            observer.interToken((now - sequence.lastTokenNanos) / NANOS);
         }
         sequence.lastTokenNanos = now;
     }
 
-    private void fail(Sequence sequence, RuntimeException error) {
+    /** Ends a sequence with an error for its request; nothing else is touched. */
+    private void fail(Sequence sequence, Throwable error) {
         if (!(error instanceof InvalidRequestException)) {
             LOG.log(Level.WARNING, "Sequence " + sequence.id + " failed", error);
         }
-        sequence.stop(FinishReason.ABORT);
-        end(sequence, List.of(new GenerationEvent.Failed(sequence.choice, error)));
+        RuntimeException reported = error instanceof RuntimeException runtime ? runtime
+                : new IllegalStateException("The engine failed while serving this request: " + error, error);
+        sequence.abandon();
+        end(sequence, List.of(new GenerationEvent.Failed(sequence.choice, reported)));
     }
 
     private void end(Sequence sequence, List<GenerationEvent> events) {
-        scheduler.remove(sequence);
+        try {
+            scheduler.remove(sequence);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.WARNING, "Could not take sequence " + sequence.id + " out of the scheduler", e);
+        }
         ended.add(sequence);
         publishStatus();                        // a client that sees the end sees the freed blocks too
         sequence.request.emit(events);
@@ -344,8 +415,7 @@ public final class Engine implements EngineStatus, AutoCloseable {
             double queue = sequence.firstScheduledNanos == 0 ? (now - sequence.arrivedNanos) / NANOS
                     : (sequence.firstScheduledNanos - sequence.arrivedNanos) / NANOS;
             double e2e = (now - sequence.arrivedNanos) / NANOS;
-            observers.forEach(o -> o.finished(finished.reason(), queue, e2e, sequence.promptLength(),
-                    sequence.outputLength()));
+            observer.finished(finished.reason(), queue, e2e, sequence.promptLength(), sequence.outputLength());
         }
     }
 
@@ -353,7 +423,7 @@ public final class Engine implements EngineStatus, AutoCloseable {
         for (Sequence sequence : ended) {
             try {
                 runner.release(sequence.id);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.log(Level.WARNING, "Could not release sequence " + sequence.id, e);
             }
         }
@@ -363,7 +433,7 @@ public final class Engine implements EngineStatus, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        inbox.add(() -> { });
+        inbox.add(new Command(null, () -> { }));
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

@@ -18,14 +18,14 @@ final class Scheduler {
 
     private final EngineConfig config;
     private final KvBlockManager blocks;
-    private final List<EngineObserver> observers;
+    private final EngineObserver observer;
     private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
     private final List<Sequence> running = new ArrayList<>();
 
-    Scheduler(EngineConfig config, KvBlockManager blocks, List<EngineObserver> observers) {
+    Scheduler(EngineConfig config, KvBlockManager blocks, EngineObserver observer) {
         this.config = config;
         this.blocks = blocks;
-        this.observers = observers;
+        this.observer = observer;
     }
 
     /** A sequence and the slice of it that runs in this step. */
@@ -33,10 +33,16 @@ final class Scheduler {
     }
 
     /**
-     * What one step runs, the sequences it preempted, and those it gave up on: a sequence whose
-     * tokens need more blocks than the whole cache has can never run.
+     * What one step runs, the sequences it preempted, those it gave up on (a sequence whose tokens
+     * need more blocks than the whole cache has can never run), and those that could not be
+     * scheduled at all because something about them threw; the last two are out of the queues.
      */
-    record Step(List<Scheduled> scheduled, List<Sequence> preempted, List<Sequence> unservable) {
+    record Step(List<Scheduled> scheduled, List<Sequence> preempted, List<Sequence> unservable,
+                List<Failure> failed) {
+    }
+
+    /** A sequence that scheduling could not handle, and why. */
+    record Failure(Sequence sequence, RuntimeException error) {
     }
 
     void add(Sequence sequence) {
@@ -49,6 +55,13 @@ final class Scheduler {
             waiting.remove(sequence);
         }
         blocks.free(sequence.id);
+    }
+
+    /** Every sequence the scheduler holds, running first. */
+    List<Sequence> sequences() {
+        List<Sequence> all = new ArrayList<>(running);
+        all.addAll(waiting);
+        return all;
     }
 
     boolean hasWork() {
@@ -67,42 +80,71 @@ final class Scheduler {
         List<Scheduled> step = new ArrayList<>(running.size() + 1);
         List<Sequence> preempted = new ArrayList<>();
         List<Sequence> unservable = new ArrayList<>();
+        List<Failure> failed = new ArrayList<>();
         int budget = config.maxNumBatchedTokens();
         for (int i = 0; i < running.size() && budget > 0; i++) {
             Sequence sequence = running.get(i);
-            int end = Math.min(sequence.totalLength(), sequence.computed + budget);
-            Sequence victim = null;
-            while (victim != sequence && !blocks.canHold(sequence.id, end)) {
-                victim = preemptNewest();       // at worst the sequence itself
-                preempted.add(victim);
+            try {
+                int end = Math.min(sequence.totalLength(), sequence.computed + budget);
+                Sequence victim = null;
+                while (victim != sequence && !blocks.canHold(sequence.id, end)) {
+                    victim = preemptNewest();       // at worst the sequence itself
+                    preempted.add(victim);
+                }
+                if (victim == sequence) {
+                    break;                          // it preempted itself: nothing after it can run either
+                }
+                blocks.grow(sequence.id, end);
+                budget -= add(step, sequence, end);
+            } catch (RuntimeException e) {
+                int at = drop(sequence);
+                if (at >= 0 && at <= i) {
+                    i--;
+                }
+                failed.add(new Failure(sequence, e));
             }
-            if (victim == sequence) {
-                break;                          // it preempted itself: nothing after it can run either
-            }
-            blocks.grow(sequence.id, end);
-            budget -= add(step, sequence, end);
         }
         while (budget > 0 && !waiting.isEmpty() && running.size() < config.maxNumSeqs() && preempted.isEmpty()) {
             Sequence next = waiting.peekFirst();
-            int wholeBlocks = KvBlockManager.blocksFor(next.totalLength(), blocks.blockSize());
-            if (wholeBlocks > blocks.totalBlocks()) {
+            try {
+                int wholeBlocks = KvBlockManager.blocksFor(next.totalLength(), blocks.blockSize());
+                if (wholeBlocks > blocks.totalBlocks()) {
+                    waiting.removeFirst();
+                    unservable.add(next);
+                    continue;
+                }
+                if (wholeBlocks > blocks.freeBlocks()) {
+                    break;                          // first come, first served: wait for blocks to free up
+                }
                 waiting.removeFirst();
-                unservable.add(next);
-                continue;
+                int cachedTokens = blocks.admit(next.id, next);
+                observer.prefixCacheLookup(next.totalLength(), cachedTokens);
+                next.computed = cachedTokens;
+                int end = Math.min(next.totalLength(), next.computed + budget);
+                blocks.grow(next.id, next.totalLength());
+                running.add(next);
+                budget -= add(step, next, end);
+            } catch (RuntimeException e) {
+                drop(next);
+                failed.add(new Failure(next, e));
             }
-            if (wholeBlocks > blocks.freeBlocks()) {
-                break;                          // first come, first served: wait for blocks to free up
-            }
-            waiting.removeFirst();
-            int cachedTokens = blocks.admit(next.id, next);
-            observers.forEach(o -> o.prefixCacheLookup(next.totalLength(), cachedTokens));
-            next.computed = cachedTokens;
-            int end = Math.min(next.totalLength(), next.computed + budget);
-            blocks.grow(next.id, next.totalLength());
-            running.add(next);
-            budget -= add(step, next, end);
         }
-        return new Step(step, preempted, unservable);
+        return new Step(step, preempted, unservable, failed);
+    }
+
+    /**
+     * Takes a sequence that failed while being scheduled out of the queues and frees its blocks,
+     * so the sequences after it still run; returns the index it had among the running, or -1.
+     */
+    private int drop(Sequence sequence) {
+        int at = running.indexOf(sequence);
+        if (at >= 0) {
+            running.remove(at);
+        } else {
+            waiting.remove(sequence);
+        }
+        blocks.free(sequence.id);
+        return at;
     }
 
     /** Sends the most recently admitted running sequence back to wait, its blocks freed; returns it. */
@@ -111,7 +153,7 @@ final class Scheduler {
         blocks.free(sequence.id);
         sequence.computed = 0;
         waiting.addFirst(sequence);
-        observers.forEach(EngineObserver::preempted);
+        observer.preempted();
         return sequence;
     }
 

@@ -166,6 +166,16 @@ final class Sequence {
         return drainEvents();
     }
 
+    /**
+     * Ends the sequence after a failure, without touching its detokenizer or stop strings: they
+     * may be what failed, and a failed sequence reports an error rather than text.
+     */
+    void abandon() {
+        if (finishReason == null) {
+            finishReason = FinishReason.ABORT;
+        }
+    }
+
     private void finish(FinishReason reason, Object why) {
         if (finishReason != null) {
             return;

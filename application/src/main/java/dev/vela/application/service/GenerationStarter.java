@@ -3,6 +3,7 @@ package dev.vela.application.service;
 import dev.vela.application.engine.Engine;
 import dev.vela.application.port.in.Generation;
 import dev.vela.application.port.in.Generation.PromptTokens;
+import dev.vela.domain.error.InvalidRequestException;
 import dev.vela.domain.sampling.SamplingParams;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +24,15 @@ final class GenerationStarter {
 
     /**
      * @param requestedMaxTokens {@code max_tokens} as the client sent it, or the endpoint's default
-     * @param inputParam         the field holding the prompt, named in the context-length error
+     * @param inputParam         the field holding the prompt, named in the empty-prompt and
+     *                           context-length errors
      */
     Generation start(List<PromptTokens> prompts, SamplingParams sampling, Integer requestedMaxTokens, String inputParam) {
+        for (PromptTokens prompt : prompts) {
+            if (prompt.tokenIds().length == 0) {
+                throw new InvalidRequestException("The decoder prompt cannot be empty", inputParam);
+            }
+        }
         SamplingParams resolved = sampling.withDefaults(model.generation().defaults());
         resolved.verifyTokenIds(model.vocabularySize());
         List<Engine.PromptRequest> requests = new ArrayList<>(prompts.size());

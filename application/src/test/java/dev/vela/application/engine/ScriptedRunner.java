@@ -29,8 +29,15 @@ final class ScriptedRunner implements ModelRunner {
     /** When set, a step waits for it to open, after counting down {@link #entered}. */
     volatile java.util.concurrent.CountDownLatch gate;
     volatile java.util.concurrent.CountDownLatch entered;
+    /** The step that waits at {@link #gate}: the one after this many batches (0: the next one). */
+    volatile int gateAfterBatches;
     final Map<Long, Integer> positions = new HashMap<>();
-    volatile RuntimeException failWhenFeeding;
+    /** Rows of logits handed per sequence id. */
+    final Map<Long, Integer> rowsHanded = new HashMap<>();
+    /** Thrown (a RuntimeException or an Error) when a slice's last token is {@link #failingToken}. */
+    volatile Throwable failWhenFeeding;
+    /** A slice whose last token is this one is fed, but its rows are never handed over. */
+    volatile int withheldToken = -1;
     /** The favourite's logit; every other token's is its negative. */
     volatile float favourite = 20f;
     /** When set, rows go from several threads, last row first, where the engine allows it. */
@@ -68,7 +75,7 @@ final class ScriptedRunner implements ModelRunner {
     @Override
     public void execute(List<SequenceSlice> batch, LogitsSink logits, boolean concurrentRows) {
         java.util.concurrent.CountDownLatch waitFor = gate;
-        if (waitFor != null) {
+        if (waitFor != null && batchCount() >= gateAfterBatches) {
             gate = null;
             entered.countDown();
             try {
@@ -81,12 +88,24 @@ final class ScriptedRunner implements ModelRunner {
         record(batch, logits, concurrentRows);
     }
 
+    synchronized int batchCount() {
+        return batches.size();
+    }
+
+    synchronized int rowsHanded(long sequenceId) {
+        return rowsHanded.getOrDefault(sequenceId, 0);
+    }
+
     private synchronized void record(List<SequenceSlice> batch, LogitsSink logits, boolean concurrentRows) {
         batches.add(List.copyOf(batch));
         List<Row> rows = new ArrayList<>();
         for (SequenceSlice slice : batch) {
-            if (failWhenFeeding != null && slice.tokenIds()[slice.tokenIds().length - 1] == failingToken) {
-                throw failWhenFeeding;
+            Throwable failure = failWhenFeeding;
+            if (failure != null && slice.tokenIds()[slice.tokenIds().length - 1] == failingToken) {
+                if (failure instanceof Error error) {
+                    throw error;
+                }
+                throw (RuntimeException) failure;
             }
         }
         for (int i = 0; i < batch.size(); i++) {
@@ -97,6 +116,10 @@ final class ScriptedRunner implements ModelRunner {
                         + ", expected " + expected);
             }
             positions.put(slice.sequenceId(), slice.endPosition());
+            if (slice.tokenIds()[slice.tokenIds().length - 1] == withheldToken) {
+                continue;
+            }
+            rowsHanded.merge(slice.sequenceId(), slice.logitRows(), Integer::sum);
             for (int position = slice.logitsFrom(); position < slice.endPosition(); position++) {
                 float[] row = new float[ByteTokenizer.SIZE];
                 Arrays.fill(row, -favourite);
