@@ -8,10 +8,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Tells every observer what the engine did, each on its own: an observer that throws is logged
- * and skipped, so metrics can never fail a request or stop the engine thread.
+ * Tells every {@link EngineObserver} what the engine did, each on its own: an observer that throws
+ * is logged and skipped, so metrics can never fail a request or stop the engine thread.
  */
-final class GuardedObservers implements EngineObserver {
+final class GuardedObservers {
 
     private static final Logger LOG = Logger.getLogger(GuardedObservers.class.getName());
 
@@ -21,34 +21,28 @@ final class GuardedObservers implements EngineObserver {
         this.observers = List.copyOf(observers);
     }
 
-    @Override
-    public void stepped(int promptTokens, int generatedTokens) {
+    void stepped(int promptTokens, int generatedTokens) {
         tell(o -> o.stepped(promptTokens, generatedTokens));
     }
 
-    @Override
-    public void firstToken(double seconds) {
+    void firstToken(double seconds) {
         tell(o -> o.firstToken(seconds));
     }
 
-    @Override
-    public void interToken(double seconds) {
+    void interToken(double seconds) {
         tell(o -> o.interToken(seconds));
     }
 
-    @Override
-    public void finished(FinishReason reason, double queueSeconds, double e2eSeconds, int promptTokens,
+    void finished(FinishReason reason, double queueSeconds, double e2eSeconds, int promptTokens,
                          int generationTokens) {
         tell(o -> o.finished(reason, queueSeconds, e2eSeconds, promptTokens, generationTokens));
     }
 
-    @Override
-    public void preempted() {
+    void preempted() {
         tell(EngineObserver::preempted);
     }
 
-    @Override
-    public void prefixCacheLookup(int queriedTokens, int hitTokens) {
+    void prefixCacheLookup(int queriedTokens, int hitTokens) {
         tell(o -> o.prefixCacheLookup(queriedTokens, hitTokens));
     }
 

@@ -1,6 +1,5 @@
 package dev.vela.application.engine;
 
-import dev.vela.application.port.out.EngineObserver;
 import dev.vela.application.port.out.SequenceSlice;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,11 +17,11 @@ final class Scheduler {
 
     private final EngineConfig config;
     private final KvBlockManager blocks;
-    private final EngineObserver observer;
+    private final GuardedObservers observer;
     private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
     private final List<Sequence> running = new ArrayList<>();
 
-    Scheduler(EngineConfig config, KvBlockManager blocks, EngineObserver observer) {
+    Scheduler(EngineConfig config, KvBlockManager blocks, GuardedObservers observer) {
         this.config = config;
         this.blocks = blocks;
         this.observer = observer;
