@@ -4,8 +4,10 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.el.JinjavaProcessors;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.MacroTagCycleException;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import com.hubspot.jinjava.tree.Node;
@@ -30,8 +32,29 @@ import jinjava.javax.el.CompositeELResolver;
  * function, and {@code continue_final_message} by cutting the prompt after the last message. The
  * model's template is parsed once; rendering is thread-safe. Every failure is an
  * {@link InvalidRequestException}.
+ *
+ * <p>Templates, the model's and a request's alike, run sandboxed as transformers' run in jinja2's
+ * {@code ImmutableSandboxedEnvironment}: no other template can be loaded ({@link NoTemplateLoader}),
+ * a template sees Python's methods and never a Java object's ({@link PythonMethods}), and a render
+ * is bounded in nesting, macro recursion, output, collection sizes and work
+ * ({@link BudgetedInterpreter}), so that no template can read the server's files, reach Java, or
+ * keep a core or the heap busy; each refusal fails the render like any template error.
  */
 public final class JinjavaChatTemplates implements ChatTemplates {
+
+    /** The most characters a render may output, and the longest string it may build. */
+    static final long MAX_OUTPUT_CHARS = 16L << 20;
+    /** Nodes rendered plus loop iterations; a long conversation through a real template takes thousands. */
+    static final long WORK_BUDGET = 5_000_000;
+    /** Blocks inside blocks, and brackets inside an expression ({@link TemplateNesting}). */
+    static final int MAX_NESTING = 100;
+    /** Calls of one macro inside itself. */
+    static final int MAX_MACRO_RECURSION = 100;
+    /** Elements of a list or map a template builds or is given: jinja2's sandbox limit for range(). */
+    static final int MAX_COLLECTION_SIZE = 100_000;
+    /** Jinjava's name for the interpreter inside expressions; a template naming it would reach Java. */
+    private static final String INTERPRETER_NAME = "____int3rpr3t3r____";
+    private static final String TOO_DEEP = "the template is nested too deeply";
 
     private final ChatTemplate modelTemplate;
     private final Jinjava jinjava;
@@ -107,7 +130,7 @@ public final class JinjavaChatTemplates implements ChatTemplates {
 
     private static Jinjava newJinjava() {
         CompositeELResolver resolver = new CompositeELResolver();
-        resolver.add(new PythonMethods());
+        resolver.add(new PythonMethods(MAX_OUTPUT_CHARS));
         resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
         JinjavaConfig config = JinjavaConfig.newBuilder()
                 .withTrimBlocks(true)
@@ -115,6 +138,17 @@ public final class JinjavaChatTemplates implements ChatTemplates {
                 // Jinjava would otherwise render template syntax found inside a message's text.
                 .withNestedInterpretationEnabled(false)
                 .withElResolver(resolver)
+                .withMaxOutputSize(MAX_OUTPUT_CHARS)
+                .withMaxStringLength(MAX_OUTPUT_CHARS)
+                .withMaxListSize(MAX_COLLECTION_SIZE)
+                .withMaxMapSize(MAX_COLLECTION_SIZE)
+                .withRangeLimit(MAX_COLLECTION_SIZE)
+                // jinja2 allows recursive macros (templates render nested JSON schemas with them).
+                .withEnableRecursiveMacroCalls(true)
+                .withMaxMacroRecursionDepth(MAX_MACRO_RECURSION)
+                .withProcessors(JinjavaProcessors.newBuilder()
+                        .withNodePreProcessor((node, interpreter) -> BudgetedInterpreter.spend(interpreter))
+                        .build())
                 // jinja2's behaviour where Jinjava has a choice. Not useNaturalOperatorPrecedence: it
                 // reads `not x is defined` as `(not x) is defined`, which breaks R1's first line.
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
@@ -127,18 +161,32 @@ public final class JinjavaChatTemplates implements ChatTemplates {
                         .build())
                 .build();
         Jinjava jinjava = new Jinjava(config);
+        jinjava.setResourceLocator(new NoTemplateLoader());
+        jinjava.getGlobalContext().registerTag(new BudgetedForTag());
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                 TemplateRaisedException.class, "raise", String.class));
-        jinjava.getGlobalContext().registerFilter(new PythonJsonFilter());
+        jinjava.getGlobalContext().registerFilter(new PythonJsonFilter(MAX_OUTPUT_CHARS));
+        for (String sized : List.of("center", "indent", "batch", "slice", "format")) {
+            jinjava.getGlobalContext().registerFilter(
+                    new WidthBoundedFilter(jinjava.getGlobalContext().getFilter(sized), MAX_COLLECTION_SIZE));
+        }
         return jinjava;
     }
 
     private ParsedTemplate parse(String source, TemplateOrigin origin) {
+        if (source.contains(INTERPRETER_NAME)) {
+            throw origin.failure("'" + INTERPRETER_NAME + "' is a reserved name", -1);
+        }
         JinjavaInterpreter parser = jinjava.newInterpreter();
         JinjavaInterpreter.pushCurrent(parser);
         try {
-            Node root = parser.parse(asJinja2Reads(source));
+            String jinja2Source = asJinja2Reads(source);
+            TemplateNesting.checkExpressions(jinja2Source, MAX_NESTING);
+            Node root = parser.parse(jinja2Source);
+            TemplateNesting.checkBlocks(root, MAX_NESTING);
             return new ParsedTemplate(root, parser.getErrorsCopy(), origin);
+        } catch (StackOverflowError e) {
+            throw origin.failure(TOO_DEEP, -1);
         } catch (RuntimeException e) {
             throw origin.failure(e.getMessage(), -1);
         } finally {
@@ -189,13 +237,17 @@ public final class JinjavaChatTemplates implements ChatTemplates {
 
         String render(Map<String, Object> variables) {
             failOnErrors(parseErrors);
-            Context context = new Context(jinjava.getGlobalContextCopy(), variables,
+            Context context = new KnownNamesContext(jinjava.getGlobalContextCopy(), variables,
                     jinjava.getGlobalConfig().getDisabled());
-            JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, context, jinjava.getGlobalConfig());
+            JinjavaInterpreter interpreter = new BudgetedInterpreter(jinjava, context, jinjava.getGlobalConfig(),
+                    WORK_BUDGET, MAX_OUTPUT_CHARS);
             JinjavaInterpreter.pushCurrent(interpreter);
             String output;
             try {
                 output = interpreter.render(root);
+            } catch (StackOverflowError e) {
+                // Expressions nest too (`((((x))))`, `1 + 1 + ... + 1`), and Jinjava evaluates them recursively.
+                throw origin.failure(TOO_DEEP, -1);
             } catch (RuntimeException e) {
                 throw failure(e, -1);
             } finally {
@@ -207,12 +259,14 @@ public final class JinjavaChatTemplates implements ChatTemplates {
 
         /**
          * Jinjava records errors instead of throwing, and goes on rendering after them; any fatal
-         * error, and any syntax error (a stray {@code endif} is only a warning to Jinjava), fails.
+         * error, any syntax error (a stray {@code endif} is only a warning to Jinjava), and a macro
+         * past its recursion limit (also a warning) fails.
          */
         private void failOnErrors(List<TemplateError> errors) {
             for (TemplateError error : errors) {
                 if (error.getSeverity() == TemplateError.ErrorType.FATAL
-                        || error.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR) {
+                        || error.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR
+                        || error.getException() instanceof MacroTagCycleException) {
                     throw failure(error.getException(), error.getLineno(), error.getMessage());
                 }
             }
@@ -227,6 +281,9 @@ public final class JinjavaChatTemplates implements ChatTemplates {
                 if (c instanceof TemplateRaisedException raised) {
                     // The template's own words are the error, as transformers reports raise_exception.
                     return new InvalidRequestException(raised.getMessage(), "messages");
+                }
+                if (c instanceof TemplateSandboxException refused) {
+                    return origin.failure(refused.getMessage(), line);
                 }
             }
             return origin.failure(message, line);

@@ -18,6 +18,13 @@ import java.util.Map;
  */
 final class PythonJsonFilter implements Filter {
 
+    private final long maxLength;
+
+    /** @param maxLength the longest JSON text it may write; a larger {@code indent} or value fails the render */
+    PythonJsonFilter(long maxLength) {
+        this.maxLength = maxLength;
+    }
+
     @Override
     public String getName() {
         return "tojson";
@@ -32,14 +39,14 @@ final class PythonJsonFilter implements Filter {
     public Object filter(Object value, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
         // Python's positional order: tojson(x, ensure_ascii, indent, separators, sort_keys).
         boolean ensureAscii = truthy(argument(args, kwargs, 0, "ensure_ascii"));
-        String indent = indentOf(argument(args, kwargs, 1, "indent"));
+        String indent = indentOf(argument(args, kwargs, 1, "indent"), maxLength);
         List<?> separators = argument(args, kwargs, 2, "separators") instanceof List<?> pair && pair.size() == 2
                 ? pair : null;
         boolean sortKeys = truthy(argument(args, kwargs, 3, "sort_keys"));
         String itemSeparator = separators != null ? String.valueOf(separators.get(0)) : indent != null ? "," : ", ";
         String keySeparator = separators != null ? String.valueOf(separators.get(1)) : ": ";
         StringBuilder out = new StringBuilder();
-        new JsonDump(out, ensureAscii, indent, itemSeparator, keySeparator, sortKeys).write(value, 0);
+        new JsonDump(out, ensureAscii, indent, itemSeparator, keySeparator, sortKeys, maxLength).write(value, 0);
         return out.toString();
     }
 
@@ -55,18 +62,25 @@ final class PythonJsonFilter implements Filter {
     }
 
     /** Python takes a number of spaces or the indent text itself. */
-    private static String indentOf(Object indent) {
+    private static String indentOf(Object indent, long maxLength) {
         return switch (indent) {
             case null -> null;
-            case Number spaces -> " ".repeat(spaces.intValue());
+            case Number spaces -> spaces(spaces.longValue(), maxLength);
             case String text when text.chars().allMatch(Character::isDigit) && !text.isEmpty() ->
-                    " ".repeat(Integer.parseInt(text));
+                    spaces(text.length() > 18 ? Long.MAX_VALUE : Long.parseLong(text), maxLength);
             default -> indent.toString();
         };
     }
 
+    private static String spaces(long count, long maxLength) {
+        if (count > maxLength) {
+            throw new TemplateSandboxException("tojson would write more than " + maxLength + " characters");
+        }
+        return " ".repeat((int) Math.max(0, count));
+    }
+
     private record JsonDump(StringBuilder out, boolean ensureAscii, String indent, String itemSeparator,
-                          String keySeparator, boolean sortKeys) {
+                          String keySeparator, boolean sortKeys, long maxLength) {
 
         void write(Object value, int depth) {
             switch (value) {
@@ -116,6 +130,7 @@ final class PythonJsonFilter implements Filter {
         }
 
         private void separate(int index, int depth) {
+            checkLength(depth);
             if (index > 0) {
                 out.append(itemSeparator);
             }
@@ -125,8 +140,16 @@ final class PythonJsonFilter implements Filter {
         }
 
         private void close(int depth) {
+            checkLength(depth);
             if (indent != null) {
                 out.append('\n').append(indent.repeat(depth));
+            }
+        }
+
+        /** Checked before each indentation is written, the one thing here that can grow faster than the value. */
+        private void checkLength(int depth) {
+            if (out.length() + (indent == null ? 0 : (long) indent.length() * depth) > maxLength) {
+                throw new TemplateSandboxException("tojson would write more than " + maxLength + " characters");
             }
         }
 

@@ -1,43 +1,110 @@
 package dev.vela.adapters.hf;
 
+import com.hubspot.jinjava.lib.exptest.ExpTest;
+import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.util.ForLoop;
 import java.beans.FeatureDescriptor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Predicate;
 import jinjava.javax.el.ELContext;
 import jinjava.javax.el.ELResolver;
 
 /**
- * The Python {@code str} and {@code dict} methods that chat templates call
- * ({@code content.split('</think>')[-1]}, {@code .startswith(...)}, {@code .rstrip('\n')},
- * {@code d.get(key, default)}), with Python's meaning. Without it Jinjava calls Java's methods of
- * the same name where they exist, and Java's {@code split} takes a regular expression and drops
- * trailing empty strings: {@code 'x</think>'.split('</think>')[-1]} would give {@code x}, not
- * {@code ''}. Any other method is left to Jinjava.
+ * What a chat template can do with an object: Python's {@code str}, {@code dict} and {@code list}
+ * methods that chat templates call ({@code content.split('</think>')[-1]}, {@code .startswith(...)},
+ * {@code .rstrip('\n')}, {@code d.get(key, default)}, {@code d.items()}), with Python's meaning,
+ * and nothing of the Java object behind it. Java's methods of the same name differ ({@code split}
+ * takes a regular expression and drops trailing empty strings: {@code 'x</think>'.split('</think>')[-1]}
+ * would give {@code x}, not {@code ''}), and the others would let a template reach Java itself, so
+ * every other method call fails as calling an undefined attribute fails in jinja2, and a Java
+ * bean property ({@code 'x'.bytes}, {@code loop.class}) is undefined. Only Jinjava's loop object
+ * keeps its properties ({@code loop.index}, {@code loop.last}) and {@code loop.cycle}, and
+ * Jinjava's filters and tests stay callable as Jinjava calls them.
  */
 final class PythonMethods extends ELResolver {
 
     private static final Object NOT_HANDLED = new Object();
 
+    private final long maxStringLength;
+
+    /** @param maxStringLength the longest string a method may return, so no call can build an unbounded one */
+    PythonMethods(long maxStringLength) {
+        this.maxStringLength = maxStringLength;
+    }
+
     @Override
     public Object invoke(ELContext context, Object base, Object method, Class<?>[] paramTypes, Object[] params) {
+        if (base == null || isJinjavasOwnCall(base, String.valueOf(method))) {
+            return null;
+        }
         Object[] args = params == null ? new Object[0] : params;
+        String name = String.valueOf(method);
         Object result = switch (base) {
-            case String text -> stringMethod(text, String.valueOf(method), args);
-            case Map<?, ?> map -> dictMethod(map, String.valueOf(method), args);
-            case null, default -> NOT_HANDLED;
+            case String text -> stringMethod(text, name, args);
+            case Map<?, ?> map -> dictMethod(map, name, args);
+            case List<?> list -> listMethod(list, name, args);
+            default -> NOT_HANDLED;
         };
         if (result == NOT_HANDLED) {
-            return null;
+            throw new TemplateSandboxException("'" + pythonType(base) + " object' has no attribute '" + name + "'");
         }
         context.setPropertyResolved(true);
         return result;
     }
 
-    private static Object stringMethod(String text, String method, Object[] args) {
+    /** Jinjava calls filters and tests as methods ({@code x|upper} is {@code filter:upper.filter(x, ...)}). */
+    private static boolean isJinjavasOwnCall(Object base, String method) {
+        return base instanceof Filter && method.equals("filter")
+                || base instanceof ExpTest && (method.equals("evaluate") || method.equals("evaluateNegated"))
+                || base instanceof ForLoop && method.equals("cycle");
+    }
+
+    /**
+     * Map keys and list indexes are left to Jinjava; any other property of a Java object is
+     * undefined, as an attribute an object lacks is in jinja2.
+     */
+    @Override
+    public Object getValue(ELContext context, Object base, Object property) {
+        boolean allowed = base == null || base instanceof Map<?, ?> || base instanceof ForLoop
+                || (base instanceof List<?> || base.getClass().isArray()) && isIndex(property);
+        if (!allowed) {
+            context.setPropertyResolved(true);
+        }
+        return null;
+    }
+
+    private static boolean isIndex(Object property) {
+        if (property instanceof Number) {
+            return true;
+        }
+        try {
+            Long.parseLong(String.valueOf(property));
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static String pythonType(Object value) {
+        return switch (value) {
+            case String _ -> "str";
+            case Map<?, ?> _ -> "dict";
+            case List<?> _ -> "list";
+            case Boolean _ -> "bool";
+            case Integer _, Long _, Short _, Byte _, java.math.BigInteger _ -> "int";
+            case Number _ -> "float";
+            case ForLoop _ -> "LoopContext";
+            default -> "object";
+        };
+    }
+
+    private Object stringMethod(String text, String method, Object[] args) {
         return switch (method) {
             case "split" -> args.length > 2 ? NOT_HANDLED
                     : split(text, chars(args), args.length > 1 ? ((Number) args[1]).intValue() : -1);
@@ -48,15 +115,126 @@ final class PythonMethods extends ELResolver {
             case "rstrip" -> args.length <= 1 ? rstrip(text, chars(args)) : NOT_HANDLED;
             case "lower" -> args.length == 0 ? text.toLowerCase(Locale.ROOT) : NOT_HANDLED;
             case "upper" -> args.length == 0 ? text.toUpperCase(Locale.ROOT) : NOT_HANDLED;
+            case "title" -> args.length == 0 ? title(text) : NOT_HANDLED;
+            case "capitalize" -> args.length == 0 ? capitalize(text) : NOT_HANDLED;
+            case "replace" -> args.length == 2 || args.length == 3
+                    ? replace(text, String.valueOf(args[0]), String.valueOf(args[1]),
+                            args.length == 3 ? ((Number) args[2]).intValue() : -1)
+                    : NOT_HANDLED;
+            case "find" -> args.length == 1 ? (long) text.indexOf(String.valueOf(args[0])) : NOT_HANDLED;
+            case "count" -> args.length == 1 ? count(text, String.valueOf(args[0])) : NOT_HANDLED;
+            case "join" -> args.length == 1 && args[0] instanceof Iterable<?> items ? join(text, items) : NOT_HANDLED;
             default -> NOT_HANDLED;
         };
     }
 
     private static Object dictMethod(Map<?, ?> map, String method, Object[] args) {
-        if (method.equals("get") && args.length == 2) {
-            return map.containsKey(args[0]) ? map.get(args[0]) : args[1];
+        return switch (method) {
+            case "get" -> args.length == 1 || args.length == 2
+                    ? map.containsKey(args[0]) ? map.get(args[0]) : args.length == 2 ? args[1] : null
+                    : NOT_HANDLED;
+            // Pairs as two-element lists, which Jinjava unpacks in `for k, v in d.items()` and indexes in `item[0]`.
+            case "items" -> args.length == 0
+                    ? map.entrySet().stream().map(e -> Arrays.asList(e.getKey(), e.getValue())).toList()
+                    : NOT_HANDLED;
+            case "keys" -> args.length == 0 ? new ArrayList<>(map.keySet()) : NOT_HANDLED;
+            case "values" -> args.length == 0 ? new ArrayList<>(map.values()) : NOT_HANDLED;
+            default -> NOT_HANDLED;
+        };
+    }
+
+    private static Object listMethod(List<?> list, String method, Object[] args) {
+        return switch (method) {
+            case "index" -> {
+                if (args.length != 1) {
+                    yield NOT_HANDLED;
+                }
+                int at = list.indexOf(args[0]);
+                if (at < 0) {
+                    throw new TemplateSandboxException(args[0] + " is not in list");
+                }
+                yield (long) at;
+            }
+            case "count" -> args.length == 1 ? list.stream().filter(item -> Objects.equals(item, args[0])).count()
+                    : NOT_HANDLED;
+            default -> NOT_HANDLED;
+        };
+    }
+
+    /** Python's {@code str.title}: each run of letters starts upper case and goes on lower case. */
+    static String title(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        boolean inWord = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            out.append(inWord ? Character.toLowerCase(c) : Character.toTitleCase(c));
+            inWord = Character.isLetter(c);
         }
-        return NOT_HANDLED;
+        return out.toString();
+    }
+
+    static String capitalize(String text) {
+        return text.isEmpty() ? text
+                : Character.toTitleCase(text.charAt(0)) + text.substring(1).toLowerCase(Locale.ROOT);
+    }
+
+    /** Python's {@code str.replace}, refused before it builds a string longer than a render may output. */
+    private String replace(String text, String old, String replacement, int maxCount) {
+        long occurrences = old.isEmpty() ? text.length() + 1L : count(text, old);
+        long replaced = maxCount < 0 ? occurrences : Math.min(occurrences, maxCount);
+        checkLength(text.length() + replaced * (replacement.length() - old.length()));
+        if (old.isEmpty()) {
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i <= text.length(); i++) {
+                if (i < replaced) {
+                    out.append(replacement);
+                }
+                if (i < text.length()) {
+                    out.append(text.charAt(i));
+                }
+            }
+            return out.toString();
+        }
+        StringBuilder out = new StringBuilder();
+        int start = 0;
+        for (long n = 0; n < replaced; n++) {
+            int at = text.indexOf(old, start);
+            out.append(text, start, at).append(replacement);
+            start = at + old.length();
+        }
+        return out.append(text, start, text.length()).toString();
+    }
+
+    private static long count(String text, String part) {
+        if (part.isEmpty()) {
+            return text.length() + 1L;
+        }
+        long n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    private String join(String separator, Iterable<?> items) {
+        StringBuilder out = new StringBuilder();
+        boolean first = true;
+        for (Object item : items) {
+            if (!first) {
+                out.append(separator);
+            }
+            out.append(item);
+            first = false;
+            checkLength(out.length());
+        }
+        return out.toString();
+    }
+
+    private void checkLength(long length) {
+        if (length > maxStringLength) {
+            throw new TemplateSandboxException("the template built a string longer than " + maxStringLength
+                    + " characters");
+        }
     }
 
     /** Python's {@code str.split}: on a literal separator, or on runs of whitespace when it is None. */
@@ -148,12 +326,7 @@ final class PythonMethods extends ELResolver {
         return matches.test(String.valueOf(affixes));
     }
 
-    // This resolver only calls methods; properties are left to Jinjava's resolvers.
-
-    @Override
-    public Object getValue(ELContext context, Object base, Object property) {
-        return null;
-    }
+    // Nothing is written through this resolver.
 
     @Override
     public Class<?> getType(ELContext context, Object base, Object property) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** Expected strings are Python's {@code json.dumps} output, as transformers' {@code tojson} calls it. */
 class PythonJsonFilterTest {
 
-    private final PythonJsonFilter tojson = new PythonJsonFilter();
+    private final PythonJsonFilter tojson = new PythonJsonFilter(1L << 20);
 
     @Test
     void separatorsHaveASpaceAfterCommasAndColons() {
