@@ -15,6 +15,7 @@ import dev.vela.application.port.out.RunnerInfo;
 import dev.vela.application.service.ChatService;
 import dev.vela.application.service.CompletionService;
 import dev.vela.application.service.ModelsService;
+import dev.vela.application.service.RequestTemplatePolicy;
 import dev.vela.application.service.ServedModel;
 import dev.vela.application.service.TokenizeService;
 import dev.vela.domain.budget.TokenBudget;
@@ -79,7 +80,8 @@ final class ServingStack implements AutoCloseable {
     private static ServingStack start(VelaSettings settings, String root, HfModelDirectory model, HfTokenizer tokenizer,
                                       List<EngineObserver> observers) {
         ModelConfig config = model.config();
-        ChatTemplates templates = JinjavaChatTemplates.forModel(model.chatTemplate());
+        ChatTemplates templates = new RequestTemplatePolicy(JinjavaChatTemplates.forModel(model.chatTemplate()),
+                settings.trustRequestChatTemplate());
         LOG.info("Loading the weights: " + model.modelFiles().size() + " file(s), " + size(model.modelFiles()) + ", "
                 + config.dtype() + ", " + config.numLayers() + " layers, hidden size " + config.hiddenSize());
         RunnerChoice.Loaded loaded = RunnerChoice.load(settings, model);

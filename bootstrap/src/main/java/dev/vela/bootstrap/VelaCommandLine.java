@@ -48,6 +48,7 @@ final class VelaCommandLine {
             Map.entry("--generation-config", "vela.generation-config"),
             Map.entry("--max-logprobs", "vela.max-logprobs"),
             Map.entry("--reasoning-parser", "vela.reasoning-parser"),
+            Map.entry("--trust-request-chat-template", "vela.trust-request-chat-template"),
             Map.entry("--enable-auto-tool-choice", "vela.enable-auto-tool-choice"),
             Map.entry("--tool-call-parser", "vela.tool-call-parser"),
             Map.entry("--disable-fastapi-docs", "vela.disable-fastapi-docs"),
@@ -165,6 +166,12 @@ final class VelaCommandLine {
             description = {"Split the reasoning (<think>...</think>) into reasoning_content. Default: none.",
                     "[vela.reasoning-parser]"})
     String reasoningParser;
+
+    @Option(names = "--trust-request-chat-template",
+            description = {"Let requests bring their own chat template (chat_template, or chat_template in "
+                    + "chat_template_kwargs); without it such requests are refused with 400. Templates always run "
+                    + "sandboxed.", "[vela.trust-request-chat-template]"})
+    boolean trustRequestChatTemplate;
 
     @Option(names = "--enable-auto-tool-choice",
             description = {"Not supported: tool calling needs a tool call parser, which this build lacks; "

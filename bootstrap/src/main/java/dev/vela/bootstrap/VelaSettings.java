@@ -18,6 +18,7 @@ import org.eclipse.microprofile.config.Config;
  * @param kvCacheMemoryBytes 0: the runner decides
  * @param dtype              vLLM's {@code --dtype}: auto, half, float16, bfloat16, float or float32
  * @param reasoningParser    the only one Vela has is {@code deepseek_r1}
+ * @param trustRequestChatTemplate whether a request may bring its own chat template
  * @param apiKey             {@code --api-key}, else {@code VLLM_API_KEY}; never logged
  * @param logLevel           {@code --uvicorn-log-level}, applied to Vela's own loggers
  * @param hub                where and how hub repositories are downloaded
@@ -27,6 +28,7 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
                     long kvCacheMemoryBytes, boolean prefixCaching, Device device, CpuRunner cpuRunner, int cpuThreads,
                     String dtype, int tensorParallelSize,
                     double gpuMemoryUtilization, int maxLogprobs, Optional<String> reasoningParser,
+                    boolean trustRequestChatTemplate,
                     Optional<String> apiKey, boolean docsEnabled, boolean accessLog, String logLevel,
                     long maxRequestBytes, int shutdownTimeoutSeconds, Path cacheDir, HubSettings hub) {
 
@@ -87,6 +89,7 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
                 read.value("vela.max-logprobs", "--max-logprobs", SamplingParams.MAX_LOGPROBS, "a positive integer", Reader::positiveInt),
                 read.text("vela.reasoning-parser").map(parser -> read.oneOf("vela.reasoning-parser", "--reasoning-parser",
                         parser, List.of("deepseek_r1"))),
+                read.flag("vela.trust-request-chat-template", "--trust-request-chat-template"),
                 read.text("vela.api-key").or(() -> read.text("VLLM_API_KEY")),
                 !read.flag("vela.disable-fastapi-docs", "--disable-fastapi-docs"),
                 !read.flag("vela.disable-uvicorn-access-log", "--disable-uvicorn-access-log"),

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 @WithVelaServer(model = ModelPreset.R1_DISTILL_VOCAB_TINY, weights = WeightType.BFLOAT16,
         settings = {"vela.served-model-name=DeepSeek-R1-Distill-Qwen-32B", "vela.max-model-len=1024",
-                "vela.reasoning-parser=deepseek_r1"})
+                "vela.reasoning-parser=deepseek_r1", "vela.trust-request-chat-template=true"})
 class R1ReasoningParserTest {
 
     private static final int THINK = R1DistillEndToEndTest.THINK;

@@ -21,6 +21,10 @@ public @interface WithVelaServer {
 
     WeightType weights() default WeightType.FLOAT32;
 
-    /** Extra settings as {@code key=value} MicroProfile Config entries. */
-    String[] settings() default {"vela.served-model-name=DeepSeek-R1-Distill-Qwen-32B", "vela.max-model-len=1024"};
+    /**
+     * Extra settings as {@code key=value} MicroProfile Config entries. The default trusts request
+     * chat templates, which many tests send.
+     */
+    String[] settings() default {"vela.served-model-name=DeepSeek-R1-Distill-Qwen-32B", "vela.max-model-len=1024",
+            "vela.trust-request-chat-template=true"};
 }

@@ -79,9 +79,10 @@ public final class JinjavaChatTemplates implements ChatTemplates {
 
     @Override
     public String render(List<ChatMessage> messages, ChatRenderOptions options) {
-        ParsedTemplate template = options.templateOverride() == null
+        String requestTemplate = options.requestTemplate();
+        ParsedTemplate template = requestTemplate == null
                 ? parsedModelTemplate
-                : parse(options.templateOverride(), TemplateOrigin.REQUEST);
+                : parse(requestTemplate, TemplateOrigin.REQUEST);
         String prompt = template.render(variables(messages, options));
         return options.continueFinalMessage() ? FinalMessageContinuation.cut(prompt, messages) : prompt;
     }
@@ -95,8 +96,10 @@ public final class JinjavaChatTemplates implements ChatTemplates {
         }
         variables.put("bos_token", modelTemplate.bosToken());
         variables.put("eos_token", modelTemplate.eosToken());
-        // transformers passes the caller's keyword arguments last, so they win over the special tokens.
+        // transformers passes the caller's keyword arguments last, so they win over the special tokens;
+        // a null value stays, as Python's None. The template itself is an argument, not a variable.
         variables.putAll(options.templateKwargs());
+        variables.remove(ChatRenderOptions.TEMPLATE_KWARG);
         return variables;
     }
 

@@ -55,6 +55,37 @@ class JinjavaChatTemplatesTest {
     }
 
     @Test
+    void aNullKwargIsPythonsNoneAndOverridesTheSpecialToken() {
+        Map<String, Object> kwargs = new LinkedHashMap<>();
+        kwargs.put("bos_token", null);
+
+        assertEquals("none|false|", templates("{{ 'none' if bos_token is none }}|{{ bos_token is string }}|{{ bos_token }}")
+                .render(List.of(), new ChatRenderOptions(true, false, kwargs, List.of(), null)));
+    }
+
+    @Test
+    void kwargsOfEveryJsonTypeReachTheTemplate() {
+        Map<String, Object> kwargs = new LinkedHashMap<>();
+        kwargs.put("s", "t");
+        kwargs.put("i", 2L);
+        kwargs.put("d", 1.5);
+        kwargs.put("b", true);
+        kwargs.put("l", java.util.Arrays.asList(1, null, "x"));
+        kwargs.put("m", Map.of("k", List.of(1)));
+
+        assertEquals("t|3|3.0|yes|3|1", templates("{{ s }}|{{ i + 1 }}|{{ d * 2 }}|{{ 'yes' if b }}|{{ l | length }}"
+                + "|{{ m['k'][0] }}").render(List.of(), new ChatRenderOptions(true, false, kwargs, List.of(), null)));
+    }
+
+    @Test
+    void aTemplateInsideTheKwargsIsTheTemplateNotAVariable() {
+        ChatRenderOptions options = new ChatRenderOptions(true, false,
+                Map.of("chat_template", "{{ chat_template is defined }}"), List.of(), "ignored");
+
+        assertEquals("false", R1_TEMPLATES.render(List.of(), options));
+    }
+
+    @Test
     void aRequestTemplateReplacesTheModelsButKeepsItsSpecialTokens() {
         ChatRenderOptions options = new ChatRenderOptions(true, false, Map.of(), List.of(),
                 "{{ bos_token }}{% for m in messages %}[{{ m.role }}:{{ m.content }}]{% endfor %}{{ eos_token }}");
