@@ -48,16 +48,17 @@ final class ServingStack implements AutoCloseable {
     private final HfTokenizer tokenizer;
     private final RunnerChoice.Loaded loaded;
 
-    private ServingStack(ServedModel served, HfTokenizer tokenizer, ChatTemplates templates, RunnerChoice.Loaded loaded,
-                         Engine engine, boolean splitReasoning) {
+    private ServingStack(ServedModel served, HfTokenizer tokenizer, ChatTemplates templates,
+                         RequestTemplatePolicy templatePolicy, RunnerChoice.Loaded loaded, Engine engine,
+                         boolean splitReasoning) {
         this.served = served;
         this.tokenizer = tokenizer;
         this.loaded = loaded;
         this.engine = engine;
         this.models = new ModelsService(served);
         this.completions = new CompletionService(served, tokenizer, engine);
-        this.chat = new ChatService(served, tokenizer, templates, engine, splitReasoning);
-        this.tokenize = new TokenizeService(served, tokenizer, templates);
+        this.chat = new ChatService(served, tokenizer, templates, templatePolicy, engine, splitReasoning);
+        this.tokenize = new TokenizeService(served, tokenizer, templates, templatePolicy);
     }
 
     /** Loads the model in {@code source} and starts the engine, which reports to {@code observers}. */
@@ -80,8 +81,7 @@ final class ServingStack implements AutoCloseable {
     private static ServingStack start(VelaSettings settings, String root, HfModelDirectory model, HfTokenizer tokenizer,
                                       List<EngineObserver> observers) {
         ModelConfig config = model.config();
-        ChatTemplates templates = new RequestTemplatePolicy(JinjavaChatTemplates.forModel(model.chatTemplate()),
-                settings.trustRequestChatTemplate());
+        ChatTemplates templates = JinjavaChatTemplates.forModel(model.chatTemplate());
         LOG.info("Loading the weights: " + model.modelFiles().size() + " file(s), " + size(model.modelFiles()) + ", "
                 + config.dtype() + ", " + config.numLayers() + " layers, hidden size " + config.hiddenSize());
         RunnerChoice.Loaded loaded = RunnerChoice.load(settings, model);
@@ -106,7 +106,9 @@ final class ServingStack implements AutoCloseable {
             loaded.close();
             throw new StartupException(e.getMessage(), e);
         }
-        return new ServingStack(served, tokenizer, templates, loaded, engine, settings.reasoningParser().isPresent());
+        return new ServingStack(served, tokenizer, templates,
+                new RequestTemplatePolicy(settings.trustRequestChatTemplate()), loaded, engine,
+                settings.reasoningParser().isPresent());
     }
 
     private static String size(List<Path> files) {

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import jinjava.javax.el.CompositeELResolver;
 
 /**
@@ -141,6 +142,9 @@ public final class JinjavaChatTemplates implements ChatTemplates {
                 // Jinjava would otherwise render template syntax found inside a message's text.
                 .withNestedInterpretationEnabled(false)
                 .withElResolver(resolver)
+                // Jinjava's own filters that jinja2 lacks and that reach beyond the template: ipaddr and
+                // its kin resolve addresses, render parses text as a template.
+                .withDisabled(Map.of(Context.Library.FILTER, Set.of("ipaddr", "ipv4", "ipv6", "render")))
                 .withMaxOutputSize(MAX_OUTPUT_CHARS)
                 .withMaxStringLength(MAX_OUTPUT_CHARS)
                 .withMaxListSize(MAX_COLLECTION_SIZE)

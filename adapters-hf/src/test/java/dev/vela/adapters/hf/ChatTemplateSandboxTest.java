@@ -32,13 +32,21 @@ class ChatTemplateSandboxTest {
             "{% include '/etc/passwd' %}",
             "{% import 'META-INF/beans.xml' as m %}x",
             "{% from 'META-INF/beans.xml' import m %}x",
-            "{% extends 'META-INF/microprofile-config.properties' %}x",
-            "{{ \"{% include 'META-INF/microprofile-config.properties' %}\" | render }}"})
+            "{% extends 'META-INF/microprofile-config.properties' %}x"})
     void noTemplateCanLoadAnotherTemplate(String template) {
         InvalidRequestException e = refused(template);
 
         assertTrue(e.getMessage().contains("chat templates cannot include, import or extend other templates"),
                 e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{{ \"{% include 'x' %}\" | render }}", "{{ 'localhost' | ipaddr }}",
+            "{{ '127.0.0.1' | ipv4 }}", "{{ '::1' | ipv6 }}"})
+    void jinjavasFiltersThatReachBeyondTheTemplateAreDisabled(String template) {
+        InvalidRequestException e = refused(template);
+
+        assertTrue(e.getMessage().contains("disabled"), e.getMessage());
     }
 
     @ParameterizedTest

@@ -18,18 +18,21 @@ public final class ChatService implements ChatUseCase {
     private final ServedModel model;
     private final PromptEncoder encoder;
     private final ChatTemplates templates;
+    private final RequestTemplatePolicy templatePolicy;
     private final GenerationStarter starter;
     private final boolean splitReasoning;
 
     /**
+     * @param templatePolicy whether a request may bring its own chat template
      * @param splitReasoning whether answers are split into reasoning and content with DeepSeek-R1's
      *                       rules ({@code --reasoning-parser deepseek_r1})
      */
-    public ChatService(ServedModel model, Tokenizer tokenizer, ChatTemplates templates, Engine engine,
-                       boolean splitReasoning) {
+    public ChatService(ServedModel model, Tokenizer tokenizer, ChatTemplates templates,
+                       RequestTemplatePolicy templatePolicy, Engine engine, boolean splitReasoning) {
         this.model = model;
         this.encoder = new PromptEncoder(tokenizer, model.budget());
         this.templates = templates;
+        this.templatePolicy = templatePolicy;
         this.starter = new GenerationStarter(model, engine);
         this.splitReasoning = splitReasoning;
     }
@@ -37,6 +40,7 @@ public final class ChatService implements ChatUseCase {
     @Override
     public Generation chat(ChatCommand command) {
         model.check(command.model());
+        templatePolicy.check(command.render());
         String prompt = templates.render(command.messages(), command.render());
         PromptTokens tokens = new PromptTokens(prompt, encoder.encode(prompt, false, "messages"));
         Generation generation = starter.start(List.of(tokens), command.sampling(), command.sampling().maxTokens(), "messages");

@@ -18,11 +18,14 @@ public final class TokenizeService implements TokenizeUseCase {
     private final ServedModel model;
     private final Tokenizer tokenizer;
     private final ChatTemplates templates;
+    private final RequestTemplatePolicy templatePolicy;
 
-    public TokenizeService(ServedModel model, Tokenizer tokenizer, ChatTemplates templates) {
+    public TokenizeService(ServedModel model, Tokenizer tokenizer, ChatTemplates templates,
+                           RequestTemplatePolicy templatePolicy) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.templates = templates;
+        this.templatePolicy = templatePolicy;
     }
 
     @Override
@@ -30,7 +33,10 @@ public final class TokenizeService implements TokenizeUseCase {
         model.check(command.model());
         String text = switch (command) {
             case TokenizeCommand.Prompt prompt -> prompt.prompt();
-            case TokenizeCommand.Chat chat -> templates.render(chat.messages(), chat.render());
+            case TokenizeCommand.Chat chat -> {
+                templatePolicy.check(chat.render());
+                yield templates.render(chat.messages(), chat.render());
+            }
         };
         int[] ids = tokenizer.encode(text, command.addSpecialTokens());
         return new Tokenized(ids, command.returnTokenStrs() ? tokenStrings(ids) : null, model.budget().maxModelLen());

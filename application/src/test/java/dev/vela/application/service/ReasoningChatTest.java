@@ -210,7 +210,8 @@ class ReasoningChatTest {
                 EngineConfig.of(4096, 4, 64), List.of());
         ServedModel model = new ServedModel(new ModelCard("r1", "r1", 4096, 0, "vllm"),
                 new GenerationConfig(SamplingDefaults.none(), List.of(ThinkTokenizer.EOS)), new TokenBudget(4096), ThinkTokenizer.SIZE);
-        ChatService chats = new ChatService(model, tokenizer, (messages, options) -> PROMPT, engine, splitReasoning);
+        ChatService chats = new ChatService(model, tokenizer, (messages, options) -> PROMPT,
+                new RequestTemplatePolicy(false), engine, splitReasoning);
         SamplingParams sampling = SamplingParams.builder().temperature(0.0).maxTokens(200)
                 .stop(delivery.neverMatchingStops).build();
 
