@@ -52,7 +52,7 @@ public final class JinjavaChatTemplates implements ChatTemplates {
     /** Calls of one macro inside itself. */
     static final int MAX_MACRO_RECURSION = 100;
     /** Elements of a list or map a template builds or is given: jinja2's sandbox limit for range(). */
-    static final int MAX_COLLECTION_SIZE = 100_000;
+    static final int MAX_COLLECTION_SIZE = PythonRange.MAX_RANGE;
     /** Jinjava's name for the interpreter inside expressions; a template naming it would reach Java. */
     private static final String INTERPRETER_NAME = "____int3rpr3t3r____";
     private static final String TOO_DEEP = "the template is nested too deeply";
@@ -149,7 +149,6 @@ public final class JinjavaChatTemplates implements ChatTemplates {
                 .withMaxStringLength(MAX_OUTPUT_CHARS)
                 .withMaxListSize(MAX_COLLECTION_SIZE)
                 .withMaxMapSize(MAX_COLLECTION_SIZE)
-                .withRangeLimit(MAX_COLLECTION_SIZE)
                 // jinja2 allows recursive macros (templates render nested JSON schemas with them).
                 .withEnableRecursiveMacroCalls(true)
                 .withMaxMacroRecursionDepth(MAX_MACRO_RECURSION)
@@ -170,6 +169,8 @@ public final class JinjavaChatTemplates implements ChatTemplates {
         Jinjava jinjava = new Jinjava(config);
         jinjava.setResourceLocator(new NoTemplateLoader());
         jinjava.getGlobalContext().registerTag(new BudgetedForTag());
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "range",
+                PythonRange.class, "range", Object.class, Object[].class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                 TemplateRaisedException.class, "raise", String.class));
         jinjava.getGlobalContext().registerFilter(new PythonJsonFilter(MAX_OUTPUT_CHARS));

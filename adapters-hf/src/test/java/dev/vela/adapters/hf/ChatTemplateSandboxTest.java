@@ -195,8 +195,17 @@ class ChatTemplateSandboxTest {
     }
 
     @Test
-    void aRangeLargerThanJinja2sSandboxAllowsIsCut() {
-        assertEquals(String.valueOf(JinjavaChatTemplates.MAX_COLLECTION_SIZE), render("{{ range(10000000) | length }}"));
+    void aRangeLargerThanJinja2sSandboxAllowsIsRefusedWithItsError() {
+        InvalidRequestException e = refused("{{ range(100001) | length }}");
+
+        assertTrue(e.getMessage().contains("Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000)."),
+                e.getMessage());
+    }
+
+    @Test
+    void rangeCountsAsPythonsDoes() {
+        assertEquals("[0, 1, 2]|[2, 3]|[10, 7, 4, 1]|[]|100000", render(
+                "{{ range(3) }}|{{ range(2, 4) }}|{{ range(10, 0, -3) }}|{{ range(5, 1) }}|{{ range(100000) | length }}"));
     }
 
     @Test
