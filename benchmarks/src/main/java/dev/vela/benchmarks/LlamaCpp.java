@@ -1,5 +1,8 @@
 package dev.vela.benchmarks;
 
+import dev.vela.benchmarks.gguf.CachedGguf;
+import dev.vela.benchmarks.gguf.GgmlType;
+import dev.vela.benchmarks.gguf.Qwen2GgufWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,19 +18,20 @@ import java.util.regex.Pattern;
 
 /**
  * llama.cpp on the same weights, when a build of it is on the machine: the Hugging Face directory
- * is converted to a bf16 GGUF by the shared {@code hf2gguf.py}, then {@code llama-bench} times
- * single-stream decode and {@code llama-batched-bench} decode with parallel sequences. Nothing of llama.cpp is part of Vela; this only
- * uses a build that someone made by hand (see {@code ../shared/tools/README.md}).
+ * is written as a bf16 GGUF by {@link Qwen2GgufWriter} (once, and again when the model changes:
+ * {@link CachedGguf}), then {@code llama-bench} times single-stream decode and
+ * {@code llama-batched-bench} decode with parallel sequences. Nothing of llama.cpp is part of Vela;
+ * this only runs a build found on the machine ({@code docs/llama-cpp.md} says how to get one).
  *
- * <p>Where to look: {@code -Dvela.bench.llamacpp=DIR} (a llama.cpp build folder, or the folder
- * holding the programs), else {@code ../llamacpp/build/bin} beside the checkout, else the
- * {@code PATH}. The converter: {@code -Dvela.bench.hf2gguf=FILE}, else
- * {@code ../shared/tools/hf2gguf.py}.
+ * <p>Where to look: {@code -Dvela.bench.llamacpp=DIR} (a llama.cpp checkout with a {@code build}
+ * folder, a build folder, or the folder holding the programs), else {@code ../llamacpp/build/bin}
+ * beside the checkout, else the {@code PATH}.
  */
 final class LlamaCpp {
 
     private static final Pattern AVG_TS = Pattern.compile("\"avg_ts\"\\s*:\\s*([0-9.eE+-]+)");
     private static final Pattern BATCH_ROW = Pattern.compile("\"pl\"\\s*:\\s*(\\d+).*\"speed_tg\"\\s*:\\s*([0-9.eE+-]+)");
+    private static final String WEIGHTS = ", bf16 GGUF written by Qwen2GgufWriter";
     private static final Pattern PREFILL = Pattern.compile("\"speed_pp\"\\s*:\\s*([0-9.eE+-]+)");
 
     /** What was found, or why nothing was. */
@@ -51,7 +55,7 @@ final class LlamaCpp {
             if (!m.find()) {
                 return new Result(Optional.empty(), "llama-bench printed no avg_ts: " + out.strip());
             }
-            return new Result(Optional.of(Double.parseDouble(m.group(1))), "llama.cpp " + tool.binary() + ", bf16 GGUF");
+            return new Result(Optional.of(Double.parseDouble(m.group(1))), "llama.cpp " + tool.binary() + WEIGHTS);
         } catch (IOException e) {
             return new Result(Optional.empty(), e.getMessage());
         }
@@ -86,13 +90,13 @@ final class LlamaCpp {
                 }
             }
             return new BatchResult(rates, prefill, rates.isEmpty() ? "llama-batched-bench printed no results: " + out.strip()
-                    : "llama.cpp " + tool.binary() + ", bf16 GGUF");
+                    : "llama.cpp " + tool.binary() + WEIGHTS);
         } catch (IOException e) {
             return new BatchResult(Map.of(), Map.of(), e.getMessage());
         }
     }
 
-    /** A llama.cpp program and the model as bf16 GGUF beside the Hugging Face files (converted once). */
+    /** A llama.cpp program and the model as bf16 GGUF beside the Hugging Face files. */
     private record Tool(Path binary, Path gguf) {
     }
 
@@ -101,18 +105,14 @@ final class LlamaCpp {
         Optional<Path> binary = find(home, program);
         if (binary.isEmpty()) {
             throw new IOException("no llama.cpp build found (looked for " + program + " in -Dvela.bench.llamacpp, "
-                    + home.resolveSibling("llamacpp").resolve("build/bin") + " and the PATH)");
+                    + home.resolveSibling("llamacpp").resolve("build/bin") + " and the PATH; docs/llama-cpp.md says how to get one)");
         }
-        Path converter = Path.of(System.getProperty("vela.bench.hf2gguf",
-                home.resolveSibling("shared").resolve("tools/hf2gguf.py").toString()));
-        Path gguf = modelDir.resolve("model-bf16.gguf");
-        if (!Files.isRegularFile(gguf)) {
-            if (!Files.isRegularFile(converter)) {
-                throw new IOException("llama.cpp found at " + binary.get() + " but no hf2gguf.py at " + converter);
-            }
-            run(List.of("python3", converter.toString(), modelDir.toString(), gguf.toString(), "--type", "bf16"), true);
+        try {
+            return new Tool(binary.get(), CachedGguf.of(modelDir, GgmlType.BF16));
+        } catch (RuntimeException e) {
+            throw new IOException("llama.cpp found at " + binary.get() + " but the model could not be written as GGUF: "
+                    + e.getMessage(), e);
         }
-        return new Tool(binary.get(), gguf);
     }
 
     private static Optional<Path> find(Path home, String program) {
@@ -134,16 +134,8 @@ final class LlamaCpp {
 
     /** Runs a llama.cpp program; its standard output (it logs on standard error). */
     private static String run(List<String> command) throws IOException {
-        return run(command, false);
-    }
-
-    private static String run(List<String> command, boolean withErrors) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command);
-        if (withErrors) {
-            builder.redirectErrorStream(true);
-        } else {
-            builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-        }
+        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process process = builder.start();
         byte[] output = process.getInputStream().readAllBytes();
         try {

@@ -1,0 +1,215 @@
+package dev.vela.benchmarks.gguf;
+
+import dev.vela.adapters.hf.HfModelDirectory;
+import dev.vela.adapters.hf.SafetensorsModelWeights;
+import dev.vela.application.port.out.WeightTensor;
+import dev.vela.domain.model.ModelConfig;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Writes a Hugging Face Qwen2 model directory as the GGUF file llama.cpp loads for its {@code qwen2}
+ * architecture: the model's shape, its tokenizer ({@code gpt2} vocabulary, {@code qwen2}
+ * pre-tokenizer) and its tensors under llama.cpp's names. Matrices are written as the chosen type;
+ * norms and biases stay f32, as llama.cpp's own converter keeps them. A tied lm_head writes no
+ * {@code output.weight}: llama.cpp then uses {@code token_embd.weight}.
+ */
+public final class Qwen2GgufWriter {
+
+    /** Raised with every change that changes the files written, so that cached conversions are written again. */
+    public static final int REVISION = 1;
+
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final int CHUNK = 1 << 20;
+    private static final Pattern LAYER = Pattern.compile("model\\.layers\\.(\\d+)\\.(.+)");
+    private static final Map<String, String> LAYER_NAMES = Map.ofEntries(
+            Map.entry("input_layernorm.weight", "attn_norm.weight"),
+            Map.entry("self_attn.q_proj.weight", "attn_q.weight"),
+            Map.entry("self_attn.q_proj.bias", "attn_q.bias"),
+            Map.entry("self_attn.k_proj.weight", "attn_k.weight"),
+            Map.entry("self_attn.k_proj.bias", "attn_k.bias"),
+            Map.entry("self_attn.v_proj.weight", "attn_v.weight"),
+            Map.entry("self_attn.v_proj.bias", "attn_v.bias"),
+            Map.entry("self_attn.o_proj.weight", "attn_output.weight"),
+            Map.entry("post_attention_layernorm.weight", "ffn_norm.weight"),
+            Map.entry("mlp.gate_proj.weight", "ffn_gate.weight"),
+            Map.entry("mlp.up_proj.weight", "ffn_up.weight"),
+            Map.entry("mlp.down_proj.weight", "ffn_down.weight"));
+
+    private Qwen2GgufWriter() {
+    }
+
+    /**
+     * Writes the model in {@code modelDir} to {@code file} with its matrices as {@code type}. The
+     * file appears whole or not at all: it is written beside its place first and moved there.
+     */
+    public static void write(Path modelDir, Path file, GgmlType type) throws IOException {
+        HfModelDirectory model = HfModelDirectory.open(modelDir);
+        ModelConfig config = model.config();
+        if (!config.architecture().equals("Qwen2ForCausalLM")) {
+            throw new IOException(modelDir + ": a " + config.architecture() + "; only Qwen2ForCausalLM is written as GGUF");
+        }
+        GgufTokenizer tokenizer = GgufTokenizer.read(modelDir, config.vocabSize());
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles())) {
+            GgufWriter gguf = new GgufWriter();
+            putModel(gguf, modelName(modelDir), config, type);
+            putTokenizer(gguf, tokenizer);
+            for (String name : tensorOrder(weights, config)) {
+                WeightTensor tensor = weights.tensor(name);
+                GgmlType stored = tensor.rank() == 1 ? GgmlType.F32 : type;
+                gguf.addTensor(ggufName(name), reversed(tensor.shape()), stored, out -> writeAs(tensor, stored, out));
+            }
+            gguf.write(partial);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(partial);
+            throw e;
+        }
+        try {
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void putModel(GgufWriter gguf, String name, ModelConfig c, GgmlType type) {
+        gguf.putString("general.architecture", "qwen2")
+                .putString("general.name", name)
+                .putUint32("general.alignment", GgufWriter.ALIGNMENT)
+                .putUint32("general.file_type", type.fileType())
+                .putUint32("qwen2.context_length", c.maxPositionEmbeddings())
+                .putUint32("qwen2.embedding_length", c.hiddenSize())
+                .putUint32("qwen2.block_count", c.numLayers())
+                .putUint32("qwen2.feed_forward_length", c.intermediateSize())
+                .putUint32("qwen2.attention.head_count", c.numHeads())
+                .putUint32("qwen2.attention.head_count_kv", c.numKvHeads());
+        if (c.headDim() * c.numHeads() != c.hiddenSize()) {
+            // llama.cpp derives the head size from the embedding length unless these say otherwise.
+            gguf.putUint32("qwen2.attention.key_length", c.headDim()).putUint32("qwen2.attention.value_length", c.headDim());
+        }
+        gguf.putFloat32("qwen2.rope.freq_base", (float) c.ropeTheta())
+                .putFloat32("qwen2.attention.layer_norm_rms_epsilon", (float) c.rmsNormEps());
+    }
+
+    private static void putTokenizer(GgufWriter gguf, GgufTokenizer t) {
+        gguf.putString("tokenizer.ggml.model", "gpt2")
+                .putString("tokenizer.ggml.pre", "qwen2")
+                .putStrings("tokenizer.ggml.tokens", t.tokens())
+                .putInt32s("tokenizer.ggml.token_type", t.types())
+                .putStrings("tokenizer.ggml.merges", t.merges())
+                .putUint32("tokenizer.ggml.bos_token_id", t.bos())
+                .putUint32("tokenizer.ggml.eos_token_id", t.eos())
+                .putUint32("tokenizer.ggml.padding_token_id", t.padding())
+                .putBool("tokenizer.ggml.add_bos_token", t.addBos());
+    }
+
+    /** The directory's name, as a Hugging Face checkout names the model. */
+    private static String modelName(Path modelDir) {
+        Path name = modelDir.toAbsolutePath().normalize().getFileName();
+        return name == null ? "model" : name.toString();
+    }
+
+    /** The embedding, the layers in order, then the rest; a tied lm_head is left out. */
+    private static List<String> tensorOrder(SafetensorsModelWeights weights, ModelConfig config) {
+        List<String> names = new ArrayList<>();
+        for (String name : weights.names()) {
+            if (!(config.tieWordEmbeddings() && name.equals("lm_head.weight"))) {
+                names.add(name);
+            }
+        }
+        names.sort(Comparator.comparingInt(Qwen2GgufWriter::layerOf).thenComparing(Comparator.naturalOrder()));
+        return names;
+    }
+
+    private static int layerOf(String name) {
+        Matcher m = LAYER.matcher(name);
+        if (m.matches()) {
+            return Integer.parseInt(m.group(1));
+        }
+        return name.equals("model.embed_tokens.weight") ? -1 : Integer.MAX_VALUE;
+    }
+
+    /** llama.cpp's name for a Hugging Face Qwen2 tensor. */
+    static String ggufName(String name) {
+        return switch (name) {
+            case "model.embed_tokens.weight" -> "token_embd.weight";
+            case "model.norm.weight" -> "output_norm.weight";
+            case "lm_head.weight" -> "output.weight";
+            default -> {
+                Matcher m = LAYER.matcher(name);
+                String inLayer = m.matches() ? LAYER_NAMES.get(m.group(2)) : null;
+                if (inLayer == null) {
+                    throw new IllegalArgumentException("no llama.cpp qwen2 tensor for " + name);
+                }
+                yield "blk." + Integer.parseInt(m.group(1)) + "." + inLayer;
+            }
+        };
+    }
+
+    private static long[] reversed(long[] shape) {
+        long[] dims = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            dims[i] = shape[shape.length - 1 - i];
+        }
+        return dims;
+    }
+
+    /** Copies the tensor's bytes when they are already {@code type}, else converts a chunk at a time. */
+    private static void writeAs(WeightTensor tensor, GgmlType type, FileChannel out) throws IOException {
+        MemorySegment data = tensor.data();
+        boolean alreadyInType = tensor.type() == WeightTensor.Type.F32 && type == GgmlType.F32
+                || tensor.type() == WeightTensor.Type.BF16 && type == GgmlType.BF16;
+        if (alreadyInType) {
+            for (long at = 0; at < data.byteSize(); at += CHUNK) {
+                GgufWriter.writeFully(out, data.asSlice(at, Math.min(CHUNK, data.byteSize() - at)).asByteBuffer());
+            }
+            return;
+        }
+        ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK * type.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        long elements = tensor.elements();
+        for (long i = 0; i < elements; ) {
+            chunk.clear();
+            for (int n = 0; n < CHUNK && i < elements; n++, i++) {
+                float value = read(tensor.type(), data, i);
+                if (type == GgmlType.F32) {
+                    chunk.putFloat(value);
+                } else {
+                    chunk.putShort(bfloat16(value));
+                }
+            }
+            GgufWriter.writeFully(out, chunk.flip());
+        }
+    }
+
+    private static float read(WeightTensor.Type type, MemorySegment data, long index) {
+        return switch (type) {
+            case F32 -> data.getAtIndex(F32, index);
+            case BF16 -> Float.intBitsToFloat(data.getAtIndex(U16, index) << 16);
+            case F16 -> Float.float16ToFloat(data.getAtIndex(U16, index));
+        };
+    }
+
+    /** Rounds to the nearest bfloat16, ties to even, as ggml's {@code ggml_compute_fp32_to_bf16} does. */
+    static short bfloat16(float value) {
+        int bits = Float.floatToRawIntBits(value);
+        if ((bits & 0x7fffffff) > 0x7f800000) {
+            return (short) ((bits >>> 16) | 64);
+        }
+        return (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
+    }
+}
