@@ -62,7 +62,8 @@ public final class Qwen2GgufWriter {
         HfModelDirectory model = HfModelDirectory.open(modelDir);
         ModelConfig config = model.config();
         if (!config.architecture().equals("Qwen2ForCausalLM")) {
-            throw new IOException(modelDir + ": a " + config.architecture() + "; only Qwen2ForCausalLM is written as GGUF");
+            throw new IOException(modelDir + ": its architecture is " + config.architecture()
+                    + "; only Qwen2ForCausalLM models are written as GGUF");
         }
         GgufTokenizer tokenizer = GgufTokenizer.read(modelDir, config.vocabSize());
         Path partial = file.resolveSibling(file.getFileName() + ".partial");

@@ -3,6 +3,7 @@ package dev.vela.benchmarks.gguf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vela.adapters.hf.SafetensorsModelWeights;
@@ -243,6 +244,19 @@ class Qwen2GgufWriterTest {
         gguf.tensors.forEach(t -> names.add(t.name()));
         assertTrue(names.contains("token_embd.weight"));
         assertFalse(names.contains("output.weight"), "llama.cpp reuses token_embd.weight");
+    }
+
+    @Test
+    void aModelThatIsNotQwen2IsRefusedAndNoFileIsLeft() throws IOException {
+        Path dir = RandomModelWriter.write(ModelPreset.TINY, WeightType.BFLOAT16, 3, temp.resolve("llama"));
+        Path config = dir.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("Qwen2ForCausalLM", "LlamaForCausalLM"));
+        Path file = temp.resolve("llama.gguf");
+        IOException refused = assertThrows(IOException.class, () -> Qwen2GgufWriter.write(dir, file, GgmlType.BF16));
+        assertTrue(refused.getMessage().contains("LlamaForCausalLM"), refused.getMessage());
+        try (var left = Files.list(temp)) {
+            assertEquals(List.of(dir), left.toList());
+        }
     }
 
     private GgufReader written(Path dir, GgmlType type) throws IOException {
