@@ -57,7 +57,10 @@ final class VelaCommandLine {
             Map.entry("--disable-log-requests", "vela.disable-log-requests"),
             Map.entry("--trust-remote-code", "vela.trust-remote-code"),
             Map.entry("--max-request-bytes", "vela.max-request-bytes"),
-            Map.entry("--shutdown-timeout", "vela.shutdown-timeout"));
+            Map.entry("--shutdown-timeout", "vela.shutdown-timeout"),
+            Map.entry("--timeout-keep-alive", "vela.timeout-keep-alive"),
+            Map.entry("--read-timeout", "vela.read-timeout"),
+            Map.entry("--max-connections", "vela.max-connections"));
 
     @Option(names = "--model", paramLabel = "DIR|ORG/NAME",
             description = {"A Hugging Face model directory (config.json, tokenizer.json, *.safetensors), or a hub "
@@ -214,6 +217,22 @@ final class VelaCommandLine {
             description = {"Vela: on SIGTERM, how long running requests may take to finish. "
                     + "Default: ${DEFAULT-VALUE}.", "[vela.shutdown-timeout]"})
     int shutdownTimeout;
+
+    @Option(names = "--timeout-keep-alive", paramLabel = "SECONDS", defaultValue = "5",
+            description = {"Close a connection that has sent no request for this long (uvicorn's option; "
+                    + "VLLM_HTTP_TIMEOUT_KEEP_ALIVE sets it too). Default: ${DEFAULT-VALUE}.", "[vela.timeout-keep-alive]"})
+    int timeoutKeepAlive;
+
+    @Option(names = "--read-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = {"Vela: a request's head must arrive within this time of its first byte, and its body may "
+                    + "pause no longer; else 400 and the connection closes. Default: ${DEFAULT-VALUE}.",
+                    "[vela.read-timeout]"})
+    int readTimeout;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "0",
+            description = {"Vela: open connections at most; further clients wait to be accepted. 0 derives it from "
+                    + "the process's file descriptor limit. Default: ${DEFAULT-VALUE}.", "[vela.max-connections]"})
+    int maxConnections;
 
     /** The flags that were given, as MicroProfile Config keys. */
     static Map<String, String> toConfig(CommandLine.ParseResult parsed) {

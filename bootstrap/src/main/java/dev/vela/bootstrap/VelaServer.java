@@ -1,6 +1,8 @@
 package dev.vela.bootstrap;
 
 import dev.vela.adapters.rest.http.RequestSizeFilter;
+import dev.vela.bootstrap.http.ConnectionLimit;
+import dev.vela.bootstrap.http.ConnectionPolicy;
 import io.helidon.microprofile.server.Server;
 import jakarta.enterprise.inject.spi.CDI;
 import java.util.LinkedHashMap;
@@ -57,7 +59,9 @@ public final class VelaServer implements AutoCloseable {
         Config config = config(given, new CommandLineConfigSource(helidonSettings(settings, givenConfig),
                 "derived from vela.* settings", 450));
         Server server = Server.builder().config(config).build().start();
-        LOG.info("Listening on port " + server.port() + "; GET /health answers 503 until the model is loaded");
+        LOG.info("Listening on port " + server.port() + " (at most "
+                + config.getOptionalValue("server.max-tcp-connections", String.class).orElse("unlimited")
+                + " connections open); GET /health answers 503 until the model is loaded");
         return new VelaServer(server, settings, source);
     }
 
@@ -87,7 +91,10 @@ public final class VelaServer implements AutoCloseable {
 
     /**
      * Helidon's own keys for Vela's settings, unless they were set directly: the shutdown grace
-     * period, the hard request size limit above the polite one (see RequestSizeFilter), docs off.
+     * period, the hard request size limit above the polite one (see RequestSizeFilter), docs off,
+     * and the connections: Vela's guarded HTTP/1.1 as the listener's only protocol (with the
+     * keep-alive and read timeouts), at most {@code vela.max-connections} open, and Helidon's own
+     * error messages in its answers (they are escaped, and only those Helidon marks safe).
      */
     private static Map<String, String> helidonSettings(VelaSettings settings, Config given) {
         Map<String, String> derived = new LinkedHashMap<>();
@@ -97,6 +104,17 @@ public final class VelaServer implements AutoCloseable {
         derived.put("server.max-payload-size", String.valueOf(limit > Long.MAX_VALUE - drain ? Long.MAX_VALUE : limit + drain));
         if (!settings.docsEnabled()) {
             derived.put("mp.openapi.enabled", "false");
+        }
+        VelaSettings.Connections connections = settings.connections();
+        derived.put("server.protocols-discover-services", "false");
+        String protocol = "server.protocols." + ConnectionPolicy.TYPE + ".";
+        derived.put(protocol + "keep-alive", "PT" + connections.keepAliveSeconds() + "S");
+        derived.put(protocol + "read-timeout", "PT" + connections.readTimeoutSeconds() + "S");
+        derived.put("server.error-handling.include-entity", "true");
+        if (connections.maxConnections() > 0) {
+            derived.put("server.max-tcp-connections", String.valueOf(connections.maxConnections()));
+        } else {
+            ConnectionLimit.derived().ifPresent(cap -> derived.put("server.max-tcp-connections", String.valueOf(cap)));
         }
         derived.keySet().removeIf(key -> given.getOptionalValue(key, String.class).isPresent());
         return derived;

@@ -22,6 +22,7 @@ import org.eclipse.microprofile.config.Config;
  * @param apiKey             {@code --api-key}, else {@code VLLM_API_KEY}; never logged
  * @param logLevel           {@code --uvicorn-log-level}, applied to Vela's own loggers
  * @param hub                where and how hub repositories are downloaded
+ * @param connections        how long connections may idle or take to send a request, and how many may be open
  */
 record VelaSettings(Optional<String> model, Optional<String> servedModelName, Optional<Integer> maxModelLen,
                     String generationConfig, int maxNumSeqs, int maxNumBatchedTokens, int blockSize,
@@ -30,7 +31,8 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
                     double gpuMemoryUtilization, int maxLogprobs, Optional<String> reasoningParser,
                     boolean trustRequestChatTemplate,
                     Optional<String> apiKey, boolean docsEnabled, boolean accessLog, String logLevel,
-                    long maxRequestBytes, int shutdownTimeoutSeconds, Path cacheDir, HubSettings hub) {
+                    long maxRequestBytes, int shutdownTimeoutSeconds, Path cacheDir, HubSettings hub,
+                    Connections connections) {
 
     /** Where the model runs: {@code auto} takes the GPUs when CUDA is usable, else the CPU. */
     enum Device { AUTO, CPU, GPU }
@@ -50,6 +52,19 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
             return "HubSettings[endpoint=" + endpoint + ", token=" + (token.isPresent() ? "set" : "none")
                     + ", cacheDir=" + cacheDir + ", offline=" + offline + ", revision=" + revision + "]";
         }
+    }
+
+    /**
+     * The HTTP connections' limits.
+     *
+     * @param keepAliveSeconds   {@code --timeout-keep-alive} (uvicorn's, which vLLM sets from
+     *                           {@code VLLM_HTTP_TIMEOUT_KEEP_ALIVE}): a connection with no request for this long is closed
+     * @param readTimeoutSeconds {@code --read-timeout}: a request's head must arrive within this time of its first
+     *                           byte, and its body may pause no longer than this, else 400 and the connection closes
+     * @param maxConnections     {@code --max-connections}: open connections at most; 0 derives it from the
+     *                           process's file descriptor limit
+     */
+    record Connections(int keepAliveSeconds, int readTimeoutSeconds, int maxConnections) {
     }
 
     static final List<String> DTYPES = List.of("auto", "half", "float16", "bfloat16", "float", "float32");
@@ -100,7 +115,20 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
                 read.value("vela.shutdown-timeout", "--shutdown-timeout", 30, "a number of seconds (0 or more)",
                         Reader::nonNegativeInt),
                 read.text("vela.cache-dir").map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".cache", "vela")),
-                hub(read));
+                hub(read),
+                connections(read));
+    }
+
+    private static Connections connections(Reader read) {
+        int keepAlive = read.optional("vela.timeout-keep-alive", "--timeout-keep-alive", "a positive number of seconds",
+                        Reader::positiveInt)
+                .or(() -> read.optional("VLLM_HTTP_TIMEOUT_KEEP_ALIVE", "VLLM_HTTP_TIMEOUT_KEEP_ALIVE",
+                        "a positive number of seconds", Reader::positiveInt))
+                .orElse(5);
+        return new Connections(keepAlive,
+                read.value("vela.read-timeout", "--read-timeout", 30, "a positive number of seconds", Reader::positiveInt),
+                read.value("vela.max-connections", "--max-connections", 0, "a number of connections (0: derived)",
+                        Reader::nonNegativeInt));
     }
 
     private static HubSettings hub(Reader read) {

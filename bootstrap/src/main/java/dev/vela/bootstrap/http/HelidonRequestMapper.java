@@ -12,7 +12,8 @@ import jakarta.ws.rs.ext.Provider;
 /**
  * Helidon's own refusals of a request body that surface while Jersey reads it, in the OpenAI error
  * shape with their status: above all {@code server.max-payload-size}, the hard stop a chunk larger
- * than it hits before {@link RequestSizeFilter} has counted a byte.
+ * than it hits before {@link RequestSizeFilter} has counted a byte, and a body that stops arriving
+ * for longer than the read timeout ({@link TimedReads}).
  */
 @Provider
 public class HelidonRequestMapper implements ExceptionMapper<RequestException> {
@@ -31,7 +32,8 @@ public class HelidonRequestMapper implements ExceptionMapper<RequestException> {
             return ErrorResponses.unreadBody(413, RequestSizeFilter.tooLarge("more than " + settings.maxRequestBytes()
                     + " bytes", settings.maxRequestBytes()));
         }
-        return ErrorResponses.of(status, e.getMessage() == null || e.getMessage().isBlank()
-                ? e.status().reasonPhrase() : e.getMessage(), null);
+        String message = e.getMessage() == null || e.getMessage().isBlank() ? e.status().reasonPhrase() : e.getMessage();
+        // Helidon gives up the connection after such a refusal (a read that timed out, say): the client must not reuse it.
+        return e.keepAlive() ? ErrorResponses.of(status, message, null) : ErrorResponses.unreadBody(status, message);
     }
 }

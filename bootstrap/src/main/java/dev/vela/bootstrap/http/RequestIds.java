@@ -10,7 +10,10 @@ import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 
-/** Puts the {@link RequestIdFilter} in front of Helidon's routing before the server starts. */
+/**
+ * Puts Vela's filters in front of Helidon's routing before the server starts: the {@link RequestIdFilter},
+ * then the {@link ConnectionFilter} (so that its refusals carry a request id too).
+ */
 @ApplicationScoped
 public class RequestIds {
 
@@ -25,6 +28,7 @@ public class RequestIds {
     void register(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) @Initialized(ApplicationScoped.class) Object started,
                   BeanManager beans) {
         beans.getExtension(ServerCdiExtension.class).serverRoutingBuilder()
-                .addFilter(new RequestIdFilter(settings.accessLog()));
+                .addFilter(new RequestIdFilter(settings.accessLog()))
+                .addFilter(new ConnectionFilter());
     }
 }

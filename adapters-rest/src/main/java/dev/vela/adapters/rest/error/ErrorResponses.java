@@ -3,6 +3,7 @@ package dev.vela.adapters.rest.error;
 import dev.vela.adapters.rest.wire.ErrorBody;
 import dev.vela.domain.error.InvalidRequestException;
 import dev.vela.domain.error.NotFoundException;
+import jakarta.json.Json;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -26,6 +27,21 @@ public final class ErrorResponses {
      */
     public static Response unreadBody(int status, String message) {
         return Response.fromResponse(of(status, message, null)).header("Connection", "close").build();
+    }
+
+    /**
+     * The error body as JSON text, for answers written below JAX-RS (by the HTTP server itself,
+     * before a request reaches a resource).
+     */
+    public static String json(int status, String message) {
+        return Json.createObjectBuilder()
+                .add("error", Json.createObjectBuilder()
+                        .add("message", message)
+                        .add("type", typeOf(status))
+                        .addNull("param")
+                        .add("code", status))
+                .build()
+                .toString();
     }
 
     public static ErrorBody body(int status, String message, String param) {

@@ -1,5 +1,6 @@
 package dev.vela.adapters.rest.error;
 
+import dev.vela.adapters.rest.wire.ErrorBody;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -15,6 +16,10 @@ public class WebApplicationMapper implements ExceptionMapper<WebApplicationExcep
 
     @Override
     public Response toResponse(WebApplicationException e) {
+        if (e.getResponse().getEntity() instanceof ErrorBody) {
+            // Built with ErrorResponses where the error was found: already in the OpenAI shape, with its headers.
+            return e.getResponse();
+        }
         int status = e.getResponse().getStatus();
         if (e instanceof NotSupportedException) {
             return ErrorResponses.of(415, "Unsupported Media Type: Only 'application/json' is allowed", null);
