@@ -105,15 +105,16 @@ class RequestSizeLimitTest {
 
     /**
      * A declared length over Helidon's hard stop ({@code server.max-payload-size}: the limit plus
-     * max(limit, 1 MiB)) is refused by Helidon from the headers, before any of Vela's code runs: 413
-     * with no body (Helidon MP gives no hook for those early answers), and the server goes on
-     * serving. Only the headers are sent here: a client still sending the body when Helidon closes
-     * the connection may see it reset instead of the 413.
+     * max(limit, 1 MiB)) is refused by Helidon from the headers, before any resource runs: 413 in the
+     * OpenAI shape (the connection's own error answers), and the server goes on serving. Only the
+     * headers are sent here: a client still sending the body when Helidon closes the connection may
+     * see it reset instead of the 413.
      */
     @Test
     void aDeclaredLengthOverTheHardStopIsRefusedAndTheServerKeepsServing(TestClient client) throws Exception {
         String reply = answerToTheStartOf(client, "Content-Length: " + (2 << 20) + "\r\n\r\n");
         assertTrue(reply.startsWith("HTTP/1.1 413"), reply);
+        assertTrue(reply.contains("\"type\":\"RequestEntityTooLarge\""), reply);
         assertEquals(200, post(client, HttpRequest.BodyPublishers.ofString(completion(1000))).status());
     }
 
