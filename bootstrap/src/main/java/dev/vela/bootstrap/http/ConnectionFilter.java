@@ -1,7 +1,6 @@
 package dev.vela.bootstrap.http;
 
 import dev.vela.adapters.rest.error.ErrorResponses;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Filter;
@@ -39,7 +38,7 @@ final class ConnectionFilter implements Filter {
             chain.proceed();
             close = request.headers().contains(HeaderValues.CONNECTION_CLOSE)
                     || response.headers().contains(HeaderValues.CONNECTION_CLOSE)
-                    || !response.headers().contains(HeaderNames.CONNECTION) && connection.map(GuardedConnection::http10).orElse(false);
+                    || connection.map(GuardedConnection::http10).orElse(false);
         } finally {
             boolean closing = close;
             connection.ifPresent(guarded -> guarded.responded(closing));

@@ -46,7 +46,6 @@ final class TimedReads implements Supplier<byte[]> {
 
     private final HelidonSocket socket;
     private final ConnectionPolicy policy;
-    private final String host;
     private Phase phase = Phase.IDLE;
     private long headDeadline;
     private Future<byte[]> pending;
@@ -57,8 +56,6 @@ final class TimedReads implements Supplier<byte[]> {
     TimedReads(HelidonSocket socket, ConnectionPolicy policy) {
         this.socket = socket;
         this.policy = policy;
-        String local = socket.localPeer().host();
-        this.host = (local.indexOf(':') >= 0 ? "[" + local + "]" : local) + ":" + socket.localPeer().port();
     }
 
     @Override
@@ -143,12 +140,23 @@ final class TimedReads implements Supplier<byte[]> {
             return data;
         }
         // A 1.0 client need not send Host; HTTP/1.1 requires it.
-        byte[] header = ("Host: " + host + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] header = ("Host: " + localHost() + "\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] withHost = new byte[data.length + header.length];
         System.arraycopy(data, 0, withHost, 0, lf + 1);
         System.arraycopy(header, 0, withHost, lf + 1, header.length);
         System.arraycopy(data, lf + 1, withHost, lf + 1 + header.length, data.length - lf - 1);
         return withHost;
+    }
+
+    /** The address the client reached, as a Host header names it. */
+    private String localHost() {
+        try {
+            String host = socket.localPeer().host();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + socket.localPeer().port();
+        } catch (RuntimeException e) {
+            // not an internet socket
+            return "localhost";
+        }
     }
 
     private static int indexOf(byte[] data, byte b, int from) {
