@@ -16,7 +16,7 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        CommandLine commandLine = new CommandLine(new VelaCommandLine());
+        CommandLine commandLine = VelaCommandLine.create();
         CommandLine.ParseResult parsed;
         try {
             parsed = commandLine.parseArgs(args);

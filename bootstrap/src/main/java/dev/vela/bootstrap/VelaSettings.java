@@ -1,12 +1,10 @@
 package dev.vela.bootstrap;
 
-import dev.vela.domain.sampling.SamplingParams;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Function;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -67,75 +65,47 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
     record Connections(int keepAliveSeconds, int readTimeoutSeconds, int maxConnections) {
     }
 
-    static final List<String> DTYPES = List.of("auto", "half", "float16", "bfloat16", "float", "float32");
-    static final List<String> LOG_LEVELS = List.of("critical", "error", "warning", "info", "debug", "trace");
-    static final long DEFAULT_MAX_REQUEST_BYTES = 32L << 20;
-    static final double DEFAULT_GPU_MEMORY_UTILIZATION = 0.9;
+    static final double DEFAULT_GPU_MEMORY_UTILIZATION = SettingsTable.GPU_MEMORY_UTILIZATION.parsedDefault().orElseThrow();
 
     static VelaSettings from(Config config) {
         Reader read = new Reader(config);
-        read.refuse("vela.enable-auto-tool-choice", "--enable-auto-tool-choice",
-                "tool calling is not supported by this build of Vela (tools in a request are still rendered by the chat template)");
-        read.refuse("vela.tool-call-parser", "--tool-call-parser",
-                "tool calling is not supported by this build of Vela, so there is no tool call parser to choose");
+        SettingsTable.ALL.forEach(read::refuseUnsupported);
         return new VelaSettings(
-                read.text("vela.model"),
-                read.text("vela.served-model-name"),
-                read.optional("vela.max-model-len", "--max-model-len", "a positive number of tokens", Reader::positiveInt),
-                read.choice("vela.generation-config", "--generation-config", "auto", List.of("auto", "vllm")),
-                read.value("vela.max-num-seqs", "--max-num-seqs", 16, "a positive integer", Reader::positiveInt),
-                read.value("vela.max-num-batched-tokens", "--max-num-batched-tokens", 512, "a positive integer",
-                        Reader::positiveInt),
-                read.value("vela.block-size", "--block-size", 16, "a positive number of positions", Reader::positiveInt),
-                read.value("vela.kv-cache-memory", "--kv-cache-memory", 0L, "a size in bytes such as 4294967296 or 4GiB",
-                        ByteSize::parse),
-                read.value("vela.enable-prefix-caching", "--enable-prefix-caching", true, "true or false", Reader::bool),
-                Device.valueOf(read.choice("vela.device", "--device", "auto", List.of("auto", "cpu", "gpu"))
-                        .toUpperCase(Locale.ROOT)),
-                CpuRunner.valueOf(read.choice("vela.cpu-runner", "--cpu-runner", "panama", List.of("panama", "jlama"))
-                        .toUpperCase(Locale.ROOT)),
-                read.value("vela.cpu-threads", "--cpu-threads", Runtime.getRuntime().availableProcessors(),
-                        "a positive integer", Reader::positiveInt),
-                read.choice("vela.dtype", "--dtype", "auto", DTYPES),
-                read.value("vela.tensor-parallel-size", "--tensor-parallel-size", 1, "a positive integer",
-                        Reader::positiveInt),
-                read.value("vela.gpu-memory-utilization", "--gpu-memory-utilization", DEFAULT_GPU_MEMORY_UTILIZATION, "a fraction in (0, 1]",
-                        Reader::fraction),
-                read.value("vela.max-logprobs", "--max-logprobs", SamplingParams.MAX_LOGPROBS, "a positive integer", Reader::positiveInt),
-                read.text("vela.reasoning-parser").map(parser -> read.oneOf("vela.reasoning-parser", "--reasoning-parser",
-                        parser, List.of("deepseek_r1"))),
-                read.flag("vela.trust-request-chat-template", "--trust-request-chat-template"),
-                read.text("vela.api-key").or(() -> read.text("VLLM_API_KEY")),
-                !read.flag("vela.disable-fastapi-docs", "--disable-fastapi-docs"),
-                !read.flag("vela.disable-uvicorn-access-log", "--disable-uvicorn-access-log"),
-                read.choice("vela.uvicorn-log-level", "--uvicorn-log-level", "info", LOG_LEVELS),
-                read.value("vela.max-request-bytes", "--max-request-bytes", DEFAULT_MAX_REQUEST_BYTES,
-                        "a positive size in bytes such as 33554432 or 32MiB",
-                        text -> Optional.ofNullable(ByteSize.parse(text)).filter(n -> n > 0).orElse(null)),
-                read.value("vela.shutdown-timeout", "--shutdown-timeout", 30, "a number of seconds (0 or more)",
-                        Reader::nonNegativeInt),
-                read.text("vela.cache-dir").map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".cache", "vela")),
+                read.optional(SettingsTable.MODEL),
+                read.optional(SettingsTable.SERVED_MODEL_NAME),
+                read.optional(SettingsTable.MAX_MODEL_LEN),
+                read.value(SettingsTable.GENERATION_CONFIG),
+                read.value(SettingsTable.MAX_NUM_SEQS),
+                read.value(SettingsTable.MAX_NUM_BATCHED_TOKENS),
+                read.value(SettingsTable.BLOCK_SIZE),
+                read.value(SettingsTable.KV_CACHE_MEMORY),
+                read.value(SettingsTable.ENABLE_PREFIX_CACHING),
+                Device.valueOf(read.value(SettingsTable.DEVICE).toUpperCase(Locale.ROOT)),
+                CpuRunner.valueOf(read.value(SettingsTable.CPU_RUNNER).toUpperCase(Locale.ROOT)),
+                read.optional(SettingsTable.CPU_THREADS).orElse(Runtime.getRuntime().availableProcessors()),
+                read.value(SettingsTable.DTYPE),
+                read.value(SettingsTable.TENSOR_PARALLEL_SIZE),
+                read.value(SettingsTable.GPU_MEMORY_UTILIZATION),
+                read.value(SettingsTable.MAX_LOGPROBS),
+                read.optional(SettingsTable.REASONING_PARSER),
+                read.value(SettingsTable.TRUST_REQUEST_CHAT_TEMPLATE),
+                read.optional(SettingsTable.API_KEY),
+                !read.value(SettingsTable.DISABLE_FASTAPI_DOCS),
+                !read.value(SettingsTable.DISABLE_UVICORN_ACCESS_LOG),
+                read.value(SettingsTable.UVICORN_LOG_LEVEL),
+                read.value(SettingsTable.MAX_REQUEST_BYTES),
+                read.value(SettingsTable.SHUTDOWN_TIMEOUT),
+                read.optional(SettingsTable.CACHE_DIR).map(Path::of)
+                        .orElse(Path.of(System.getProperty("user.home"), ".cache", "vela")),
                 hub(read),
-                connections(read));
-    }
-
-    private static Connections connections(Reader read) {
-        int keepAlive = read.optional("vela.timeout-keep-alive", "--timeout-keep-alive", "a positive number of seconds",
-                        Reader::positiveInt)
-                .or(() -> read.optional("VLLM_HTTP_TIMEOUT_KEEP_ALIVE", "VLLM_HTTP_TIMEOUT_KEEP_ALIVE",
-                        "a positive number of seconds", Reader::positiveInt))
-                .orElse(5);
-        return new Connections(keepAlive,
-                read.value("vela.read-timeout", "--read-timeout", 30, "a positive number of seconds", Reader::positiveInt),
-                read.value("vela.max-connections", "--max-connections", 0, "a number of connections (0: derived)",
-                        Reader::nonNegativeInt));
+                new Connections(read.value(SettingsTable.TIMEOUT_KEEP_ALIVE), read.value(SettingsTable.READ_TIMEOUT),
+                        read.value(SettingsTable.MAX_CONNECTIONS)));
     }
 
     private static HubSettings hub(Reader read) {
         Path hfHome = read.text("HF_HOME").map(Path::of)
                 .orElse(Path.of(System.getProperty("user.home"), ".cache", "huggingface"));
-        Path cache = read.text("vela.download-dir").or(() -> read.text("HF_HUB_CACHE")).map(Path::of)
-                .orElse(hfHome.resolve("hub"));
+        Path cache = read.optional(SettingsTable.DOWNLOAD_DIR).map(Path::of).orElse(hfHome.resolve("hub"));
         String endpoint = read.text("HF_ENDPOINT").orElse("https://huggingface.co");
         URI uri;
         try {
@@ -150,7 +120,7 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
                 .or(() -> HubToken.read(hfHome));
         boolean offline = read.text("HF_HUB_OFFLINE").map(v -> List.of("1", "true", "yes", "on").contains(v.toLowerCase(Locale.ROOT)))
                 .orElse(false);
-        return new HubSettings(uri, token, cache, offline, read.text("vela.revision").orElse("main"));
+        return new HubSettings(uri, token, cache, offline, read.value(SettingsTable.REVISION));
     }
 
     /** The name clients use: {@code --served-model-name}, else {@code --model} as given, else the demo model's. */
@@ -164,80 +134,34 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
                 + ", device=" + device + ", dtype=" + dtype + ", apiKey=" + (apiKey.isPresent() ? "set" : "none") + "]";
     }
 
-    /** Reads keys with the error every bad value gets: flag, key, what was expected, what was given. */
+    /** Reads settings as {@link SettingsTable} declares them, and environment variables as text. */
     private record Reader(Config config) {
 
         Optional<String> text(String key) {
             return config.getOptionalValue(key, String.class).map(String::strip).filter(s -> !s.isEmpty());
         }
 
-        <T> T value(String key, String flag, T absent, String expected, Function<String, T> parse) {
-            return optional(key, flag, expected, parse).orElse(absent);
+        /** The value given for {@code setting}, else for its fallback key, else its default, if it has one. */
+        <T> Optional<T> optional(Setting<T> setting) {
+            return text(setting.key()).map(text -> setting.parse(setting.flag(), setting.key(), text))
+                    .or(() -> Optional.ofNullable(setting.fallbackKey()).flatMap(this::text)
+                            .map(text -> setting.parse(setting.fallbackKey(), setting.fallbackKey(), text)))
+                    .or(setting::parsedDefault);
         }
 
-        <T> Optional<T> optional(String key, String flag, String expected, Function<String, T> parse) {
-            return text(key).map(text -> {
-                T value;
-                try {
-                    value = parse.apply(text);
-                } catch (RuntimeException e) {
-                    value = null;
-                }
-                if (value == null) {
-                    throw bad(key, flag, expected, text);
-                }
-                return value;
-            });
+        /** The value of a setting that has a default. */
+        <T> T value(Setting<T> setting) {
+            return optional(setting).orElseThrow(() -> new IllegalStateException(setting.key() + " has no default"));
         }
 
-        String choice(String key, String flag, String absent, List<String> choices) {
-            return text(key).map(value -> oneOf(key, flag, value, choices)).orElse(absent);
-        }
-
-        String oneOf(String key, String flag, String value, List<String> choices) {
-            String lower = value.toLowerCase(Locale.ROOT);
-            if (!choices.contains(lower)) {
-                throw bad(key, flag, "one of " + String.join(", ", choices), value);
+        /** A vLLM setting Vela accepts only to say clearly that it does not have the feature: set, it stops start-up. */
+        void refuseUnsupported(Setting<?> setting) {
+            if (setting.unsupported() == null) {
+                return;
             }
-            return lower;
-        }
-
-        boolean flag(String key, String flag) {
-            return value(key, flag, false, "true or false", Reader::bool);
-        }
-
-        static Boolean bool(String text) {
-            return switch (text.toLowerCase(Locale.ROOT)) {
-                case "true" -> Boolean.TRUE;
-                case "false" -> Boolean.FALSE;
-                default -> null;
-            };
-        }
-
-        /** A vLLM setting Vela accepts on the command line only to say clearly that it does not have the feature. */
-        void refuse(String key, String flag, String why) {
-            text(key).filter(value -> !"false".equalsIgnoreCase(value)).ifPresent(value -> {
-                throw new SettingsException(flag + " (" + key + "): " + why);
+            text(setting.key()).filter(value -> !"false".equalsIgnoreCase(value)).ifPresent(value -> {
+                throw new SettingsException(setting.flag() + " (" + setting.key() + "): " + setting.unsupported());
             });
-        }
-
-        static SettingsException bad(String key, String flag, String expected, String given) {
-            return new SettingsException(flag + " (" + key + ") must be " + expected + ", got '" + given + "'");
-        }
-
-        static Integer positiveInt(String text) {
-            int value = Integer.parseInt(text);
-            return value > 0 ? value : null;
-        }
-
-        static Integer nonNegativeInt(String text) {
-            int value = Integer.parseInt(text);
-            return value >= 0 ? value : null;
-        }
-
-        static Double fraction(String text) {
-            double value = Double.parseDouble(text);
-            return value > 0 && value <= 1 ? value : null;
         }
     }
 }

@@ -21,7 +21,7 @@ class CommandLineTest {
         "--tensor-parallel-size=4", "--host", "0.0.0.0", "--port", "8000"};
 
     static Map<String, String> parse(String... args) {
-        return VelaCommandLine.toConfig(new CommandLine(new VelaCommandLine()).parseArgs(args));
+        return VelaCommandLine.toConfig(VelaCommandLine.create().parseArgs(args));
     }
 
     @Test
@@ -50,7 +50,7 @@ class CommandLineTest {
 
     @Test
     void everyFlagHasAConfigKey() {
-        for (OptionSpec option : new CommandLine(new VelaCommandLine()).getCommandSpec().options()) {
+        for (OptionSpec option : VelaCommandLine.create().getCommandSpec().options()) {
             if (!option.usageHelp() && !option.versionHelp()) {
                 assertNotNull(VelaCommandLine.KEYS.get(option.names()[0]), option.longestName());
                 assertEquals("[" + VelaCommandLine.KEYS.get(option.names()[0]) + "]",
@@ -62,7 +62,7 @@ class CommandLineTest {
     @Test
     void helpListsTheFlagsWithTheirDefaults() {
         StringWriter help = new StringWriter();
-        new CommandLine(new VelaCommandLine()).setUsageHelpWidth(200).usage(new PrintWriter(help));
+        VelaCommandLine.create().setUsageHelpWidth(200).usage(new PrintWriter(help));
         String text = help.toString();
         for (String expected : new String[] {"--model=DIR|ORG/NAME", "--api-key=KEY", "--tensor-parallel-size=N",
             "Default: 16.", "[vela.block-size]", "Default: 8000.", "[server.port]", "takes the GPUs when CUDA is usable, else the CPU. Default: auto.", "--cpu-runner=panama|jlama",

@@ -29,13 +29,13 @@ class FlagTableTest {
     @Test
     void helpShowsEachFlagsKey() {
         StringWriter help = new StringWriter();
-        new CommandLine(new VelaCommandLine()).usage(new PrintWriter(help));
+        VelaCommandLine.create().usage(new PrintWriter(help));
         helpFlags().values().forEach(key -> assertTrue(help.toString().contains("[" + key + "]"), key));
     }
 
     private static Map<String, String> helpFlags() {
         Map<String, String> flags = new TreeMap<>();
-        for (OptionSpec option : new CommandLine(new VelaCommandLine()).getCommandSpec().options()) {
+        for (OptionSpec option : VelaCommandLine.create().getCommandSpec().options()) {
             if (!option.usageHelp() && !option.versionHelp()) {
                 flags.put(option.names()[0], VelaCommandLine.KEYS.get(option.names()[0]));
             }

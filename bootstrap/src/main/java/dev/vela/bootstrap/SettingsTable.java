@@ -1,0 +1,204 @@
+package dev.vela.bootstrap;
+
+import static dev.vela.bootstrap.Setting.keyOnly;
+import static dev.vela.bootstrap.Setting.option;
+import static dev.vela.bootstrap.Setting.toggle;
+
+import dev.vela.bootstrap.Setting.Type;
+import dev.vela.domain.sampling.SamplingParams;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting Vela has, each declared once, in the order {@code --help} lists them. The command
+ * line ({@link VelaCommandLine}), the config defaults ({@link SettingDefaults}), the checked read
+ * ({@link VelaSettings}) and the table in docs/configuration.md all come from here.
+ */
+final class SettingsTable {
+
+    static final Setting<String> MODEL = option("--model", "vela.model", Type.text()).label("DIR|ORG/NAME")
+            .help("A Hugging Face model directory (config.json, tokenizer.json, *.safetensors), or a hub repository id, "
+                    + "downloaded into the Hugging Face cache.")
+            .whenAbsent("the built-in demo model");
+
+    static final Setting<String> SERVED_MODEL_NAME = option("--served-model-name", "vela.served-model-name", Type.text())
+            .label("NAME").help("The name clients use in \"model\".").whenAbsent("the --model argument");
+
+    static final Setting<String> REVISION = option("--revision", "vela.revision", Type.text()).label("REV")
+            .help("Branch, tag or commit of a hub model.").byDefault("main");
+
+    static final Setting<String> DOWNLOAD_DIR = option("--download-dir", "vela.download-dir", Type.text()).label("DIR")
+            .help("Where hub models are downloaded.").fallback("HF_HUB_CACHE")
+            .whenAbsent("HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub");
+
+    static final Setting<Integer> MAX_MODEL_LEN = option("--max-model-len", "vela.max-model-len",
+            Type.positive("a positive number of tokens")).label("TOKENS")
+            .help("Context length (prompt + output).").whenAbsent("the model's max_position_embeddings");
+
+    static final Setting<String> HOST = option("--host", "server.host", Type.text()).label("HOST")
+            .help("Address to listen on.").byDefault("0.0.0.0");
+
+    static final Setting<Integer> PORT = option("--port", "server.port", Type.nonNegative("a port number")).label("PORT")
+            .help("Port to listen on.").byDefault("8000");
+
+    static final Setting<String> API_KEY = option("--api-key", "vela.api-key", Type.text()).label("KEY")
+            .help("Require \"Authorization: Bearer KEY\" on /v1/*.").fallback("VLLM_API_KEY")
+            .whenAbsent("none (any key or none is accepted), or VLLM_API_KEY");
+
+    static final Setting<String> DEVICE = option("--device", "vela.device", Type.oneOf("auto", "cpu", "gpu"))
+            .help("Where the model runs: auto takes the GPUs when CUDA is usable, else the CPU.").byDefault("auto");
+
+    static final Setting<String> CPU_RUNNER = option("--cpu-runner", "vela.cpu-runner", Type.oneOf("panama", "jlama"))
+            .help("The CPU forward pass: Vela's batched Panama Vector API runner with a paged KV cache, or Jlama's "
+                    + "(one sequence at a time, no prefix caching).")
+            .byDefault("panama");
+
+    static final Setting<Integer> CPU_THREADS = option("--cpu-threads", "vela.cpu-threads",
+            Type.positive("a positive integer")).label("N")
+            .help("Cores the CPU runner uses.").whenAbsent("all the JVM sees");
+
+    static final Setting<String> DTYPE = option("--dtype", "vela.dtype",
+            Type.oneOf("auto", "half", "float16", "bfloat16", "float", "float32")).label("TYPE")
+            .help("auto, half, float16, bfloat16, float or float32: the type the GPU runner computes in; the CPU runner "
+                    + "computes in float32 with the weights as stored.")
+            .byDefault("auto");
+
+    static final Setting<Integer> TENSOR_PARALLEL_SIZE = option("--tensor-parallel-size", "vela.tensor-parallel-size",
+            Type.positive("a positive integer")).label("N")
+            .help("GPUs to shard the model over (GPU runner; the CPU runner ignores it).").byDefault("1");
+
+    static final Setting<Double> GPU_MEMORY_UTILIZATION = option("--gpu-memory-utilization",
+            "vela.gpu-memory-utilization", Type.fraction()).label("FRACTION")
+            .help("Share of GPU memory to use (GPU runner; the CPU runner ignores it).").byDefault("0.9");
+
+    static final Setting<Long> KV_CACHE_MEMORY = option("--kv-cache-memory", "vela.kv-cache-memory",
+            Type.size("a size in bytes such as 4294967296 or 4GiB")).alias("--kv-cache-memory-bytes").label("SIZE")
+            .help("Memory for the KV cache, in bytes or with a unit (4GiB, 512MiB).")
+            .byDefault("0", "the runner decides");
+
+    static final Setting<Integer> BLOCK_SIZE = option("--block-size", "vela.block-size",
+            Type.positive("a positive number of positions")).label("TOKENS")
+            .help("Positions per KV-cache block.").byDefault("16");
+
+    static final Setting<Boolean> ENABLE_PREFIX_CACHING = toggle("--enable-prefix-caching", "vela.enable-prefix-caching")
+            .withNegatedForm()
+            .help("Reuse the KV cache of prompt prefixes already computed (runners with a paged KV cache); "
+                    + "--no-enable-prefix-caching turns it off.")
+            .byDefault("true");
+
+    static final Setting<Integer> MAX_NUM_SEQS = option("--max-num-seqs", "vela.max-num-seqs",
+            Type.positive("a positive integer")).label("N")
+            .help("Sequences per engine step at most.").byDefault("16");
+
+    static final Setting<Integer> MAX_NUM_BATCHED_TOKENS = option("--max-num-batched-tokens",
+            "vela.max-num-batched-tokens", Type.positive("a positive integer")).label("N")
+            .help("Tokens per engine step at most; longer prompts are prefilled in chunks.").byDefault("512");
+
+    static final Setting<String> GENERATION_CONFIG = option("--generation-config", "vela.generation-config",
+            Type.oneOf("auto", "vllm"))
+            .help("auto: sampling defaults from the model's generation_config.json; vllm: vLLM's built-ins.")
+            .byDefault("auto");
+
+    static final Setting<Integer> MAX_LOGPROBS = option("--max-logprobs", "vela.max-logprobs",
+            Type.positive("a positive integer")).label("N")
+            .help("Most log-probabilities a request may ask for; Vela's limit is " + SamplingParams.MAX_LOGPROBS + ".")
+            .byDefault(String.valueOf(SamplingParams.MAX_LOGPROBS));
+
+    static final Setting<String> REASONING_PARSER = option("--reasoning-parser", "vela.reasoning-parser",
+            Type.oneOf("deepseek_r1"))
+            .help("Split the reasoning (<think>...</think>) into reasoning_content.").whenAbsent("none");
+
+    static final Setting<Boolean> TRUST_REQUEST_CHAT_TEMPLATE = toggle("--trust-request-chat-template",
+            "vela.trust-request-chat-template")
+            .help("Let requests bring their own chat template (chat_template, or chat_template in chat_template_kwargs); "
+                    + "without it such requests are refused with 400. Templates always run sandboxed.");
+
+    static final Setting<Boolean> ENABLE_AUTO_TOOL_CHOICE = toggle("--enable-auto-tool-choice",
+            "vela.enable-auto-tool-choice")
+            .help("Not supported: tool calling needs a tool call parser, which this build lacks; start-up stops with "
+                    + "a message.")
+            .unsupported("tool calling is not supported by this build of Vela (tools in a request are still rendered "
+                    + "by the chat template)");
+
+    static final Setting<String> TOOL_CALL_PARSER = option("--tool-call-parser", "vela.tool-call-parser", Type.text())
+            .label("NAME").help("Not supported (see --enable-auto-tool-choice).")
+            .unsupported("tool calling is not supported by this build of Vela, so there is no tool call parser to choose");
+
+    static final Setting<Boolean> DISABLE_FASTAPI_DOCS = toggle("--disable-fastapi-docs", "vela.disable-fastapi-docs")
+            .help("Serve no /docs, /openapi and /openapi.json.");
+
+    static final Setting<String> UVICORN_LOG_LEVEL = option("--uvicorn-log-level", "vela.uvicorn-log-level",
+            Type.oneOf("critical", "error", "warning", "info", "debug", "trace")).label("LEVEL")
+            .help("critical, error, warning, info, debug or trace: Vela's log level.").byDefault("info");
+
+    static final Setting<Boolean> DISABLE_UVICORN_ACCESS_LOG = toggle("--disable-uvicorn-access-log",
+            "vela.disable-uvicorn-access-log")
+            .help("Log no line per request.");
+
+    static final Setting<Boolean> DISABLE_LOG_REQUESTS = toggle("--disable-log-requests", "vela.disable-log-requests")
+            .help("Accepted for vLLM's command lines: Vela never logs prompts or outputs.");
+
+    static final Setting<Boolean> TRUST_REMOTE_CODE = toggle("--trust-remote-code", "vela.trust-remote-code")
+            .help("Accepted for vLLM's command lines: Vela runs no code from model repositories.");
+
+    static final Setting<Long> MAX_REQUEST_BYTES = option("--max-request-bytes", "vela.max-request-bytes",
+            Type.positiveSize("a positive size in bytes such as 33554432 or 32MiB")).label("SIZE")
+            .help("Vela: larger request bodies are refused with 413.").byDefault("32MiB");
+
+    static final Setting<Integer> SHUTDOWN_TIMEOUT = option("--shutdown-timeout", "vela.shutdown-timeout",
+            Type.nonNegative("a number of seconds (0 or more)")).label("SECONDS")
+            .help("Vela: on SIGTERM, how long running requests may take to finish.").byDefault("30");
+
+    static final Setting<Integer> TIMEOUT_KEEP_ALIVE = option("--timeout-keep-alive", "vela.timeout-keep-alive",
+            Type.positive("a positive number of seconds")).label("SECONDS")
+            .help("Close a connection that has sent no request for this long (uvicorn's option; "
+                    + "VLLM_HTTP_TIMEOUT_KEEP_ALIVE sets it too).")
+            .fallback("VLLM_HTTP_TIMEOUT_KEEP_ALIVE").byDefault("5");
+
+    static final Setting<Integer> READ_TIMEOUT = option("--read-timeout", "vela.read-timeout",
+            Type.positive("a positive number of seconds")).label("SECONDS")
+            .help("Vela: a request's head must arrive within this time of its first byte, and its body may pause no "
+                    + "longer; else 400 and the connection closes.")
+            .byDefault("30");
+
+    static final Setting<Integer> MAX_CONNECTIONS = option("--max-connections", "vela.max-connections",
+            Type.nonNegative("a number of connections (0: derived)")).label("N")
+            .help("Vela: open connections at most; further clients wait to be accepted. 0 derives it from the "
+                    + "process's file descriptor limit.")
+            .byDefault("0");
+
+    static final Setting<String> CACHE_DIR = keyOnly("vela.cache-dir", Type.text())
+            .help("The demo model, and the CPU runner's packed weights (packed/).").whenAbsent("~/.cache/vela");
+
+    /** Every setting, in the order of {@code --help}. */
+    static final List<Setting<?>> ALL = List.of(MODEL, SERVED_MODEL_NAME, REVISION, DOWNLOAD_DIR, MAX_MODEL_LEN, HOST,
+            PORT, API_KEY, DEVICE, CPU_RUNNER, CPU_THREADS, DTYPE, TENSOR_PARALLEL_SIZE, GPU_MEMORY_UTILIZATION,
+            KV_CACHE_MEMORY, BLOCK_SIZE, ENABLE_PREFIX_CACHING, MAX_NUM_SEQS, MAX_NUM_BATCHED_TOKENS, GENERATION_CONFIG,
+            MAX_LOGPROBS, REASONING_PARSER, TRUST_REQUEST_CHAT_TEMPLATE, ENABLE_AUTO_TOOL_CHOICE, TOOL_CALL_PARSER,
+            DISABLE_FASTAPI_DOCS, UVICORN_LOG_LEVEL, DISABLE_UVICORN_ACCESS_LOG, DISABLE_LOG_REQUESTS,
+            TRUST_REMOTE_CODE, MAX_REQUEST_BYTES, SHUTDOWN_TIMEOUT, TIMEOUT_KEEP_ALIVE, READ_TIMEOUT, MAX_CONNECTIONS,
+            CACHE_DIR);
+
+    private SettingsTable() {
+    }
+
+    /** The settings with a flag. */
+    static List<Setting<?>> flags() {
+        return ALL.stream().filter(setting -> !setting.flags().isEmpty()).toList();
+    }
+
+    /** Each flag's config key (aliases and negated forms are the flag's). */
+    static Map<String, String> keys() {
+        Map<String, String> keys = new LinkedHashMap<>();
+        flags().forEach(setting -> keys.put(setting.flag(), setting.key()));
+        return keys;
+    }
+
+    /** The defaults MicroProfile Config sees, below every other source. */
+    static Map<String, String> defaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        ALL.stream().filter(Setting::defaultInConfig).forEach(setting -> defaults.put(setting.key(), setting.defaultValue()));
+        return defaults;
+    }
+}
