@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The staged GPU check of the GPU adapter (see docs/gpu-adapter.md, "Running the GPU check").
 #
-#   scripts/gpu-check.sh bundle            on a build machine (JDK 25, Maven): the adapter's jars and a jlinked
+#   scripts/gpu-check.sh bundle            on a build machine (JDK 25, Maven): the check's jars and a jlinked
 #                                          JRE into scripts/.gpu-check/ (ignored by git; ~25 MB), for a GPU
 #                                          machine that has no Java and no network
 #   scripts/gpu-check.sh [run] [--with-32b]  on the GPU machine: stages 0-4, then the summary table, into $OUT
@@ -19,7 +19,7 @@ set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 bundle=$root/scripts/.gpu-check
-main=dev.vela.adapters.gpu.check.GpuCheck
+main=dev.vela.gpu.check.GpuCheck
 stage_limits=(30 110 80 40 200)
 
 usage() {
@@ -41,9 +41,17 @@ find_jdk() {
 
 build_jars() {
     local jdk=$1
-    (cd "$root" && JAVA_HOME=$jdk ./mvnw -q -o -pl adapters-gpu -am package -DskipTests) \
-        || (cd "$root" && JAVA_HOME=$jdk ./mvnw -q -pl adapters-gpu -am package -DskipTests) \
+    (cd "$root" && JAVA_HOME=$jdk ./mvnw -q -o -pl gpu-check -am package -DskipTests) \
+        || (cd "$root" && JAVA_HOME=$jdk ./mvnw -q -pl gpu-check -am package -DskipTests) \
         || { echo "gpu-check.sh: the Maven build failed" >&2; exit 2; }
+}
+
+# The check's jars in this checkout's build: the harness, the adapter, its CPU reference (the adapter's test
+# fixtures, vela-adapters-gpu-tests.jar), the application and the domain.
+check_jars() {
+    ls "$root"/domain/target/vela-domain.jar "$root"/application/target/vela-application.jar \
+        "$root"/adapters-gpu/target/vela-adapters-gpu.jar "$root"/adapters-gpu/target/vela-adapters-gpu-tests.jar \
+        "$root"/gpu-check/target/vela-gpu-check.jar 2>/dev/null
 }
 
 cmd_bundle() {
@@ -52,9 +60,9 @@ cmd_bundle() {
     build_jars "$jdk"
     rm -rf "$bundle"
     mkdir -p "$bundle/lib"
-    cp "$root"/domain/target/vela-domain*.jar "$root"/application/target/vela-application*.jar \
-        "$root"/adapters-gpu/target/vela-adapters-gpu*.jar "$bundle/lib/"
-    rm -f "$bundle"/lib/*-sources.jar "$bundle"/lib/*-tests.jar
+    local jars
+    mapfile -t jars < <(check_jars)
+    cp "${jars[@]}" "$bundle/lib/"
     "$jdk/bin/jlink" --add-modules java.base,jdk.incubator.vector,java.logging,jdk.unsupported \
         --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$bundle/jre" \
         || { echo "gpu-check.sh: jlink failed" >&2; exit 2; }
@@ -83,11 +91,10 @@ find_classpath() {
         return
     fi
     local jdk
-    if [ ! -f "$root/adapters-gpu/target/vela-adapters-gpu.jar" ] && jdk=$(find_jdk 2>/dev/null); then
+    if [ ! -f "$root/gpu-check/target/vela-gpu-check.jar" ] && jdk=$(find_jdk 2>/dev/null); then
         build_jars "$jdk" >&2
     fi
-    ls "$root"/domain/target/vela-domain*.jar "$root"/application/target/vela-application*.jar \
-        "$root"/adapters-gpu/target/vela-adapters-gpu*.jar 2>/dev/null | grep -v -- '-tests\|-sources' | tr '\n' ':'
+    check_jars | tr '\n' ':'
 }
 
 cmd_run() {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vela.adapters.gpu.tp.HashWeightSource;
+import dev.vela.adapters.gpu.reference.HashWeightSource;
 import dev.vela.domain.model.ModelConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIf;

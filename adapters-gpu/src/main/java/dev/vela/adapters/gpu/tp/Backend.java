@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
  * The operations a Qwen2 forward pass needs from one device, on {@link Tensor}s the backend
  * allocated. Activations are stored as {@link #activationType()} (bf16 or fp16 on a GPU), the
  * residual stream and logits as fp32; every reduction accumulates in fp32. Implementations: the
- * CUDA backend (kernels and cuBLAS) and {@link CpuBackend}, the plain-Java reference. A backend is
+ * CUDA backend (kernels and cuBLAS) and the tests' {@code CpuBackend}, the plain-Java reference. A backend is
  * used from one thread at a time: for CUDA, the device's own thread.
  */
 public interface Backend extends AutoCloseable {

@@ -3,6 +3,8 @@ package dev.vela.adapters.gpu.tp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.vela.adapters.gpu.reference.CpuBackend;
+import dev.vela.adapters.gpu.reference.CpuCollective;
 import dev.vela.adapters.gpu.tp.TinyModels.Model;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.application.port.out.SequenceSlice;

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vela.adapters.gpu.check.KernelCheck;
+import dev.vela.adapters.gpu.reference.CpuReferenceRunner;
+import dev.vela.adapters.gpu.reference.RelativeL2;
 import dev.vela.adapters.gpu.tp.TinyModels.Model;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.application.port.out.SequenceSlice;
@@ -36,7 +37,7 @@ class PagedKvCacheTest {
     }
 
     private static TensorParallelModelRunner runner() {
-        TensorParallelModelRunner runner = TensorParallelModelRunner.onCpu(config, new ModelWeightsSource(weights), 2,
+        TensorParallelModelRunner runner = CpuReferenceRunner.open(config, new ModelWeightsSource(weights), 2,
                 ElementType.F32, 1L << 20, false);
         runner.allocateKvCache(BLOCK_SIZE, 0);
         return runner;
@@ -93,7 +94,7 @@ class PagedKvCacheTest {
         }
         assertEquals(7, rows.size());
         for (int i = 0; i < rows.size(); i++) {
-            assertTrue(KernelCheck.relativeL2(rows.get(i), oneByOne.get(i)) < 1e-6, "row " + i);
+            assertTrue(RelativeL2.between(rows.get(i), oneByOne.get(i)) < 1e-6, "row " + i);
         }
     }
 
@@ -145,7 +146,7 @@ class PagedKvCacheTest {
 
     @Test
     void theCacheHoldsAsManyBlocksAsTheBudgetAllows() {
-        try (TensorParallelModelRunner runner = TensorParallelModelRunner.onCpu(config, new ModelWeightsSource(weights), 2,
+        try (TensorParallelModelRunner runner = CpuReferenceRunner.open(config, new ModelWeightsSource(weights), 2,
                 ElementType.F32, 1L << 20, false)) {
             // per block: k and v, 2 ranks, 2 layers, 4 positions, 1 KV head of 16, 4 bytes
             assertEquals(1_000_000 / 2048, runner.allocateKvCache(BLOCK_SIZE, 1_000_000));

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vela.adapters.cpu.JlamaModelRunner;
-import dev.vela.adapters.gpu.check.KernelCheck;
+import dev.vela.adapters.gpu.reference.CpuReferenceRunner;
+import dev.vela.adapters.gpu.reference.RelativeL2;
 import dev.vela.adapters.gpu.tp.TinyModels.Model;
 import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
@@ -34,14 +35,14 @@ class ReferenceVsJlamaTest {
         }
         List<float[]> ours;
         try (SafetensorsModelWeights weights = TinyModels.weights(model);
-             TensorParallelModelRunner runner = TensorParallelModelRunner.onCpu(directory.config(),
+             TensorParallelModelRunner runner = CpuReferenceRunner.open(directory.config(),
                      new ModelWeightsSource(weights), 1, ElementType.F32, 1L << 20, false)) {
             runner.allocateKvCache(16, 0);
             ours = TinyModels.decode(runner, 1, prompt, STEPS, TinyModels.greedyTokens(jlama), TinyModels.identityTable(2));
         }
         assertArrayEquals(TinyModels.greedyTokens(jlama), TinyModels.greedyTokens(ours), "greedy tokens");
         for (int step = 0; step <= STEPS; step++) {
-            double error = KernelCheck.relativeL2(ours.get(step), jlama.get(step));
+            double error = RelativeL2.between(ours.get(step), jlama.get(step));
             assertTrue(error <= TOLERANCE, "step " + step + ": relative L2 " + error);
         }
     }

@@ -3,6 +3,8 @@ package dev.vela.adapters.gpu.tp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.vela.adapters.gpu.reference.CpuBackend;
+import dev.vela.adapters.gpu.reference.HashWeightSource;
 import dev.vela.domain.model.ModelConfig;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.adapters.gpu.reference.CpuBackend;
+import dev.vela.adapters.gpu.reference.HashWeightSource;
 import dev.vela.adapters.gpu.tp.TinyModels.Model;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.application.port.out.ModelWeights;

@@ -1,6 +1,5 @@
 package dev.vela.adapters.gpu.tp;
 
-import dev.vela.adapters.gpu.check.ParityCheck;
 import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.adapters.hf.random.ModelPreset;
@@ -88,7 +87,7 @@ final class TinyModels {
         List<float[]> rows = new ArrayList<>();
         rows.add(step(runner, List.of(SequenceSlice.of(sequence, prompt, 0, blockTable, true))).getFirst());
         for (int s = 0; s < steps; s++) {
-            int next = forced != null ? forced[s] : ParityCheck.argmax(rows.getLast());
+            int next = forced != null ? forced[s] : argmax(rows.getLast());
             rows.add(step(runner, List.of(SequenceSlice.of(sequence, new int[] {next}, prompt.length + s, blockTable, true)))
                     .getFirst());
         }
@@ -96,7 +95,18 @@ final class TinyModels {
     }
 
     static int[] greedyTokens(List<float[]> rows) {
-        return rows.stream().limit(rows.size() - 1).mapToInt(ParityCheck::argmax).toArray();
+        return rows.stream().limit(rows.size() - 1).mapToInt(TinyModels::argmax).toArray();
+    }
+
+    /** The index of the largest value, the lowest on ties. */
+    static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     static int[] identityTable(int blocks) {

@@ -3,7 +3,8 @@ package dev.vela.adapters.gpu.tp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vela.adapters.gpu.check.KernelCheck;
+import dev.vela.adapters.gpu.reference.CpuReferenceRunner;
+import dev.vela.adapters.gpu.reference.RelativeL2;
 import dev.vela.adapters.gpu.tp.TinyModels.Model;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.domain.model.ModelConfig;
@@ -40,20 +41,20 @@ class TpEquivalenceTest {
         int[] prompt = TinyModels.prompt(7, PROMPT, config.vocabSize());
         try (SafetensorsModelWeights weights = TinyModels.weights(model)) {
             List<float[]> expected;
-            try (TensorParallelModelRunner one = TensorParallelModelRunner.onCpu(config, new ModelWeightsSource(weights), 1,
+            try (TensorParallelModelRunner one = CpuReferenceRunner.open(config, new ModelWeightsSource(weights), 1,
                     ElementType.F32, MEMORY, false)) {
                 one.allocateKvCache(BLOCK_SIZE, 0);
                 expected = TinyModels.decode(one, 1, prompt, STEPS, null, BLOCK_TABLE);
             }
             List<float[]> actual;
-            try (TensorParallelModelRunner split = TensorParallelModelRunner.onCpu(config, new ModelWeightsSource(weights), tp,
+            try (TensorParallelModelRunner split = CpuReferenceRunner.open(config, new ModelWeightsSource(weights), tp,
                     ElementType.F32, MEMORY, threadPerRank)) {
                 split.allocateKvCache(BLOCK_SIZE, 0);
                 actual = TinyModels.decode(split, 1, prompt, STEPS, TinyModels.greedyTokens(expected), BLOCK_TABLE);
             }
             assertEquals(STEPS + 1, actual.size());
             for (int step = 0; step < expected.size(); step++) {
-                double error = KernelCheck.relativeL2(actual.get(step), expected.get(step));
+                double error = RelativeL2.between(actual.get(step), expected.get(step));
                 assertTrue(error <= TOLERANCE, "step " + step + ": relative L2 " + error);
             }
         }

@@ -1,13 +1,13 @@
-package dev.vela.adapters.gpu;
+package dev.vela.gpu.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vela.adapters.gpu.check.ParityCheck;
-import dev.vela.adapters.gpu.check.Results;
+import dev.vela.adapters.gpu.CudaModelRunner;
+import dev.vela.adapters.gpu.GpuSettings;
+import dev.vela.adapters.gpu.reference.CpuReferenceRunner;
+import dev.vela.adapters.gpu.reference.HashWeightSource;
 import dev.vela.adapters.gpu.tp.ElementType;
-import dev.vela.adapters.gpu.tp.HashWeightSource;
-import dev.vela.adapters.gpu.tp.TensorParallelModelRunner;
 import dev.vela.application.port.out.ModelRunner;
 import dev.vela.domain.model.ModelConfig;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ class CudaModelRunnerGpuTest {
             candidates.put("gpu tp" + tp, () -> CudaModelRunner.load(model, weights, settings.withTensorParallelSize(tp)));
         }
         Results results = Results.in(out);
-        new ParityCheck(results).run(() -> TensorParallelModelRunner.onCpu(model, weights, 1, ElementType.F32, 256L << 20,
+        new ParityCheck(results).run(() -> CpuReferenceRunner.open(model, weights, 1, ElementType.F32, 256L << 20,
                 false), candidates, 3);
         assertEquals(0, results.count(Results.Status.FAIL), String.valueOf(results.all()));
         assertTrue(results.count(Results.Status.PASS) >= 11);

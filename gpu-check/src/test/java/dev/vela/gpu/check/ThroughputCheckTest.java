@@ -1,11 +1,11 @@
-package dev.vela.adapters.gpu.check;
+package dev.vela.gpu.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.adapters.gpu.reference.CpuReferenceRunner;
+import dev.vela.adapters.gpu.reference.HashWeightSource;
 import dev.vela.adapters.gpu.tp.ElementType;
-import dev.vela.adapters.gpu.tp.HashWeightSource;
-import dev.vela.adapters.gpu.tp.TensorParallelModelRunner;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ class ThroughputCheckTest {
     void theHarnessMeasuresPrefillAndDecodeOnAnyRunner() {
         Results results = Results.in(out);
         HashWeightSource weights = new HashWeightSource(ParityCheck.TINY, 1);
-        new ThroughputCheck(results).run("tiny cpu", ParityCheck.TINY, () -> TensorParallelModelRunner.onCpu(ParityCheck.TINY,
+        new ThroughputCheck(results).run("tiny cpu", ParityCheck.TINY, () -> CpuReferenceRunner.open(ParityCheck.TINY,
                 weights, 2, ElementType.F32, 64L << 20, false), new ThroughputCheck.Plan(16, 3, 1, new int[] {8, 40}, 2),
                 16L << 20);
         List<String> names = results.all().stream().map(Results.Result::name).toList();

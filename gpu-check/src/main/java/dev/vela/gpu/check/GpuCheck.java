@@ -1,4 +1,4 @@
-package dev.vela.adapters.gpu.check;
+package dev.vela.gpu.check;
 
 import dev.vela.adapters.gpu.Cuda;
 import dev.vela.adapters.gpu.CudaModelRunner;
@@ -11,13 +11,13 @@ import dev.vela.adapters.gpu.cuda.NativeLibraries;
 import dev.vela.adapters.gpu.cuda.Nccl;
 import dev.vela.adapters.gpu.cuda.NcclCollective;
 import dev.vela.adapters.gpu.cuda.SameDeviceCollective;
+import dev.vela.adapters.gpu.reference.CpuBackend;
+import dev.vela.adapters.gpu.reference.CpuCollective;
+import dev.vela.adapters.gpu.reference.CpuReferenceRunner;
+import dev.vela.adapters.gpu.reference.HashWeightSource;
 import dev.vela.adapters.gpu.tp.Collective;
-import dev.vela.adapters.gpu.tp.CpuBackend;
-import dev.vela.adapters.gpu.tp.CpuCollective;
 import dev.vela.adapters.gpu.tp.ElementType;
-import dev.vela.adapters.gpu.tp.HashWeightSource;
 import dev.vela.adapters.gpu.tp.Tensor;
-import dev.vela.adapters.gpu.tp.TensorParallelModelRunner;
 import dev.vela.application.port.out.ModelRunner;
 import dev.vela.domain.model.ModelConfig;
 import java.io.IOException;
@@ -40,7 +40,7 @@ import java.util.function.Supplier;
  * goes to {@code results.json} in the output directory as soon as it is measured. Without a GPU,
  * stage 0 reports why and stages 1 to 4 are recorded as skipped: nothing here pretends to have run.
  *
- * <pre>java --enable-native-access=ALL-UNNAMED -cp … dev.vela.adapters.gpu.check.GpuCheck --stage 1 --out DIR</pre>
+ * <pre>java --enable-native-access=ALL-UNNAMED -cp … dev.vela.gpu.check.GpuCheck --stage 1 --out DIR</pre>
  */
 public final class GpuCheck {
 
@@ -190,9 +190,9 @@ public final class GpuCheck {
                     () -> CudaModelRunner.load(model, weights, settings.withTensorParallelSize(tp)));
         }
         candidates.put("cpu bf16-rounding tp1 (calibration)",
-                () -> TensorParallelModelRunner.onCpu(model, weights, 1, ElementType.BF16, 256L << 20, false));
+                () -> CpuReferenceRunner.open(model, weights, 1, ElementType.BF16, 256L << 20, false));
         new ParityCheck(results).run(
-                () -> TensorParallelModelRunner.onCpu(model, weights, 1, ElementType.F32, 256L << 20, false),
+                () -> CpuReferenceRunner.open(model, weights, 1, ElementType.F32, 256L << 20, false),
                 candidates, 11);
     }
 

@@ -1,10 +1,10 @@
-package dev.vela.adapters.gpu.check;
+package dev.vela.gpu.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.vela.adapters.gpu.reference.CpuReferenceRunner;
+import dev.vela.adapters.gpu.reference.HashWeightSource;
 import dev.vela.adapters.gpu.tp.ElementType;
-import dev.vela.adapters.gpu.tp.HashWeightSource;
-import dev.vela.adapters.gpu.tp.TensorParallelModelRunner;
 import dev.vela.application.port.out.ModelRunner;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -26,12 +26,12 @@ class ParityCheckTest {
     void bfloat16RoundingAtTp1AndTp4PassesTheParityTolerances() {
         HashWeightSource weights = new HashWeightSource(ParityCheck.TINY, 9);
         Map<String, Supplier<ModelRunner>> candidates = new LinkedHashMap<>();
-        candidates.put("cpu bf16 tp1", () -> TensorParallelModelRunner.onCpu(ParityCheck.TINY, weights, 1, ElementType.BF16,
+        candidates.put("cpu bf16 tp1", () -> CpuReferenceRunner.open(ParityCheck.TINY, weights, 1, ElementType.BF16,
                 256L << 20, false));
-        candidates.put("cpu bf16 tp4", () -> TensorParallelModelRunner.onCpu(ParityCheck.TINY, weights, 4, ElementType.BF16,
+        candidates.put("cpu bf16 tp4", () -> CpuReferenceRunner.open(ParityCheck.TINY, weights, 4, ElementType.BF16,
                 256L << 20, false));
         Results results = Results.in(out);
-        new ParityCheck(results).run(() -> TensorParallelModelRunner.onCpu(ParityCheck.TINY, weights, 1, ElementType.F32,
+        new ParityCheck(results).run(() -> CpuReferenceRunner.open(ParityCheck.TINY, weights, 1, ElementType.F32,
                 256L << 20, false), candidates, 1);
         assertEquals(0, results.count(Results.Status.FAIL), String.valueOf(results.all()));
         assertEquals(7, results.count(Results.Status.PASS));

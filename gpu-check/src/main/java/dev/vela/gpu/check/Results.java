@@ -1,4 +1,4 @@
-package dev.vela.adapters.gpu.check;
+package dev.vela.gpu.check;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.vela.adapters.gpu.check;
+package dev.vela.gpu.check;
 
 import dev.vela.adapters.gpu.tp.Backend;
 import dev.vela.adapters.gpu.tp.ElementType;

@@ -1,5 +1,11 @@
-package dev.vela.adapters.gpu.tp;
+package dev.vela.adapters.gpu.reference;
 
+import dev.vela.adapters.gpu.tp.Backend;
+import dev.vela.adapters.gpu.tp.Region;
+import dev.vela.adapters.gpu.tp.ShardedTensor;
+import dev.vela.adapters.gpu.tp.Tensor;
+import dev.vela.adapters.gpu.tp.WeightHash;
+import dev.vela.adapters.gpu.tp.WeightSource;
 import dev.vela.domain.model.ModelConfig;
 
 /**

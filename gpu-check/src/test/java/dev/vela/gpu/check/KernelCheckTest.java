@@ -1,11 +1,11 @@
-package dev.vela.adapters.gpu.check;
+package dev.vela.gpu.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.adapters.gpu.reference.CpuBackend;
+import dev.vela.adapters.gpu.reference.CpuCollective;
 import dev.vela.adapters.gpu.tp.Backend;
-import dev.vela.adapters.gpu.tp.CpuBackend;
-import dev.vela.adapters.gpu.tp.CpuCollective;
 import dev.vela.adapters.gpu.tp.ElementType;
 import java.nio.file.Path;
 import java.util.List;

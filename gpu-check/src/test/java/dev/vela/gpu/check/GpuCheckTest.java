@@ -1,4 +1,4 @@
-package dev.vela.adapters.gpu.check;
+package dev.vela.gpu.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,12 @@
-package dev.vela.adapters.gpu.tp;
+package dev.vela.adapters.gpu.reference;
 
+import dev.vela.adapters.gpu.tp.Backend;
+import dev.vela.adapters.gpu.tp.ElementType;
+import dev.vela.adapters.gpu.tp.HeadLayout;
+import dev.vela.adapters.gpu.tp.Region;
+import dev.vela.adapters.gpu.tp.StepTensors;
+import dev.vela.adapters.gpu.tp.Tensor;
+import dev.vela.adapters.gpu.tp.WeightHash;
 import dev.vela.application.port.out.WeightTensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

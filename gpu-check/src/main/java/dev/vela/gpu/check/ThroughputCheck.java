@@ -1,4 +1,4 @@
-package dev.vela.adapters.gpu.check;
+package dev.vela.gpu.check;
 
 import dev.vela.application.port.out.ModelRunner;
 import dev.vela.application.port.out.SequenceSlice;

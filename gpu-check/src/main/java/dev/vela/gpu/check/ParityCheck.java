@@ -1,5 +1,6 @@
-package dev.vela.adapters.gpu.check;
+package dev.vela.gpu.check;
 
+import dev.vela.adapters.gpu.reference.RelativeL2;
 import dev.vela.application.port.out.ModelRunner;
 import dev.vela.application.port.out.SequenceSlice;
 import dev.vela.domain.model.ModelConfig;
@@ -63,7 +64,7 @@ public final class ParityCheck {
         for (int i = 1; i < names.size(); i++) {
             double worst = 0;
             for (int r = 0; r < expected.size(); r++) {
-                worst = Math.max(worst, KernelCheck.relativeL2(produced.get(names.get(i)).get(r), produced.get(names.getFirst()).get(r)));
+                worst = Math.max(worst, RelativeL2.between(produced.get(names.get(i)).get(r), produced.get(names.getFirst()).get(r)));
             }
             results.atMost(STAGE, names.get(i) + " vs " + names.getFirst(), worst, BETWEEN_CANDIDATES, "rel-L2",
                     "worst of " + expected.size() + " positions");
@@ -97,7 +98,7 @@ public final class ParityCheck {
         for (int r = 0; r < expected.size(); r++) {
             float[] a = actual.get(r);
             float[] e = expected.get(r);
-            worstL2 = Math.max(worstL2, KernelCheck.relativeL2(a, e));
+            worstL2 = Math.max(worstL2, RelativeL2.between(a, e));
             worstCosine = Math.min(worstCosine, cosine(a, e));
             if (margin(e) > 0.05 * deviation(e)) {
                 decided++;

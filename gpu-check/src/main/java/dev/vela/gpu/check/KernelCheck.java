@@ -1,5 +1,6 @@
-package dev.vela.adapters.gpu.check;
+package dev.vela.gpu.check;
 
+import dev.vela.adapters.gpu.reference.RelativeL2;
 import dev.vela.adapters.gpu.tp.Backend;
 import dev.vela.adapters.gpu.tp.Collective;
 import dev.vela.adapters.gpu.tp.ElementType;
@@ -402,7 +403,7 @@ public final class KernelCheck {
                     unwritten + " of " + got.length + " outputs still poisoned or NaN");
             return;
         }
-        results.atMost(STAGE, name, relativeL2(got, expected), tolerance, "rel-L2",
+        results.atMost(STAGE, name, RelativeL2.between(got, expected), tolerance, "rel-L2",
                 String.format(Locale.ROOT, "max |diff| %.3g over %d", maxDifference(got, expected), got.length));
     }
 
@@ -418,18 +419,6 @@ public final class KernelCheck {
         int unwritten = countNaN(got);
         results.add(STAGE, name, differing == 0 && unwritten == 0 ? Results.Status.PASS : Results.Status.FAIL, differing,
                 "differ", "== 0 (bit-exact)", unwritten > 0 ? unwritten + " outputs NaN" : got.length + " elements");
-    }
-
-    /** ‖got − expected‖ / ‖expected‖ (the plain norm of the difference when {@code expected} is zero). */
-    public static double relativeL2(float[] got, float[] expected) {
-        double difference = 0;
-        double norm = 0;
-        for (int i = 0; i < got.length; i++) {
-            double d = (double) got[i] - expected[i];
-            difference += d * d;
-            norm += (double) expected[i] * expected[i];
-        }
-        return norm == 0 ? Math.sqrt(difference) : Math.sqrt(difference / norm);
     }
 
     private static double maxDifference(float[] got, float[] expected) {

@@ -1,5 +1,8 @@
-package dev.vela.adapters.gpu.tp;
+package dev.vela.adapters.gpu.reference;
 
+import dev.vela.adapters.gpu.tp.Collective;
+import dev.vela.adapters.gpu.tp.ElementType;
+import dev.vela.adapters.gpu.tp.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
