@@ -9,7 +9,6 @@ import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.adapters.hf.random.ModelPreset;
 import dev.vela.adapters.hf.random.WeightType;
-import dev.vela.application.engine.SamplingProbe;
 import dev.vela.application.port.out.SequenceSlice;
 import java.nio.file.Path;
 import java.util.ArrayList;

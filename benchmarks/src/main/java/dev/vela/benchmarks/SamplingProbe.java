@@ -1,15 +1,13 @@
-package dev.vela.application.engine;
+package dev.vela.benchmarks;
 
+import dev.vela.application.engine.SequenceSampler;
 import dev.vela.domain.sampling.SamplingDefaults;
 import dev.vela.domain.sampling.SamplingParams;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-/**
- * Times the engine's sampler on one row of logits (benchmark code; it lives in the engine's
- * package to reach the sampler, which the engine keeps to itself).
- */
+/** Times the engine's sampler on one row of logits. */
 public final class SamplingProbe {
 
     private SamplingProbe() {
@@ -29,11 +27,10 @@ public final class SamplingProbe {
                 .repetitionPenalty(1.1).frequencyPenalty(0.5).presencePenalty(0.5).logitBias(bias).logprobs(5)
                 .seed(1L).build().withDefaults(SamplingDefaults.none()).withMaxTokens(100_000);
         int[] prompt = new SplittableRandom(1).ints(200, 0, vocabulary).toArray();
-        SequenceSampling sequence = new SequenceSampling(params, 0, prompt, new int[] {0}, true);
+        SequenceSampler sampler = new SequenceSampler(vocabulary, params, prompt, new int[] {0});
         for (int i = 0; i < 200; i++) {
-            sequence.outputTokens.add(prompt[i] / 2);
+            sampler.addOutput(prompt[i] / 2);
         }
-        Sampler sampler = new Sampler(vocabulary);
         float[] source = new float[vocabulary];
         SplittableRandom random = new SplittableRandom(2);
         for (int i = 0; i < vocabulary; i++) {
@@ -45,7 +42,7 @@ public final class SamplingProbe {
             long start = System.nanoTime();
             for (int t = 0; t < tokens; t++) {
                 System.arraycopy(source, 0, logits, 0, vocabulary);
-                sampler.sample(logits, sequence, 200, 5);
+                sampler.sample(logits);
             }
             if (round >= 0) {
                 perRound[round] = (System.nanoTime() - start) / 1e3 / tokens;
@@ -58,8 +55,7 @@ public final class SamplingProbe {
     public static double[] greedyMicrosPerToken(int vocabulary, int rounds, int tokens) {
         SamplingParams params = SamplingParams.builder().temperature(0.0).build()
                 .withDefaults(SamplingDefaults.none()).withMaxTokens(100_000);
-        SequenceSampling sequence = new SequenceSampling(params, 0, new int[] {1}, new int[] {0}, false);
-        Sampler sampler = new Sampler(vocabulary);
+        SequenceSampler sampler = new SequenceSampler(vocabulary, params, new int[] {1}, new int[] {0});
         float[] logits = new float[vocabulary];
         SplittableRandom random = new SplittableRandom(3);
         for (int i = 0; i < vocabulary; i++) {
@@ -69,7 +65,7 @@ public final class SamplingProbe {
         for (int round = -2; round < rounds; round++) {
             long start = System.nanoTime();
             for (int t = 0; t < tokens; t++) {
-                sampler.sample(logits, sequence, 0, 0);
+                sampler.sample(logits);
             }
             if (round >= 0) {
                 perRound[round] = (System.nanoTime() - start) / 1e3 / tokens;
