@@ -8,7 +8,9 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.vela.adapters.cpu.planted.RunnerUsingABenchmark;
 import dev.vela.adapters.rest.planted.RestClassUsingHelidon;
+import dev.vela.application.engine.planted.ProbeInTheEnginesPackage;
 import dev.vela.domain.planted.DomainClassUsingJakarta;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +28,7 @@ class ArchitectureTest {
         production = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .withImportOption(location -> !location.contains("/test-classes/"))
+                .withImportOption(location -> !location.contains("-tests.jar"))
                 .importPackages("dev.vela");
     }
 
@@ -35,7 +38,8 @@ class ArchitectureTest {
                 LayerRules.NO_PACKAGE_CYCLES, LayerRules.PORTS_ARE_INTERFACES,
                 LayerRules.OUTBOUND_PORTS_IMPLEMENTED_IN_ADAPTERS_NAMED_BY_HOW,
                 LayerRules.FRAMEWORKS_ONLY_IN_ADAPTERS_AND_BOOTSTRAP, LayerRules.JLAMA_ONLY_IN_MODEL_RUNNERS,
-                LayerRules.TEXT_LIBRARIES_ONLY_IN_HF_ADAPTER, LayerRules.REST_ADAPTER_USES_ONLY_STANDARD_APIS);
+                LayerRules.TEXT_LIBRARIES_ONLY_IN_HF_ADAPTER, LayerRules.REST_ADAPTER_USES_ONLY_STANDARD_APIS,
+                LayerRules.CLASSES_LIVE_IN_THEIR_MODULES_PACKAGE, LayerRules.NOTHING_IN_THE_SERVER_DEPENDS_ON_THE_TOOLS);
     }
 
     @ParameterizedTest
@@ -47,7 +51,8 @@ class ArchitectureTest {
     @Test
     void everyModuleIsImported() {
         for (String pkg : new String[] {"dev.vela.domain", "dev.vela.application", "dev.vela.adapters.hf",
-                "dev.vela.adapters.cpu", "dev.vela.adapters.gpu", "dev.vela.adapters.rest", "dev.vela.bootstrap"}) {
+                "dev.vela.adapters.cpu", "dev.vela.adapters.gpu", "dev.vela.adapters.rest", "dev.vela.bootstrap",
+                "dev.vela.benchmarks", "dev.vela.gpu.check"}) {
             assertTrue(production.containPackage(pkg), pkg + " is checked");
         }
         assertFalse(production.contain(DomainClassUsingJakarta.class), "test classes are not production classes");
@@ -65,5 +70,17 @@ class ArchitectureTest {
     void aRestClassUsingHelidonBreaksTheBuild() {
         JavaClasses planted = new ClassFileImporter().importClasses(RestClassUsingHelidon.class);
         assertThrows(AssertionError.class, () -> LayerRules.REST_ADAPTER_USES_ONLY_STANDARD_APIS.check(planted));
+    }
+
+    @Test
+    void aClassInAnotherModulesPackageBreaksTheBuild() {
+        JavaClasses planted = new ClassFileImporter().importClasses(ProbeInTheEnginesPackage.class);
+        assertThrows(AssertionError.class, () -> LayerRules.CLASSES_LIVE_IN_THEIR_MODULES_PACKAGE.check(planted));
+    }
+
+    @Test
+    void theServerUsingABenchmarkBreaksTheBuild() {
+        JavaClasses planted = new ClassFileImporter().importClasses(RunnerUsingABenchmark.class);
+        assertThrows(AssertionError.class, () -> LayerRules.NOTHING_IN_THE_SERVER_DEPENDS_ON_THE_TOOLS.check(planted));
     }
 }
