@@ -66,8 +66,9 @@ public final class SoakBenchmark {
             Memory loaded = Memory.now();
             // Warm-up: every client once, so the kernels are compiled and the KV cache's blocks touched.
             bench.oneEach(pool, clients);
-            Memory start = Memory.now();
+            // Both ends are read right after a full collection, so the heap's size does not pass for a trend.
             double startLive = Memory.liveHeapMiB();
+            Memory start = Memory.now();
 
             List<Memory> samples = new ArrayList<>();
             Queue<Outcome> soak = new ConcurrentLinkedQueue<>();
@@ -91,8 +92,8 @@ public final class SoakBenchmark {
                 client.join();
             }
             double soakSeconds = (System.nanoTime() - begin) / 1e9;
-            Memory finish = Memory.now();
             double endLive = Memory.liveHeapMiB();
+            Memory finish = Memory.now();
 
             int crowd = overload * maxNumSeqs;
             Metrics.Peak peak = new Metrics.Peak(base + "/metrics");
