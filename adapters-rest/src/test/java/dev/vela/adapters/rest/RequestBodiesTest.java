@@ -75,4 +75,28 @@ class RequestBodiesTest {
         RequestJson json = RequestBodies.parse("{\"temperature\": 1e-000999999999}", "ChatCompletionRequest");
         assertEquals(0.0, json.number("temperature"));
     }
+
+    @Test
+    void anEmptyOrBlankBodyIsRefusedSayingAnObjectIsExpected() {
+        for (String body : new String[] {null, "", " \n\t"}) {
+            InvalidRequestException e = refused(body);
+            assertEquals("The request body is empty; expected a JSON object.", e.getMessage());
+            assertNull(e.param());
+        }
+    }
+
+    @Test
+    void textThatIsNotJsonIsRefusedWithTheParsersReason() {
+        InvalidRequestException e = refused("{\"messages\": [");
+        assertTrue(e.getMessage().startsWith("The request body is not valid JSON: "), e.getMessage());
+        assertNull(e.param());
+    }
+
+    @Test
+    void jsonThatIsNotAnObjectIsRefusedAsVllmRefusesIt() {
+        for (String body : new String[] {"[1, 2]", "\"Hi\"", "42", "null"}) {
+            assertEquals("1 validation error for ChatCompletionRequest\n  Input should be a valid dictionary or object to "
+                    + "extract fields from [type=model_attributes_type]", refused(body).getMessage(), body);
+        }
+    }
 }

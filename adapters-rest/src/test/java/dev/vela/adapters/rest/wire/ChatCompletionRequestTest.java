@@ -191,4 +191,61 @@ class ChatCompletionRequestTest {
     void aWholeNumberWrittenAsAFloatIsAnInteger() {
         assertEquals(20, read(MESSAGES + ", \"max_tokens\": 2.0e1").maxTokens());
     }
+
+    private static final String TOOLS = "\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\"}}]";
+
+    @Test
+    void toolChoiceNoneIsServedWithOrWithoutTools() {
+        assertEquals("none", read(MESSAGES + ", \"tool_choice\": \"none\"").toolChoice());
+        assertEquals("none", read(MESSAGES + ", " + TOOLS + ", \"tool_choice\": \"none\"").toolChoice());
+    }
+
+    @Test
+    void toolsWithoutToolChoiceMeanAutoWhichNeedsAToolParser() {
+        InvalidRequestException e = refused(MESSAGES + ", " + TOOLS);
+        assertEquals("tool_choice", e.param());
+        assertEquals("\"auto\" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set", e.getMessage());
+        assertEquals(e.getMessage(), refused(MESSAGES + ", " + TOOLS + ", \"tool_choice\": \"auto\"").getMessage());
+    }
+
+    @Test
+    void toolChoiceRequiredIsNoneWithAnEmptyToolListAndNeedsGuidedDecodingOtherwise() {
+        assertEquals("none", read(MESSAGES + ", \"tools\": [], \"tool_choice\": \"required\"").toolChoice());
+        assertEquals("tool_choice \"required\" needs guided decoding, which this server does not support.",
+                refused(MESSAGES + ", " + TOOLS + ", \"tool_choice\": \"required\"").getMessage());
+        assertEquals("When using `tool_choice`, `tools` must be set.", refused(MESSAGES + ", \"tool_choice\": \"required\"").getMessage());
+    }
+
+    @Test
+    void aNamedToolChoiceNeedsToolsAndGuidedDecoding() {
+        String named = ", \"tool_choice\": {\"type\": \"function\", \"function\": {\"name\": \"f\"}}";
+        assertEquals("When using `tool_choice`, `tools` must be set.", refused(MESSAGES + named).getMessage());
+        assertEquals("a named tool_choice needs guided decoding, which this server does not support.",
+                refused(MESSAGES + ", " + TOOLS + named).getMessage());
+    }
+
+    @Test
+    void anUnknownToolChoiceIsRefusedListingTheKnownOnes() {
+        InvalidRequestException e = refused(MESSAGES + ", \"tool_choice\": \"sometimes\"");
+        assertEquals("tool_choice", e.param());
+        assertEquals("Invalid value for `tool_choice`: sometimes! Only named tools, \"none\", \"auto\" or \"required\" are supported.",
+                e.getMessage());
+    }
+
+    @Test
+    void aFieldOfTheWrongTypeReadsLikePydanticsError() {
+        assertEquals("1 validation error for ChatCompletionRequest\nmax_tokens\n  Input should be a valid integer "
+                + "[type=int_type, input_value=\"many\"]", refused(MESSAGES + ", \"max_tokens\": \"many\"").getMessage());
+    }
+
+    @Test
+    void aLongWrongValueIsShownCut() {
+        String message = refused(MESSAGES + ", \"user\": [\"" + "x".repeat(500) + "\"]").getMessage();
+        assertTrue(message.endsWith("input_value=[\"" + "x".repeat(115) + "...]"), message);
+    }
+
+    @Test
+    void unknownFieldsAreIgnored() {
+        assertEquals(1, read(MESSAGES + ", \"some_future_field\": {\"x\": 1}").messages().size());
+    }
 }

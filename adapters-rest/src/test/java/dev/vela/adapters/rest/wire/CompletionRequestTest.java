@@ -2,12 +2,16 @@ package dev.vela.adapters.rest.wire;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vela.domain.error.InvalidRequestException;
+import dev.vela.domain.prompt.Prompt;
 import jakarta.json.Json;
 import java.io.StringReader;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -72,5 +76,52 @@ class CompletionRequestTest {
         wrong.put("tokens.0", "\"tokens\": [1e400]");
         wrong.put("model", "\"tokens\": [1], \"model\": [\"m\"]");
         assertEachRefusedNamingItsField(wrong, fields -> DetokenizeRequest.read(json(fields, "DetokenizeRequest")));
+    }
+
+    private static CompletionRequest completion(String fields) {
+        return CompletionRequest.read(json(fields, "CompletionRequest"));
+    }
+
+    @Test
+    void eachPromptFormBecomesItsPrompts() {
+        assertEquals(List.of(Prompt.text("Hi")), completion("\"prompt\": \"Hi\"").prompts());
+        assertEquals(List.of(Prompt.text("a"), Prompt.text("b")), completion("\"prompt\": [\"a\", \"b\"]").prompts());
+        assertEquals(List.of(Prompt.tokens(new int[] {1, 2})), completion("\"prompt\": [1, 2]").prompts());
+        assertEquals(List.of(Prompt.tokens(new int[] {1}), Prompt.text("b")), completion("\"prompt\": [[1], \"b\"]").prompts());
+    }
+
+    @Test
+    void anEmptyOrMissingPromptIsRefusedAsVllmRefusesIt() {
+        InvalidRequestException empty = assertThrows(InvalidRequestException.class, () -> completion("\"prompt\": []"));
+        assertEquals("The decoder prompt cannot be empty", empty.getMessage());
+        InvalidRequestException missing = assertThrows(InvalidRequestException.class, () -> completion("\"prompt\": null"));
+        assertEquals("At least one of `prompt` or `prompt_embeds` must be set.", missing.getMessage());
+        assertEquals("prompt", missing.param());
+    }
+
+    @Test
+    void aNegativeTokenIdIsOutOfVocabulary() {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> completion("\"prompt\": [1, -2]"));
+        assertEquals("Token id -2 is out of vocabulary", e.getMessage());
+    }
+
+    @Test
+    void echoWithMaxTokensZeroAsksForOneTokenAndThePromptsLogprobs() {
+        CompletionRequest request = completion("\"prompt\": \"Hi\", \"echo\": true, \"max_tokens\": 0, \"logprobs\": 1");
+        assertTrue(request.echoOnly());
+        assertEquals(1, request.toCommand().sampling().maxTokens());
+        assertEquals(1, request.toCommand().sampling().promptLogprobs());
+    }
+
+    @Test
+    void promptLogprobsOfMinusOneMeanTheWholeVocabularyAndAreAccepted() {
+        assertEquals(-1, completion("\"prompt\": \"Hi\", \"prompt_logprobs\": -1").promptLogprobs());
+    }
+
+    @Test
+    void streamOptionsDefaultToUsageAtTheEnd() {
+        StreamOptions options = completion("\"prompt\": \"Hi\", \"stream\": true, \"stream_options\": {}").streamOptions();
+        assertTrue(options.includeUsage());
+        assertFalse(options.continuousUsageStats());
     }
 }
