@@ -16,9 +16,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -185,18 +183,6 @@ class GenerationFieldsTest {
     }
 
     @Test
-    void streamedChoicesOfNInterleaveOnePerChunk(TestClient client) {
-        TestClient.Reply reply = client.post("/v1/completions",
-                "{\"prompt\": \"Hi\", \"max_tokens\": 3, \"n\": 2, \"stream\": true, \"seed\": 5}");
-        Set<Integer> indices = new HashSet<>();
-        for (JsonObject event : reply.events()) {
-            assertEquals(1, event.getJsonArray("choices").size());
-            indices.add(event.getJsonArray("choices").getJsonObject(0).getInt("index"));
-        }
-        assertEquals(Set.of(0, 1), indices);
-    }
-
-    @Test
     void bestOfReturnsNChoicesAndCountsTheirTokens(TestClient client) {
         JsonObject body = complete(client, "\"max_tokens\": 4, \"n\": 2, \"best_of\": 4, \"seed\": 9, \"ignore_eos\": true");
         assertEquals(2, body.getJsonArray("choices").size());
@@ -222,16 +208,6 @@ class GenerationFieldsTest {
 
     private static String text(JsonObject choiceOrBody) {
         return choiceOrBody.containsKey("choices") ? choice(choiceOrBody, 0).getString("text") : choiceOrBody.getString("text");
-    }
-
-    @Test
-    void bestOfOtherThanNIsNotStreamedButSentWhole(TestClient client) {
-        TestClient.Reply reply = client.post("/v1/completions",
-                "{\"prompt\": \"Hi\", \"max_tokens\": 3, \"n\": 1, \"best_of\": 2, \"stream\": true}");
-        List<JsonObject> events = reply.events();
-        assertEquals(1, events.size());
-        assertEquals("text_completion", events.get(0).getString("object"));
-        assertTrue(reply.body().endsWith("data: [DONE]\n\n"));
     }
 
     @Test
