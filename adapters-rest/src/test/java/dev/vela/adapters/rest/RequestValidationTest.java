@@ -36,7 +36,7 @@ class RequestValidationTest {
         throw new AssertionError("an invalid request reached the engine");
     };
 
-    /** A request body and what its refusal says: part of the message, and the parameter (null: not checked). */
+    /** A request body and what its refusal says: part of the message, and the parameter it names. */
     private record Case(String path, String body, String message, String param) {
     }
 
