@@ -1,6 +1,7 @@
 package dev.vela.benchmarks;
 
 import dev.vela.adapters.cpu.PanamaModelRunner;
+import dev.vela.adapters.cpu.ProductProbes;
 import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.adapters.hf.random.ModelPreset;
@@ -63,9 +64,10 @@ public final class BatchBenchmark {
                 prefill[i] = best[0];
                 decode[i] = best[1];
             }
+            ProductProbes probes = ProductProbes.of(runner);
             for (int i = 0; i < BATCHES.length; i++) {
-                products[i] = runner.productRate(BATCHES[i], PRODUCT_REPEATS);
-                resident[i] = runner.residentProductRate(BATCHES[i], RESIDENT_REPEATS);
+                products[i] = probes.productRate(BATCHES[i], PRODUCT_REPEATS);
+                resident[i] = probes.residentProductRate(BATCHES[i], RESIDENT_REPEATS);
             }
         }
         double peak = Math.max(peakBefore, fmaPeak(threads));  // this VM's second core comes and goes

@@ -217,9 +217,9 @@ class PanamaModelRunnerTest {
     @Test
     void theProductsAloneAreTimedOverEveryMatrixOfAToken() {
         try (PanamaModelRunner runner = load(TestModel.TINY_F32, 2)) {
-            double rate = runner.productRate(5, 2);
+            double rate = ProductProbes.of(runner).productRate(5, 2);
             assertTrue(rate > 0 && Double.isFinite(rate), "FLOP per second: " + rate);
-            double resident = runner.residentProductRate(5, 2);
+            double resident = ProductProbes.of(runner).residentProductRate(5, 2);
             assertTrue(resident > 0 && Double.isFinite(resident), "FLOP per second, cache-resident: " + resident);
         }
     }
