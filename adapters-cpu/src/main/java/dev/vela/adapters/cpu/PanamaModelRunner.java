@@ -216,7 +216,7 @@ public final class PanamaModelRunner implements ModelRunner {
             }
         }
         for (t = 0; t < total; t++) {
-            Qwen2Weights.copyElements(embedding, (long) token[t] * hidden, hidden, x, t * hidden);
+            embedding.copyFloats((long) token[t] * hidden, hidden, x, t * hidden);
         }
         ropeTables(total);
         for (int l = 0; l < layers.length; l++) {

@@ -1,9 +1,9 @@
 package dev.vela.adapters.cpu;
 
 import dev.vela.application.port.out.ModelWeights;
+import dev.vela.application.port.out.Qwen2Tensor;
 import dev.vela.application.port.out.WeightTensor;
 import dev.vela.domain.model.ModelConfig;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,28 +41,27 @@ final class Qwen2Weights {
         this.pool = pool;
         this.qDim = config.numHeads() * config.headDim();
         this.kvDim = config.numKvHeads() * config.headDim();
-        this.embedding = weights.tensor("model.embed_tokens.weight");
+        this.embedding = weights.tensor(Qwen2Tensor.EMBEDDING);
         this.layers = new Layer[config.numLayers()];
         for (int i = 0; i < layers.length; i++) {
             layers[i] = layer(i);
         }
-        this.lmHead = new StackedMatrices(matrix(config.tieWordEmbeddings() || !weights.contains("lm_head.weight")
-                ? "model.embed_tokens.weight" : "lm_head.weight"));
-        this.finalNorm = vector("model.norm.weight");
+        this.lmHead = new StackedMatrices(matrix(config.tieWordEmbeddings() || !weights.contains(Qwen2Tensor.LM_HEAD)
+                ? Qwen2Tensor.EMBEDDING : Qwen2Tensor.LM_HEAD));
+        this.finalNorm = vector(Qwen2Tensor.FINAL_NORM);
     }
 
     private Layer layer(int i) {
-        String p = "model.layers." + i + ".";
-        StackedMatrices qkvProjection = new StackedMatrices(matrix(p + "self_attn.q_proj.weight"),
-                matrix(p + "self_attn.k_proj.weight"), matrix(p + "self_attn.v_proj.weight"));
+        StackedMatrices qkvProjection = new StackedMatrices(matrix(Qwen2Tensor.Q_PROJ.of(i)),
+                matrix(Qwen2Tensor.K_PROJ.of(i)), matrix(Qwen2Tensor.V_PROJ.of(i)));
         float[] bias = new float[qDim + 2 * kvDim];
-        copyVector(weights.tensor(p + "self_attn.q_proj.bias"), bias, 0);
-        copyVector(weights.tensor(p + "self_attn.k_proj.bias"), bias, qDim);
-        copyVector(weights.tensor(p + "self_attn.v_proj.bias"), bias, qDim + kvDim);
-        return new Layer(vector(p + "input_layernorm.weight"), qkvProjection, bias,
-                new StackedMatrices(matrix(p + "self_attn.o_proj.weight")), vector(p + "post_attention_layernorm.weight"),
-                new StackedMatrices(matrix(p + "mlp.gate_proj.weight"), matrix(p + "mlp.up_proj.weight")),
-                new StackedMatrices(matrix(p + "mlp.down_proj.weight")));
+        copyVector(weights.tensor(Qwen2Tensor.Q_PROJ_BIAS.of(i)), bias, 0);
+        copyVector(weights.tensor(Qwen2Tensor.K_PROJ_BIAS.of(i)), bias, qDim);
+        copyVector(weights.tensor(Qwen2Tensor.V_PROJ_BIAS.of(i)), bias, qDim + kvDim);
+        return new Layer(vector(Qwen2Tensor.INPUT_LAYERNORM.of(i)), qkvProjection, bias,
+                new StackedMatrices(matrix(Qwen2Tensor.O_PROJ.of(i))), vector(Qwen2Tensor.POST_ATTENTION_LAYERNORM.of(i)),
+                new StackedMatrices(matrix(Qwen2Tensor.GATE_PROJ.of(i)), matrix(Qwen2Tensor.UP_PROJ.of(i))),
+                new StackedMatrices(matrix(Qwen2Tensor.DOWN_PROJ.of(i))));
     }
 
     private Matrix matrix(String name) {
@@ -78,26 +77,7 @@ final class Qwen2Weights {
     }
 
     private static void copyVector(WeightTensor tensor, float[] into, int at) {
-        copyElements(tensor, 0, Math.toIntExact(tensor.elements()), into, at);
-    }
-
-    /** Elements {@code [first, first + n)} of {@code tensor} as floats (an embedding row, a norm). */
-    static void copyElements(WeightTensor tensor, long first, int n, float[] into, int at) {
-        MemorySegment data = tensor.data();
-        switch (tensor.type()) {
-            case F32 -> MemorySegment.copy(data, Matrix.FLOAT, 4 * first, into, at, n);
-            case BF16 -> {
-                for (int i = 0; i < n; i++) {
-                    into[at + i] = Float.intBitsToFloat(data.get(Matrix.SHORT, 2 * (first + i)) << 16);
-                }
-            }
-            // a float16 norm or bias beside bfloat16 or float32 matrices (float16 matrices are refused)
-            case F16 -> {
-                for (int i = 0; i < n; i++) {
-                    into[at + i] = Float.float16ToFloat(data.get(Matrix.SHORT, 2 * (first + i)));
-                }
-            }
-        }
+        tensor.copyFloats(0, Math.toIntExact(tensor.elements()), into, at);
     }
 
     /** Every matrix a decoded token goes through once: each layer's four, then the lm_head. */

@@ -2,11 +2,11 @@ package dev.vela.benchmarks.gguf;
 
 import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
+import dev.vela.application.port.out.Qwen2Tensor;
 import dev.vela.application.port.out.WeightTensor;
 import dev.vela.domain.model.ModelConfig;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -16,10 +16,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * Writes a Hugging Face Qwen2 model directory as the GGUF file llama.cpp loads for its {@code qwen2}
@@ -33,23 +33,21 @@ public final class Qwen2GgufWriter {
     /** Raised with every change that changes the files written, so that cached conversions are written again. */
     public static final int REVISION = 1;
 
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int CHUNK = 1 << 20;
-    private static final Pattern LAYER = Pattern.compile("model\\.layers\\.(\\d+)\\.(.+)");
-    private static final Map<String, String> LAYER_NAMES = Map.ofEntries(
-            Map.entry("input_layernorm.weight", "attn_norm.weight"),
-            Map.entry("self_attn.q_proj.weight", "attn_q.weight"),
-            Map.entry("self_attn.q_proj.bias", "attn_q.bias"),
-            Map.entry("self_attn.k_proj.weight", "attn_k.weight"),
-            Map.entry("self_attn.k_proj.bias", "attn_k.bias"),
-            Map.entry("self_attn.v_proj.weight", "attn_v.weight"),
-            Map.entry("self_attn.v_proj.bias", "attn_v.bias"),
-            Map.entry("self_attn.o_proj.weight", "attn_output.weight"),
-            Map.entry("post_attention_layernorm.weight", "ffn_norm.weight"),
-            Map.entry("mlp.gate_proj.weight", "ffn_gate.weight"),
-            Map.entry("mlp.up_proj.weight", "ffn_up.weight"),
-            Map.entry("mlp.down_proj.weight", "ffn_down.weight"));
+    /** llama.cpp's name for each tensor of a layer. */
+    private static final Map<Qwen2Tensor, String> LAYER_NAMES = new EnumMap<>(Map.ofEntries(
+            Map.entry(Qwen2Tensor.INPUT_LAYERNORM, "attn_norm.weight"),
+            Map.entry(Qwen2Tensor.Q_PROJ, "attn_q.weight"),
+            Map.entry(Qwen2Tensor.Q_PROJ_BIAS, "attn_q.bias"),
+            Map.entry(Qwen2Tensor.K_PROJ, "attn_k.weight"),
+            Map.entry(Qwen2Tensor.K_PROJ_BIAS, "attn_k.bias"),
+            Map.entry(Qwen2Tensor.V_PROJ, "attn_v.weight"),
+            Map.entry(Qwen2Tensor.V_PROJ_BIAS, "attn_v.bias"),
+            Map.entry(Qwen2Tensor.O_PROJ, "attn_output.weight"),
+            Map.entry(Qwen2Tensor.POST_ATTENTION_LAYERNORM, "ffn_norm.weight"),
+            Map.entry(Qwen2Tensor.GATE_PROJ, "ffn_gate.weight"),
+            Map.entry(Qwen2Tensor.UP_PROJ, "ffn_up.weight"),
+            Map.entry(Qwen2Tensor.DOWN_PROJ, "ffn_down.weight")));
 
     private Qwen2GgufWriter() {
     }
@@ -129,7 +127,7 @@ public final class Qwen2GgufWriter {
     private static List<String> tensorOrder(SafetensorsModelWeights weights, ModelConfig config) {
         List<String> names = new ArrayList<>();
         for (String name : weights.names()) {
-            if (!(config.tieWordEmbeddings() && name.equals("lm_head.weight"))) {
+            if (!(config.tieWordEmbeddings() && name.equals(Qwen2Tensor.LM_HEAD))) {
                 names.add(name);
             }
         }
@@ -138,26 +136,21 @@ public final class Qwen2GgufWriter {
     }
 
     private static int layerOf(String name) {
-        Matcher m = LAYER.matcher(name);
-        if (m.matches()) {
-            return Integer.parseInt(m.group(1));
-        }
-        return name.equals("model.embed_tokens.weight") ? -1 : Integer.MAX_VALUE;
+        return Qwen2Tensor.layerOf(name).orElse(name.equals(Qwen2Tensor.EMBEDDING) ? -1 : Integer.MAX_VALUE);
     }
 
     /** llama.cpp's name for a Hugging Face Qwen2 tensor. */
     static String ggufName(String name) {
         return switch (name) {
-            case "model.embed_tokens.weight" -> "token_embd.weight";
-            case "model.norm.weight" -> "output_norm.weight";
-            case "lm_head.weight" -> "output.weight";
+            case Qwen2Tensor.EMBEDDING -> "token_embd.weight";
+            case Qwen2Tensor.FINAL_NORM -> "output_norm.weight";
+            case Qwen2Tensor.LM_HEAD -> "output.weight";
             default -> {
-                Matcher m = LAYER.matcher(name);
-                String inLayer = m.matches() ? LAYER_NAMES.get(m.group(2)) : null;
-                if (inLayer == null) {
+                Optional<Qwen2Tensor> inLayer = Qwen2Tensor.inLayer(name);
+                if (inLayer.isEmpty()) {
                     throw new IllegalArgumentException("no llama.cpp qwen2 tensor for " + name);
                 }
-                yield "blk." + Integer.parseInt(m.group(1)) + "." + inLayer;
+                yield "blk." + Qwen2Tensor.layerOf(name).orElseThrow() + "." + LAYER_NAMES.get(inLayer.get());
             }
         };
     }
@@ -186,7 +179,7 @@ public final class Qwen2GgufWriter {
         for (long i = 0; i < elements; ) {
             chunk.clear();
             for (int n = 0; n < CHUNK && i < elements; n++, i++) {
-                float value = read(tensor.type(), data, i);
+                float value = tensor.floatAt(i);
                 if (type == GgmlType.F32) {
                     chunk.putFloat(value);
                 } else {
@@ -195,14 +188,6 @@ public final class Qwen2GgufWriter {
             }
             GgufWriter.writeFully(out, chunk.flip());
         }
-    }
-
-    private static float read(WeightTensor.Type type, MemorySegment data, long index) {
-        return switch (type) {
-            case F32 -> data.getAtIndex(F32, index);
-            case BF16 -> Float.intBitsToFloat(data.getAtIndex(U16, index) << 16);
-            case F16 -> Float.float16ToFloat(data.getAtIndex(U16, index));
-        };
     }
 
     /** Rounds to the nearest bfloat16, ties to even, as ggml's {@code ggml_compute_fp32_to_bf16} does. */

@@ -1,5 +1,6 @@
 package dev.vela.adapters.gpu.tp;
 
+import dev.vela.application.port.out.Qwen2Tensor;
 import dev.vela.domain.model.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,6 @@ public record ShardPlan(ModelConfig model, int tensorParallelSize) {
 
     /** vLLM's {@code DEFAULT_VOCAB_PADDING_SIZE}: each rank's vocabulary slice is a multiple of it. */
     public static final int VOCAB_PADDING = 64;
-    static final String EMBEDDING = "model.embed_tokens.weight";
 
     public ShardPlan {
         int tp = tensorParallelSize;
@@ -115,41 +115,38 @@ public record ShardPlan(ModelConfig model, int tensorParallelSize) {
     public ShardedTensor embedding() {
         int v = model.vocabSize();
         int h = model.hiddenSize();
-        return new ShardedTensor("embed_tokens", v, h, List.of(new Region(EMBEDDING, h, 0, 0, v, h, 0, 0)));
+        return new ShardedTensor("embed_tokens", v, h, List.of(new Region(Qwen2Tensor.EMBEDDING, h, 0, 0, v, h, 0, 0)));
     }
 
     public ShardedTensor inputNorm(int layer) {
-        return vector("layers." + layer + ".input_layernorm", layerPrefix(layer) + "input_layernorm.weight");
+        return vector("layers." + layer + ".input_layernorm", Qwen2Tensor.INPUT_LAYERNORM.of(layer));
     }
 
     public ShardedTensor postAttentionNorm(int layer) {
-        return vector("layers." + layer + ".post_attention_layernorm",
-                layerPrefix(layer) + "post_attention_layernorm.weight");
+        return vector("layers." + layer + ".post_attention_layernorm", Qwen2Tensor.POST_ATTENTION_LAYERNORM.of(layer));
     }
 
     public ShardedTensor finalNorm() {
-        return vector("norm", "model.norm.weight");
+        return vector("norm", Qwen2Tensor.FINAL_NORM);
     }
 
     /** {@code rank}'s q heads, then its k heads, then its v heads, stacked as rows of one {@code [qkvWidth, h]} matrix. */
     public ShardedTensor qkv(int rank, int layer) {
         int h = model.hiddenSize();
         int d = headDim();
-        String p = layerPrefix(layer) + "self_attn.";
         int q = qHeadsPerRank() * d;
         int kv = kvHeadsPerRank() * d;
         long q0 = (long) firstQHead(rank) * d;
         long kv0 = (long) firstKvHead(rank) * d;
         return new ShardedTensor("layers." + layer + ".qkv", qkvWidth(), h, List.of(
-                new Region(p + "q_proj.weight", h, q0, 0, q, h, 0, 0),
-                new Region(p + "k_proj.weight", h, kv0, 0, kv, h, q, 0),
-                new Region(p + "v_proj.weight", h, kv0, 0, kv, h, q + kv, 0)));
+                new Region(Qwen2Tensor.Q_PROJ.of(layer), h, q0, 0, q, h, 0, 0),
+                new Region(Qwen2Tensor.K_PROJ.of(layer), h, kv0, 0, kv, h, q, 0),
+                new Region(Qwen2Tensor.V_PROJ.of(layer), h, kv0, 0, kv, h, q + kv, 0)));
     }
 
     /** The q, k and v biases of {@code rank}'s heads, travelling with their rows: {@code [1, qkvWidth]}. */
     public ShardedTensor qkvBias(int rank, int layer) {
         int d = headDim();
-        String p = layerPrefix(layer) + "self_attn.";
         int q = qHeadsPerRank() * d;
         int kv = kvHeadsPerRank() * d;
         long q0 = (long) firstQHead(rank) * d;
@@ -157,9 +154,9 @@ public record ShardPlan(ModelConfig model, int tensorParallelSize) {
         long qAll = (long) model.numHeads() * d;
         long kvAll = (long) model.numKvHeads() * d;
         return new ShardedTensor("layers." + layer + ".qkv_bias", 1, qkvWidth(), List.of(
-                new Region(p + "q_proj.bias", qAll, 0, q0, 1, q, 0, 0),
-                new Region(p + "k_proj.bias", kvAll, 0, kv0, 1, kv, 0, q),
-                new Region(p + "v_proj.bias", kvAll, 0, kv0, 1, kv, 0, q + kv)));
+                new Region(Qwen2Tensor.Q_PROJ_BIAS.of(layer), qAll, 0, q0, 1, q, 0, 0),
+                new Region(Qwen2Tensor.K_PROJ_BIAS.of(layer), kvAll, 0, kv0, 1, kv, 0, q),
+                new Region(Qwen2Tensor.V_PROJ_BIAS.of(layer), kvAll, 0, kv0, 1, kv, 0, q + kv)));
     }
 
     /** Row-parallel o_proj: the input columns of {@code rank}'s q heads, {@code [h, q heads·d]}. */
@@ -169,7 +166,7 @@ public record ShardPlan(ModelConfig model, int tensorParallelSize) {
         int q = qHeadsPerRank() * d;
         long qAll = (long) model.numHeads() * d;
         return new ShardedTensor("layers." + layer + ".o_proj", h, q, List.of(
-                new Region(layerPrefix(layer) + "self_attn.o_proj.weight", qAll, 0, (long) firstQHead(rank) * d, h, q, 0, 0)));
+                new Region(Qwen2Tensor.O_PROJ.of(layer), qAll, 0, (long) firstQHead(rank) * d, h, q, 0, 0)));
     }
 
     /** {@code rank}'s rows of gate_proj, then the same rows of up_proj: {@code [2·I/tp, h]}. */
@@ -177,10 +174,9 @@ public record ShardPlan(ModelConfig model, int tensorParallelSize) {
         int h = model.hiddenSize();
         int i = intermediatePerRank();
         long i0 = (long) rank * i;
-        String p = layerPrefix(layer) + "mlp.";
         return new ShardedTensor("layers." + layer + ".gate_up", 2L * i, h, List.of(
-                new Region(p + "gate_proj.weight", h, i0, 0, i, h, 0, 0),
-                new Region(p + "up_proj.weight", h, i0, 0, i, h, i, 0)));
+                new Region(Qwen2Tensor.GATE_PROJ.of(layer), h, i0, 0, i, h, 0, 0),
+                new Region(Qwen2Tensor.UP_PROJ.of(layer), h, i0, 0, i, h, i, 0)));
     }
 
     /** Row-parallel down_proj: the input columns of {@code rank}'s intermediate rows, {@code [h, I/tp]}. */
@@ -188,7 +184,7 @@ public record ShardPlan(ModelConfig model, int tensorParallelSize) {
         int h = model.hiddenSize();
         int i = intermediatePerRank();
         return new ShardedTensor("layers." + layer + ".down_proj", h, i, List.of(
-                new Region(layerPrefix(layer) + "mlp.down_proj.weight", model.intermediateSize(), 0, (long) rank * i, h, i, 0, 0)));
+                new Region(Qwen2Tensor.DOWN_PROJ.of(layer), model.intermediateSize(), 0, (long) rank * i, h, i, 0, 0)));
     }
 
     /**
@@ -197,7 +193,7 @@ public record ShardPlan(ModelConfig model, int tensorParallelSize) {
      */
     public ShardedTensor lmHead(int rank) {
         int h = model.hiddenSize();
-        String source = model.tieWordEmbeddings() ? EMBEDDING : "lm_head.weight";
+        String source = model.tieWordEmbeddings() ? Qwen2Tensor.EMBEDDING : Qwen2Tensor.LM_HEAD;
         int real = realVocabRows(rank);
         List<Region> regions = real == 0 ? List.of() : List.of(new Region(source, h, vocabStart(rank), 0, real, h, 0, 0));
         return new ShardedTensor("lm_head", vocabPerRank(), h, regions);
@@ -225,10 +221,6 @@ public record ShardPlan(ModelConfig model, int tensorParallelSize) {
     private ShardedTensor vector(String name, String source) {
         int h = model.hiddenSize();
         return new ShardedTensor(name, 1, h, List.of(new Region(source, h, 0, 0, 1, h, 0, 0)));
-    }
-
-    private static String layerPrefix(int layer) {
-        return "model.layers." + layer + ".";
     }
 
     private void checkRank(int rank) {

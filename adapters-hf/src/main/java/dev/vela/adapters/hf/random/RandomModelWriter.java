@@ -1,5 +1,6 @@
 package dev.vela.adapters.hf.random;
 
+import dev.vela.application.port.out.Qwen2Tensor;
 import dev.vela.domain.model.ModelConfig;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -106,25 +107,24 @@ public final class RandomModelWriter {
         double unit = 1.0;
         double projection = 1.0 / Math.sqrt(h);
         List<SafetensorsWriter.Tensor> t = new ArrayList<>();
-        t.add(tensor("model.embed_tokens.weight", seed, unit, 0.0, c.vocabSize(), h));
+        t.add(tensor(Qwen2Tensor.EMBEDDING, seed, unit, 0.0, c.vocabSize(), h));
         for (int i = 0; i < c.numLayers(); i++) {
-            String p = "model.layers." + i + ".";
-            t.add(tensor(p + "input_layernorm.weight", seed, 0.05, 1.0, h));
-            t.add(tensor(p + "self_attn.q_proj.weight", seed, projection, 0.0, q, h));
-            t.add(tensor(p + "self_attn.q_proj.bias", seed, 0.05, 0.0, q));
-            t.add(tensor(p + "self_attn.k_proj.weight", seed, projection, 0.0, kv, h));
-            t.add(tensor(p + "self_attn.k_proj.bias", seed, 0.05, 0.0, kv));
-            t.add(tensor(p + "self_attn.v_proj.weight", seed, projection, 0.0, kv, h));
-            t.add(tensor(p + "self_attn.v_proj.bias", seed, 0.05, 0.0, kv));
-            t.add(tensor(p + "self_attn.o_proj.weight", seed, 1.0 / Math.sqrt(q), 0.0, h, q));
-            t.add(tensor(p + "post_attention_layernorm.weight", seed, 0.05, 1.0, h));
-            t.add(tensor(p + "mlp.gate_proj.weight", seed, projection, 0.0, inter, h));
-            t.add(tensor(p + "mlp.up_proj.weight", seed, projection, 0.0, inter, h));
-            t.add(tensor(p + "mlp.down_proj.weight", seed, 1.0 / Math.sqrt(inter), 0.0, h, inter));
+            t.add(tensor(Qwen2Tensor.INPUT_LAYERNORM.of(i), seed, 0.05, 1.0, h));
+            t.add(tensor(Qwen2Tensor.Q_PROJ.of(i), seed, projection, 0.0, q, h));
+            t.add(tensor(Qwen2Tensor.Q_PROJ_BIAS.of(i), seed, 0.05, 0.0, q));
+            t.add(tensor(Qwen2Tensor.K_PROJ.of(i), seed, projection, 0.0, kv, h));
+            t.add(tensor(Qwen2Tensor.K_PROJ_BIAS.of(i), seed, 0.05, 0.0, kv));
+            t.add(tensor(Qwen2Tensor.V_PROJ.of(i), seed, projection, 0.0, kv, h));
+            t.add(tensor(Qwen2Tensor.V_PROJ_BIAS.of(i), seed, 0.05, 0.0, kv));
+            t.add(tensor(Qwen2Tensor.O_PROJ.of(i), seed, 1.0 / Math.sqrt(q), 0.0, h, q));
+            t.add(tensor(Qwen2Tensor.POST_ATTENTION_LAYERNORM.of(i), seed, 0.05, 1.0, h));
+            t.add(tensor(Qwen2Tensor.GATE_PROJ.of(i), seed, projection, 0.0, inter, h));
+            t.add(tensor(Qwen2Tensor.UP_PROJ.of(i), seed, projection, 0.0, inter, h));
+            t.add(tensor(Qwen2Tensor.DOWN_PROJ.of(i), seed, 1.0 / Math.sqrt(inter), 0.0, h, inter));
         }
-        t.add(tensor("model.norm.weight", seed, 0.05, 1.0, h));
+        t.add(tensor(Qwen2Tensor.FINAL_NORM, seed, 0.05, 1.0, h));
         if (!c.tieWordEmbeddings()) {
-            t.add(tensor("lm_head.weight", seed, LOGIT_SCALE / Math.sqrt(h), 0.0, c.vocabSize(), h));
+            t.add(tensor(Qwen2Tensor.LM_HEAD, seed, LOGIT_SCALE / Math.sqrt(h), 0.0, c.vocabSize(), h));
         }
         return t;
     }
