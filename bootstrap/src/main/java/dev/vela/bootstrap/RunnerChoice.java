@@ -1,6 +1,7 @@
 package dev.vela.bootstrap;
 
 import dev.vela.adapters.cpu.JlamaModelRunner;
+import dev.vela.adapters.cpu.PackedWeightsCache;
 import dev.vela.adapters.cpu.PanamaModelRunner;
 import dev.vela.adapters.gpu.Cuda;
 import dev.vela.adapters.gpu.CudaModelRunner;
@@ -10,15 +11,7 @@ import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.application.port.out.ModelRunner;
 import dev.vela.domain.model.ModelConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.logging.Logger;
 
 /**
@@ -29,8 +22,6 @@ import java.util.logging.Logger;
 final class RunnerChoice {
 
     private static final Logger LOG = Logger.getLogger(RunnerChoice.class.getName());
-    /** The file in a packed directory that names the model directory it was packed from. */
-    private static final String SOURCE = "source";
 
     /** A loaded runner, the context length it serves and what to close with it. */
     record Loaded(ModelRunner runner, int maxModelLen, AutoCloseable resources) implements AutoCloseable {
@@ -150,99 +141,11 @@ final class RunnerChoice {
         });
         SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles());
         try {
-            // the repacked matrices are kept, memory-mapped, in a directory of the model's own: a
-            // restart maps them at once, and files of an earlier version of its weights are removed
-            Path packed = settings.cacheDir().resolve("packed");
-            removeSharedPackedFiles(packed);
-            removeStalePackedDirectories(packed, model.path());
-            return new Loaded(PanamaModelRunner.load(config, weights, settings.cpuThreads(),
-                    packedDirectory(packed, model.path())), maxModelLen, weights);
+            Path packed = PackedWeightsCache.under(settings.cacheDir()).prepare(model.path());
+            return new Loaded(PanamaModelRunner.load(config, weights, settings.cpuThreads(), packed), maxModelLen, weights);
         } catch (RuntimeException e) {
             weights.close();
             throw e;
-        }
-    }
-
-    /**
-     * {@code packed/<model directory name>-<digest of its absolute path>}: one directory per model
-     * directory, so that removing one model's unused files never touches another's.
-     */
-    static Path packedDirectory(Path packed, Path model) {
-        Path absolute = model.toAbsolutePath().normalize();
-        String name = absolute.getFileName() == null ? "model" : absolute.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(absolute.toString().getBytes(StandardCharsets.UTF_8));
-            return packed.resolve(name + "-" + HexFormat.of().formatHex(digest, 0, 6));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-        }
-    }
-
-    /**
-     * Records in {@code model}'s packed directory which model directory it holds (a file named
-     * {@value #SOURCE}), and deletes the packed directories that say their model directory is gone or,
-     * when {@code model} is a snapshot of a hub model, that it is another snapshot of the same model
-     * (only the revision being served keeps its packed copy; going back to another packs it again).
-     * Directories without that file are left alone. A Vela still running on a deleted directory
-     * keeps its mapped files.
-     */
-    static void removeStalePackedDirectories(Path packed, Path model) {
-        Path own = packedDirectory(packed, model);
-        Path absolute = model.toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(own);
-            Files.writeString(own.resolve(SOURCE), absolute.toString());
-            try (var listing = Files.list(packed)) {
-                for (Path directory : listing.filter(Files::isDirectory).filter(d -> !d.equals(own)).toList()) {
-                    Path source = directory.resolve(SOURCE);
-                    if (Files.isRegularFile(source)) {
-                        Path from = Path.of(Files.readString(source).strip());
-                        if (!Files.isDirectory(from) || otherSnapshot(from, absolute)) {
-                            deleteDirectory(directory);
-                            LOG.info("Removed packed weights no model uses any more: " + directory + " (from " + from + ")");
-                        }
-                    }
-                }
-            }
-        } catch (IOException | UncheckedIOException | InvalidPathException e) {
-            LOG.warning("Could not tidy the packed weights in " + packed + " (" + e.getMessage() + ")");
-        }
-    }
-
-    /** Whether {@code other} is another snapshot of the hub model {@code model} is a snapshot of. */
-    private static boolean otherSnapshot(Path other, Path model) {
-        Path snapshots = model.getParent();
-        return snapshots != null && snapshots.getFileName() != null && "snapshots".equals(snapshots.getFileName().toString())
-                && snapshots.equals(other.getParent()) && !other.equals(model);
-    }
-
-    private static void deleteDirectory(Path directory) throws IOException {
-        try (var files = Files.list(directory)) {
-            for (Path file : files.toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
-        Files.deleteIfExists(directory);
-    }
-
-    /**
-     * Deletes packed files lying directly in {@code packed}, where Vela kept every model's before
-     * each model had a directory of its own: nothing would ever remove them (gigabytes each).
-     */
-    private static void removeSharedPackedFiles(Path packed) {
-        if (!Files.isDirectory(packed)) {
-            return;
-        }
-        try (var listing = Files.list(packed)) {
-            for (Path file : listing.filter(Files::isRegularFile).toList()) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(".bin") || name.endsWith(".partial")) {
-                    Files.deleteIfExists(file);
-                }
-            }
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warning("Could not remove old packed weights in " + packed + " (" + e.getMessage() + ")");
         }
     }
 

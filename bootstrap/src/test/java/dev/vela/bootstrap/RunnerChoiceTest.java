@@ -1,16 +1,15 @@
 package dev.vela.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.adapters.cpu.PackedWeightsCache;
 import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.random.ModelPreset;
 import dev.vela.adapters.hf.random.WeightType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.junit.jupiter.api.Test;
@@ -50,46 +49,9 @@ class RunnerChoiceTest {
             assertEquals("cpu/panama", loaded.runner().info().engine());
         }
         assertTrue(Files.notExists(shared));
-        try (var own = Files.list(RunnerChoice.packedDirectory(packed, model))) {
+        try (var own = Files.list(PackedWeightsCache.under(cache).directoryOf(model))) {
             assertTrue(own.anyMatch(file -> file.getFileName().toString().startsWith("lm_head.weight-")));
         }
-    }
-
-    @Test
-    void eachModelDirectoryHasItsOwnDirectoryOfPackedWeights() {
-        Path packed = Path.of("/cache/packed");
-        Path model = Path.of("/models/Qwen2.5-0.5B");
-        Path directory = RunnerChoice.packedDirectory(packed, model);
-        assertEquals(packed, directory.getParent());
-        assertTrue(directory.getFileName().toString().startsWith("Qwen2.5-0.5B-"), directory.toString());
-        assertEquals(directory, RunnerChoice.packedDirectory(packed, Path.of("/models/other/../Qwen2.5-0.5B")));
-        assertNotEquals(directory, RunnerChoice.packedDirectory(packed, Path.of("/elsewhere/Qwen2.5-0.5B")));
-    }
-
-    @Test
-    void packedWeightsOfAModelThatIsGoneOrOfAnOlderSnapshotAreRemoved(@TempDir Path root) throws Exception {
-        Path snapshots = Files.createDirectories(root.resolve("hub/models--Qwen--Qwen2.5-0.5B/snapshots"));
-        Path older = Files.createDirectories(snapshots.resolve("aaaa"));
-        Path current = Files.createDirectories(snapshots.resolve("bbbb"));
-        Path local = Files.createDirectories(root.resolve("models/mine"));
-        Path packed = Files.createDirectories(root.resolve("cache/packed"));
-        Path gone = root.resolve("models/deleted");
-        for (Path model : List.of(older, local, gone)) {
-            Files.createDirectories(RunnerChoice.packedDirectory(packed, model));
-            Files.writeString(RunnerChoice.packedDirectory(packed, model).resolve("w.bin"), "packed");
-            RunnerChoice.removeStalePackedDirectories(packed, model);
-        }
-        Path unknown = Files.createDirectories(packed.resolve("from-an-older-vela"));
-        Files.writeString(unknown.resolve("w.bin"), "packed");
-
-        RunnerChoice.removeStalePackedDirectories(packed, current);
-
-        assertTrue(Files.notExists(RunnerChoice.packedDirectory(packed, older)), "an older snapshot of the same hub model");
-        assertTrue(Files.notExists(RunnerChoice.packedDirectory(packed, gone)), "a model directory that no longer exists");
-        assertTrue(Files.exists(RunnerChoice.packedDirectory(packed, local).resolve("w.bin")), "another model");
-        assertTrue(Files.exists(unknown.resolve("w.bin")), "a directory that does not say where it came from");
-        assertEquals(current.toAbsolutePath().normalize().toString(),
-                Files.readString(RunnerChoice.packedDirectory(packed, current).resolve("source")));
     }
 
     @ParameterizedTest(name = "blocks of {0}: {1} positions")
