@@ -183,7 +183,7 @@ public final class CudaBackend implements Backend {
         for (int i = 0; i < count; i++) {
             destination[destinationOffset + i] = switch (s.type()) {
                 case F32 -> host.getAtIndex(JAVA_FLOAT, i);
-                case BF16 -> ElementType.bfloat16ToFloat(host.getAtIndex(JAVA_SHORT, i));
+                case BF16 -> WeightTensor.bfloat16ToFloat(host.getAtIndex(JAVA_SHORT, i));
                 case F16 -> Float.float16ToFloat(host.getAtIndex(JAVA_SHORT, i));
                 case I32 -> host.getAtIndex(JAVA_INT, i);
             };

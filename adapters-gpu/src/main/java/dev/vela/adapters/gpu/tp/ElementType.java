@@ -1,5 +1,7 @@
 package dev.vela.adapters.gpu.tp;
 
+import dev.vela.application.port.out.WeightTensor;
+
 /** How a backend stores the elements of a {@link Tensor}. */
 public enum ElementType {
     F32(4), BF16(2), F16(2), I32(4);
@@ -18,7 +20,7 @@ public enum ElementType {
     public float round(float value) {
         return switch (this) {
             case F32, I32 -> value;
-            case BF16 -> bfloat16ToFloat(floatToBfloat16(value));
+            case BF16 -> WeightTensor.bfloat16ToFloat(floatToBfloat16(value));
             case F16 -> Float.float16ToFloat(Float.floatToFloat16(value));
         };
     }
@@ -30,9 +32,5 @@ public enum ElementType {
             return (short) ((bits >>> 16) | 0x40);
         }
         return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
-    }
-
-    public static float bfloat16ToFloat(short bits) {
-        return Float.intBitsToFloat((bits & 0xFFFF) << 16);
     }
 }

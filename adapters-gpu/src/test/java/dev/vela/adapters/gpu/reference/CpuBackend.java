@@ -178,7 +178,7 @@ public final class CpuBackend implements Backend {
                 long at = sourceStart + c * elementBytes;
                 float value = switch (source.type()) {
                     case F32 -> data.get(FLOAT, at);
-                    case BF16 -> ElementType.bfloat16ToFloat(data.get(SHORT, at));
+                    case BF16 -> WeightTensor.bfloat16ToFloat(data.get(SHORT, at));
                     case F16 -> Float.float16ToFloat(data.get(SHORT, at));
                 };
                 d.set(destinationStart + c, value);
