@@ -9,6 +9,7 @@ import dev.vela.domain.error.InvalidRequestException;
 import dev.vela.domain.error.NotFoundException;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -44,10 +45,15 @@ abstract class Answer {
         return UsageInfo.of(generation.usage());
     }
 
-    /** The answer as a stream of server-sent events. */
-    StreamingOutput stream() {
+    /**
+     * The answer as a stream of server-sent events. However the stream ends short of {@code [DONE]}
+     * (the client went away, stopped reading, the thread was interrupted, anything thrown), the
+     * generation is cancelled so that the engine stops working for nobody.
+     */
+    StreamingOutput stream(Duration writeTimeout) {
         return out -> {
-            SseWriter sse = new SseWriter(out);
+            SseWriter sse = new SseWriter(out, writeTimeout, generation::cancel);
+            boolean answered = false;
             try {
                 start(sse);
                 GenerationEvent event;
@@ -69,11 +75,15 @@ abstract class Answer {
                     sse.send(usageChunk(usage()));
                 }
                 sse.done();
+                answered = true;
             } catch (IOException e) {
-                generation.cancel();            // the client went away: free what it held
+                // the client went away or stopped reading: nobody is left to answer
             } catch (InterruptedException e) {
-                generation.cancel();
                 Thread.currentThread().interrupt();
+            } finally {
+                if (!answered) {
+                    generation.cancel();        // free what the request holds in the engine
+                }
             }
         };
     }

@@ -32,11 +32,13 @@ public class ChatCompletionsResource {
 
     private final ChatUseCase chat;
     private final ListModelsUseCase models;
+    private final StreamWriteTimeout writeTimeout;
 
     @Inject
-    public ChatCompletionsResource(ChatUseCase chat, ListModelsUseCase models) {
+    public ChatCompletionsResource(ChatUseCase chat, ListModelsUseCase models, StreamWriteTimeout writeTimeout) {
         this.chat = chat;
         this.models = models;
+        this.writeTimeout = writeTimeout;
     }
 
     @POST
@@ -69,7 +71,7 @@ public class ChatCompletionsResource {
         ChatAnswer answer = new ChatAnswer(models.listModels().getFirst().id(), request.reportedTopLogprobs() != null,
                 request.streamOptions(), generation);
         if (request.streaming()) {
-            return Response.ok(answer.stream(), MediaType.SERVER_SENT_EVENTS_TYPE).build();
+            return Response.ok(answer.stream(writeTimeout.timeout()), MediaType.SERVER_SENT_EVENTS_TYPE).build();
         }
         return Response.ok(answer.body(), MediaType.APPLICATION_JSON_TYPE).build();
     }

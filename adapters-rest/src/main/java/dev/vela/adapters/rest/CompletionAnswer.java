@@ -9,6 +9,7 @@ import dev.vela.application.port.in.GenerationEvent;
 import dev.vela.application.port.in.TokenLogprob;
 import dev.vela.domain.generation.Usage;
 import jakarta.ws.rs.core.StreamingOutput;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,9 +65,9 @@ final class CompletionAnswer extends Answer {
      * vLLM does not stream a request whose best_of differs from n: the whole response goes out as
      * one event, then {@code [DONE]}.
      */
-    StreamingOutput streamWhole() {
+    StreamingOutput streamWhole(Duration writeTimeout) {
         return out -> {
-            SseWriter sse = new SseWriter(out);
+            SseWriter sse = new SseWriter(out, writeTimeout, generation::cancel);
             sse.send(body());
             sse.done();
         };

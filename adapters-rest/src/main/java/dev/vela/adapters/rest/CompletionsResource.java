@@ -31,11 +31,13 @@ public class CompletionsResource {
 
     private final CompletionUseCase completions;
     private final ListModelsUseCase models;
+    private final StreamWriteTimeout writeTimeout;
 
     @Inject
-    public CompletionsResource(CompletionUseCase completions, ListModelsUseCase models) {
+    public CompletionsResource(CompletionUseCase completions, ListModelsUseCase models, StreamWriteTimeout writeTimeout) {
         this.completions = completions;
         this.models = models;
+        this.writeTimeout = writeTimeout;
     }
 
     @POST
@@ -67,7 +69,7 @@ public class CompletionsResource {
         CompletionAnswer answer = new CompletionAnswer(servedModel(), request, generation);
         if (request.streaming()) {
             boolean bestOf = request.bestOf() != null && request.bestOf() != (request.n() == null ? 1 : request.n());
-            return Response.ok(bestOf ? answer.streamWhole() : answer.stream(), MediaType.SERVER_SENT_EVENTS_TYPE).build();
+            return Response.ok(bestOf ? answer.streamWhole(writeTimeout.timeout()) : answer.stream(writeTimeout.timeout()), MediaType.SERVER_SENT_EVENTS_TYPE).build();
         }
         return Response.ok(answer.body(), MediaType.APPLICATION_JSON_TYPE).build();
     }

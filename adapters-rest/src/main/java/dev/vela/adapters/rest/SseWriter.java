@@ -3,28 +3,75 @@ package dev.vela.adapters.rest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes server-sent events in the OpenAI format: {@code data: <json>\n\n} per event, no
  * {@code event:} or {@code id:} lines, and {@code data: [DONE]} at the end. Each event is flushed
- * at once so clients see tokens as they are generated.
+ * at once so clients see tokens as they are generated, and so that a client that has gone away
+ * is noticed at the next event.
+ *
+ * <p>A write that the client does not take within the write timeout is given up: {@code onStall}
+ * runs (the answer cancels its generation) and the writing thread is interrupted, which closes the
+ * connection under the blocked write.
  */
 final class SseWriter {
 
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
-    private final OutputStream out;
+    private static final ScheduledExecutorService ALARMS = alarms();
 
-    SseWriter(OutputStream out) {
+    private final OutputStream out;
+    private final Duration writeTimeout;
+    private final Runnable onStall;
+    private volatile boolean stalled;
+
+    SseWriter(OutputStream out, Duration writeTimeout, Runnable onStall) {
         this.out = out;
+        this.writeTimeout = writeTimeout;
+        this.onStall = onStall;
     }
 
     void send(Object event) throws IOException {
-        out.write(("data: " + WireJson.toJson(event) + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        write(("data: " + WireJson.toJson(event) + "\n\n").getBytes(StandardCharsets.UTF_8));
     }
 
     void done() throws IOException {
-        out.write(DONE);
-        out.flush();
+        write(DONE);
+    }
+
+    private void write(byte[] bytes) throws IOException {
+        if (stalled) {
+            throw new IOException("the client stopped reading");
+        }
+        Thread writer = Thread.currentThread();
+        ScheduledFuture<?> alarm = ALARMS.schedule(() -> {
+            stalled = true;
+            onStall.run();
+            writer.interrupt();
+        }, writeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException | RuntimeException e) {
+            // Helidon reports a failed socket write unchecked; either way the client is gone.
+            throw new IOException(stalled ? "the client did not read for " + writeTimeout : "the client went away", e);
+        } finally {
+            alarm.cancel(false);
+        }
+        if (stalled) {
+            throw new IOException("the client did not read for " + writeTimeout);
+        }
+    }
+
+    private static ScheduledExecutorService alarms() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("vela-stream-write-timeout").daemon().factory());
+        timer.setRemoveOnCancelPolicy(true);        // a cancelled alarm per event must not stay queued for the timeout
+        return Executors.unconfigurableScheduledExecutorService(timer);
     }
 }

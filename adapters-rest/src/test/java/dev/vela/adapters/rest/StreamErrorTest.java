@@ -10,6 +10,7 @@ import dev.vela.domain.generation.Usage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +71,7 @@ class StreamErrorTest {
                 new GenerationEvent.Failed(0, new IllegalStateException("the model produced NaN logits")));
         ChatAnswer answer = new ChatAnswer("m", false, new StreamOptions(true, false), generation);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        answer.stream().write(out);
+        answer.stream(Duration.ofSeconds(30)).write(out);
         String[] events = out.toString(StandardCharsets.UTF_8).split("\n\n");
         assertTrue(events[1].contains("\"content\":\"Hel\""), events[1]);
         assertEquals("data: {\"error\":{\"message\":\"the model produced NaN logits\",\"type\":\"InternalServerError\","
