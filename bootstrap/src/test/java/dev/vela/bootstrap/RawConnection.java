@@ -102,13 +102,21 @@ final class RawConnection implements AutoCloseable {
         }
     }
 
-    /** Reads everything still coming until the server closes the connection; the text read. */
+    /**
+     * Reads everything still coming until the server closes the connection; the text read. A reset
+     * ends it too, and may take with it what the client's side had received but not yet read.
+     */
     String drain() throws IOException {
+        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        byte[] buffer = new byte[64 * 1024];
         try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                read.write(buffer, 0, n);
+            }
         } catch (java.net.SocketException e) {
-            return "";                                  // reset by the server: nothing more to read
+            // reset by the server: nothing more to read
         }
+        return read.toString(StandardCharsets.UTF_8);
     }
 
     private String line() throws IOException {

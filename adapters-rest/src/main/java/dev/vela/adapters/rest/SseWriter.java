@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Writes server-sent events in the OpenAI format: {@code data: <json>\n\n} per event, no
@@ -49,10 +50,15 @@ final class SseWriter {
             throw new IOException("the client stopped reading");
         }
         Thread writer = Thread.currentThread();
+        AtomicBoolean rang = new AtomicBoolean();
         ScheduledFuture<?> alarm = ALARMS.schedule(() -> {
             stalled = true;
-            onStall.run();
-            writer.interrupt();
+            try {
+                onStall.run();
+                writer.interrupt();
+            } finally {
+                rang.set(true);
+            }
         }, writeTimeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
             out.write(bytes);
@@ -61,7 +67,14 @@ final class SseWriter {
             // Helidon reports a failed socket write unchecked; either way the client is gone.
             throw new IOException(stalled ? "the client did not read for " + writeTimeout : "the client went away", e);
         } finally {
-            alarm.cancel(false);
+            if (!alarm.cancel(false)) {
+                while (!rang.get()) {
+                    Thread.onSpinWait();        // the alarm is ringing: let it finish before taking its interrupt back
+                }
+                // The interrupt was only to free this thread from the write (closing the connection under it);
+                // the thread goes back to Helidon, which must not find it interrupted.
+                Thread.interrupted();
+            }
         }
         if (stalled) {
             throw new IOException("the client did not read for " + writeTimeout);
