@@ -34,11 +34,7 @@ final class RawConnection implements AutoCloseable {
 
     /** Sends a POST of {@code json} and reads the status line and headers; returns the status code. */
     int post(String path, String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
-                + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
-        out.flush();
+        send(path, json);
         return readHead();
     }
 
