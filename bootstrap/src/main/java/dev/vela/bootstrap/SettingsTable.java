@@ -168,6 +168,11 @@ final class SettingsTable {
                     + "process's file descriptor limit.")
             .byDefault("0");
 
+    static final Setting<String> STREAM_WRITE_TIMEOUT = keyOnly("vela.stream-write-timeout", Type.text())
+            .help("Seconds one write of a streamed answer may wait for a client that does not read; past it the "
+                    + "request is cancelled and its connection closed (the REST adapter checks the value).")
+            .byDefault("30");
+
     static final Setting<String> CACHE_DIR = keyOnly("vela.cache-dir", Type.text())
             .help("The demo model, and the CPU runner's packed weights (packed/).").whenAbsent("~/.cache/vela");
 
@@ -178,7 +183,7 @@ final class SettingsTable {
             MAX_LOGPROBS, REASONING_PARSER, TRUST_REQUEST_CHAT_TEMPLATE, ENABLE_AUTO_TOOL_CHOICE, TOOL_CALL_PARSER,
             DISABLE_FASTAPI_DOCS, UVICORN_LOG_LEVEL, DISABLE_UVICORN_ACCESS_LOG, DISABLE_LOG_REQUESTS,
             TRUST_REMOTE_CODE, MAX_REQUEST_BYTES, SHUTDOWN_TIMEOUT, TIMEOUT_KEEP_ALIVE, READ_TIMEOUT, MAX_CONNECTIONS,
-            CACHE_DIR);
+            STREAM_WRITE_TIMEOUT, CACHE_DIR);
 
     private SettingsTable() {
     }

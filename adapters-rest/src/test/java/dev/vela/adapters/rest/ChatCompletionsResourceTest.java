@@ -35,7 +35,7 @@ class ChatCompletionsResourceTest {
         ChatCompletionsResource resource = new ChatCompletionsResource(command -> {
             commands.add(command);
             return generation;
-        }, ServedModel.LIST);
+        }, ServedModel.LIST, new StreamWriteTimeout(30));
         return WireReply.of(resource.create("{" + fields + "}"));
     }
 
@@ -283,7 +283,7 @@ class ChatCompletionsResourceTest {
     void anUnknownModelIs404NamingTheModel() {
         ChatCompletionsResource resource = new ChatCompletionsResource(command -> {
             throw new NotFoundException("The model `gpt-4` does not exist.", "model");
-        }, ServedModel.LIST);
+        }, ServedModel.LIST, new StreamWriteTimeout(30));
         WireReply reply = WireReply.ofError(assertThrows(NotFoundException.class,
                 () -> resource.create("{\"model\": \"gpt-4\", " + HI + "}")));
         assertEquals(404, reply.status());

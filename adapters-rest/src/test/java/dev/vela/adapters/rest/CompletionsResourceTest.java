@@ -30,7 +30,7 @@ class CompletionsResourceTest {
         CompletionsResource resource = new CompletionsResource(command -> {
             commands.add(command);
             return generation;
-        }, ServedModel.LIST);
+        }, ServedModel.LIST, new StreamWriteTimeout(30));
         return WireReply.of(resource.create("{" + fields + "}"));
     }
 

@@ -111,9 +111,9 @@ class RequestValidationTest {
     private static WireReply refused(String path, String body) {
         InvalidRequestException error = assertThrows(InvalidRequestException.class, () -> {
             if (path.equals(CHAT)) {
-                new ChatCompletionsResource(NO_CHAT, ServedModel.LIST).create(body);
+                new ChatCompletionsResource(NO_CHAT, ServedModel.LIST, new StreamWriteTimeout(30)).create(body);
             } else {
-                new CompletionsResource(NO_COMPLETION, ServedModel.LIST).create(body);
+                new CompletionsResource(NO_COMPLETION, ServedModel.LIST, new StreamWriteTimeout(30)).create(body);
             }
         });
         return WireReply.ofError(error);
