@@ -20,12 +20,13 @@ class PreemptionTest {
 
     private static String greedy(TestClient client, int prompt) {
         return client.post("/v1/completions", "{\"prompt\": \"Story number " + prompt + " begins\", "
-                + "\"max_tokens\": 60, \"temperature\": 0, \"ignore_eos\": true}").text();
+                + "\"max_tokens\": 110, \"temperature\": 0, \"ignore_eos\": true}").text();
     }
 
     @Test
     void preemptedRequestsFinishWithTheAnswerTheyGetAlone(TestClient client) throws Exception {
-        // tiny model: 8 KiB per 16-position block, so 128 KiB hold 16 blocks = 256 positions, 3 sequences of ~70
+        // tiny model: 8 KiB per 16-position block, so 128 KiB hold 16 blocks = 256 positions, 2 sequences of ~120:
+        // any three of the six running at once must preempt, however the requests happen to arrive
         List<String> alone = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             alone.add(greedy(client, i));
