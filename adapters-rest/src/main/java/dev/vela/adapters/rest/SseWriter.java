@@ -9,7 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes server-sent events in the OpenAI format: {@code data: <json>\n\n} per event, no
@@ -25,6 +25,11 @@ final class SseWriter {
 
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final ScheduledExecutorService ALARMS = alarms();
+
+    private static final int ARMED = 0;
+    private static final int DISARMED = 1;
+    private static final int RINGING = 2;
+    private static final int RANG = 3;
 
     private final OutputStream out;
     private final Duration writeTimeout;
@@ -50,14 +55,19 @@ final class SseWriter {
             throw new IOException("the client stopped reading");
         }
         Thread writer = Thread.currentThread();
-        AtomicBoolean rang = new AtomicBoolean();
+        // Who ends the write's wait decides it, once: the writer disarming the alarm, or the alarm ringing. A
+        // future's cancel() cannot decide it: it succeeds on a task that has started but not finished.
+        AtomicInteger alarmState = new AtomicInteger(ARMED);
         ScheduledFuture<?> alarm = ALARMS.schedule(() -> {
+            if (!alarmState.compareAndSet(ARMED, RINGING)) {
+                return;
+            }
             stalled = true;
             try {
                 onStall.run();
                 writer.interrupt();
             } finally {
-                rang.set(true);
+                alarmState.set(RANG);
             }
         }, writeTimeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
@@ -67,14 +77,15 @@ final class SseWriter {
             // Helidon reports a failed socket write unchecked; either way the client is gone.
             throw new IOException(stalled ? "the client did not read for " + writeTimeout : "the client went away", e);
         } finally {
-            if (!alarm.cancel(false)) {
-                while (!rang.get()) {
+            if (!alarmState.compareAndSet(ARMED, DISARMED)) {
+                while (alarmState.get() != RANG) {
                     Thread.onSpinWait();        // the alarm is ringing: let it finish before taking its interrupt back
                 }
                 // The interrupt was only to free this thread from the write (closing the connection under it);
                 // the thread goes back to Helidon, which must not find it interrupted.
                 Thread.interrupted();
             }
+            alarm.cancel(false);
         }
         if (stalled) {
             throw new IOException("the client did not read for " + writeTimeout);
