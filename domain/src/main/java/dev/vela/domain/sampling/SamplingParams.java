@@ -1,6 +1,7 @@
 package dev.vela.domain.sampling;
 
 import dev.vela.domain.error.InvalidRequestException;
+import dev.vela.domain.structured.OutputConstraint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,10 @@ import java.util.TreeSet;
  * {@code min_p}, {@code repetition_penalty}) may be null here, meaning "not sent";
  * {@link #withDefaults(SamplingDefaults)} fills them in. {@code maxTokens} stays null until the
  * token budget resolves it against the prompt length.
+ *
+ * <p>{@code structuredOutput} (null: free text) is what the answer must match, token by token;
+ * {@code thinkingTokenBudget} (null: unbounded) is how many tokens a reasoning model may spend
+ * inside its reasoning before the end of the reasoning is forced.
  */
 public record SamplingParams(
         int n,
@@ -38,7 +43,9 @@ public record SamplingParams(
         Map<Integer, Double> logitBias,
         List<Integer> allowedTokenIds,
         boolean skipSpecialTokens,
-        boolean spacesBetweenSpecialTokens) {
+        boolean spacesBetweenSpecialTokens,
+        OutputConstraint structuredOutput,
+        Integer thinkingTokenBudget) {
 
     /** vLLM's {@code VLLM_MAX_N_SEQUENCES}. */
     public static final int MAX_N = 16384;
@@ -232,7 +239,7 @@ public record SamplingParams(
                 repetitionPenalty != null ? repetitionPenalty : d.repetitionPenalty(),
                 seed, stop, stopTokenIds, includeStopStrInOutput, ignoreEos,
                 maxTokens, minTokens, logprobs, promptLogprobs, logitBias, allowedTokenIds,
-                skipSpecialTokens, spacesBetweenSpecialTokens);
+                skipSpecialTokens, spacesBetweenSpecialTokens, structuredOutput, thinkingTokenBudget);
     }
 
     /** These parameters with {@code max_tokens} resolved by the token budget. */
@@ -240,7 +247,7 @@ public record SamplingParams(
         return new SamplingParams(n, bestOf, temperature, topP, topK, minP, presencePenalty,
                 frequencyPenalty, repetitionPenalty, seed, stop, stopTokenIds, includeStopStrInOutput,
                 ignoreEos, resolvedMaxTokens, minTokens, logprobs, promptLogprobs, logitBias, allowedTokenIds,
-                skipSpecialTokens, spacesBetweenSpecialTokens);
+                skipSpecialTokens, spacesBetweenSpecialTokens, structuredOutput, thinkingTokenBudget);
     }
 
     /** How many sequences are generated: {@code best_of}, or {@code n} when it is not given. */
@@ -281,6 +288,8 @@ public record SamplingParams(
         private List<Integer> allowedTokenIds;
         private boolean skipSpecialTokens = true;
         private boolean spacesBetweenSpecialTokens = true;
+        private OutputConstraint structuredOutput;
+        private Integer thinkingTokenBudget;
 
         public Builder n(int value) { n = value; return this; }
         public Builder bestOf(Integer value) { bestOf = value; return this; }
@@ -304,12 +313,15 @@ public record SamplingParams(
         public Builder allowedTokenIds(List<Integer> value) { allowedTokenIds = value; return this; }
         public Builder skipSpecialTokens(boolean value) { skipSpecialTokens = value; return this; }
         public Builder spacesBetweenSpecialTokens(boolean value) { spacesBetweenSpecialTokens = value; return this; }
+        public Builder structuredOutput(OutputConstraint value) { structuredOutput = value; return this; }
+        public Builder thinkingTokenBudget(Integer value) { thinkingTokenBudget = value; return this; }
 
         public SamplingParams build() {
             return new SamplingParams(n, bestOf, temperature, topP, topK, minP, presencePenalty,
                     frequencyPenalty, repetitionPenalty, seed, stop, stopTokenIds,
                     includeStopStrInOutput, ignoreEos, maxTokens, minTokens, logprobs, promptLogprobs, logitBias,
-                    allowedTokenIds, skipSpecialTokens, spacesBetweenSpecialTokens);
+                    allowedTokenIds, skipSpecialTokens, spacesBetweenSpecialTokens, structuredOutput,
+                    thinkingTokenBudget);
         }
     }
 }
