@@ -8,7 +8,8 @@
 #define ATTENTION_WARPS 4
 #define MAX_HEAD_DIM 256
 
-// partial[t, h, p] = (max, sum, acc[head_dim]) as floats. grid (q_heads, tokens, partitions), block 32 * ATTENTION_WARPS.
+// partial[t, h, p] = (max, sum, acc[head_dim]) as floats. grid (tokens, q_heads, partitions), block 32 * ATTENTION_WARPS:
+// tokens go in x, the one dimension not capped at 65,535 blocks.
 template <typename T>
 __device__ void attention_partial_body(const T* qkv, const T* key_cache, const T* value_cache, const int* positions,
                                        const int* token_sequence, const int* block_tables, float* partial,
@@ -19,8 +20,8 @@ __device__ void attention_partial_body(const T* qkv, const T* key_cache, const T
     __shared__ float warp_max[ATTENTION_WARPS];
     __shared__ float warp_sum_exp[ATTENTION_WARPS];
     __shared__ float warp_acc[ATTENTION_WARPS][MAX_HEAD_DIM];
-    int h = blockIdx.x;
-    int t = blockIdx.y;
+    int t = blockIdx.x;
+    int h = blockIdx.y;
     int part = blockIdx.z;
     int lane = threadIdx.x & 31;
     int warp = threadIdx.x >> 5;
@@ -89,12 +90,12 @@ VELA_KERNEL_16(attention_partial,
                 partial, tokens, q_heads, kv_heads, head_dim, q_head_base, kv_head_base, group, block_size,
                 max_blocks, partition_size, partitions, scale))
 
-// out[t, h * head_dim + i] = sum_p e^(max_p - M) acc_p[i] / sum_p e^(max_p - M) sum_p. grid (q_heads, tokens), block head_dim.
+// out[t, h * head_dim + i] = sum_p e^(max_p - M) acc_p[i] / sum_p e^(max_p - M) sum_p. grid (tokens, q_heads), block head_dim.
 template <typename T>
 __device__ void attention_combine_body(const float* partial, T* out, int tokens, int q_heads, int head_dim,
                                        int partitions) {
-    int h = blockIdx.x;
-    int t = blockIdx.y;
+    int t = blockIdx.x;
+    int h = blockIdx.y;
     int i = threadIdx.x;
     if (i >= head_dim) return;
     const float* first = partial + ((size_t)t * q_heads + h) * partitions * (head_dim + 2);

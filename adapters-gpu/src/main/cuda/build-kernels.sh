@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates the kernel artefacts committed under src/main/resources/dev/vela/adapters/gpu/cuda/:
-#   vela_kernels.ptx     PTX ISA 9.0 for compute_80 (text; the driver JIT-compiles it for Ampere and later)
-#   vela_kernels.fatbin  the same PTX plus sm_90 code (H100/H200 start without a JIT)
+#   vela_kernels.ptx     PTX ISA 8.2 for compute_80 (text; a CUDA 12.2+ driver JIT-compiles it for Ampere and later)
+#   vela_kernels.fatbin  sm_80 and sm_90 code assembled from that PTX, and the PTX itself for newer GPUs
 #   vela_kernels.properties  the sha256 of this directory's sources and the nvcc that built them
-# Pinned to nvcc 13.0: PTX of a newer toolkit does not load on driver 580 (CUDA_ERROR_UNSUPPORTED_PTX_VERSION).
+# nvcc 13.0 writes PTX ISA 9.0, which only driver 580 (CUDA 13) loads. The kernels use nothing newer than
+# ISA 7.0 (bf16), and ptxas refuses an instruction the declared ISA lacks, so the .version line is lowered
+# to 8.2 (CUDA 12.2, driver 535) and the result is assembled by this ptxas for sm_80 and sm_90 as the check.
 # Run through Maven with: ./mvnw -pl adapters-gpu -Dcuda.kernels generate-resources
 set -euo pipefail
 export LC_ALL=C
@@ -14,14 +16,25 @@ case "$nvcc_version" in
     13.0.*) ;;
     *) echo "build-kernels.sh: nvcc 13.0 is required (found '${nvcc_version:-none}')" >&2; exit 1 ;;
 esac
+ptx_isa=8.2
 ptx_flags="-ptx -arch=compute_80 -O3"
-fatbin_flags="-fatbin -gencode arch=compute_80,code=compute_80 -gencode arch=compute_90,code=sm_90 -O3"
+ptxas_flags="-O3"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"
 cd "$here"
 # shellcheck disable=SC2086
-nvcc $ptx_flags -o "$out/vela_kernels.ptx" vela_kernels.cu
-# shellcheck disable=SC2086
-nvcc $fatbin_flags -o "$out/vela_kernels.fatbin" vela_kernels.cu
+nvcc $ptx_flags -o "$work/nvcc.ptx" vela_kernels.cu
+grep -qx '\.version 9\.0' "$work/nvcc.ptx" || { echo "build-kernels.sh: expected nvcc to write .version 9.0" >&2; exit 1; }
+sed "s/^\.version 9\.0\$/.version $ptx_isa/" "$work/nvcc.ptx" > "$out/vela_kernels.ptx"
+for sm in 80 90; do
+    # shellcheck disable=SC2086
+    ptxas $ptxas_flags -arch=sm_$sm -o "$work/sm_$sm.cubin" "$out/vela_kernels.ptx"
+done
+fatbinary --create="$out/vela_kernels.fatbin" \
+    --image3=kind=elf,sm=80,file="$work/sm_80.cubin" \
+    --image3=kind=elf,sm=90,file="$work/sm_90.cubin" \
+    --image3=kind=ptx,sm=80,file="$out/vela_kernels.ptx"
 # The hash KernelArtefactsTest recomputes: for each file of this directory in byte order of its name,
 # the name, a NUL, the content, a NUL.
 sources=$(for f in $(ls | sort); do printf '%s\0' "$f"; cat "$f"; printf '\0'; done | sha256sum | cut -d' ' -f1)
@@ -30,6 +43,8 @@ cat > "$out/vela_kernels.properties" <<PROPERTIES
 sources.sha256=$sources
 nvcc=$nvcc_version
 ptx.flags=$ptx_flags
-fatbin.flags=$fatbin_flags
+ptx.isa=$ptx_isa
+ptxas.flags=$ptxas_flags
+fatbin.images=sm_80 sm_90 compute_80
 PROPERTIES
 echo "build-kernels.sh: wrote $(ls "$out" | tr '\n' ' ')(sources $sources)"

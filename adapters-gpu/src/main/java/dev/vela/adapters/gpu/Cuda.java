@@ -9,14 +9,14 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Whether this machine can run the GPU adapter, asked once: {@code libcuda.so.1} opens,
- * {@code cuInit} succeeds, the driver is new enough for the committed PTX (CUDA 13.0, driver 580),
+ * {@code cuInit} succeeds, the driver is new enough for the committed PTX (CUDA 12.2, driver 535),
  * and at least one device of compute capability 8.0 or later (bf16) is visible. A machine without a
  * GPU gets an unavailable answer with one line saying why, never an exception.
  */
 public final class Cuda {
 
-    /** CUDA 13.0: the PTX ISA 9.0 of the committed kernels needs it. */
-    static final int REQUIRED_DRIVER = 13000;
+    /** CUDA 12.2: the oldest driver that JIT-compiles the committed kernels' PTX ISA 8.2. */
+    public static final int REQUIRED_DRIVER = 12020;
 
     private static volatile Probe probe;
 
@@ -52,9 +52,14 @@ public final class Cuda {
             if (!available) {
                 return "no GPU: " + reason;
             }
-            return devices.size() + " CUDA device(s), driver " + driverVersion / 1000 + "." + driverVersion % 1000 / 10
-                    + " (" + libcuda + "): " + devices;
+            return devices.size() + " CUDA device(s), driver " + versionName(driverVersion) + " (" + libcuda + "): "
+                    + devices;
         }
+    }
+
+    /** A CUDA version code as people write it: 12020 is {@code 12.2}. */
+    public static String versionName(int version) {
+        return version / 1000 + "." + version % 1000 / 10;
     }
 
     /** The result of probing this machine (computed once per JVM). */
@@ -103,8 +108,8 @@ public final class Cuda {
         try {
             int version = driver.driverVersion();
             if (version < REQUIRED_DRIVER) {
-                return unavailable("the driver supports CUDA " + version / 1000 + "." + version % 1000 / 10
-                        + "; Vela's kernels need CUDA 13.0 (driver 580 or later)", driver.path(), version);
+                return unavailable("the driver supports CUDA " + versionName(version) + "; Vela's kernels need CUDA "
+                        + versionName(REQUIRED_DRIVER) + " (driver 535 or later)", driver.path(), version);
             }
             List<Device> devices = new ArrayList<>();
             for (int ordinal = 0; ordinal < driver.deviceCount(); ordinal++) {

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.logging.Logger;
 import java.util.stream.IntStream;
 
 /**
@@ -36,6 +37,8 @@ import java.util.stream.IntStream;
  * Not thread-safe: one engine thread calls it, and it talks to the devices through their threads.
  */
 public final class CudaModelRunner implements ModelRunner {
+
+    private static final Logger LOG = Logger.getLogger(CudaModelRunner.class.getName());
 
     /** Kept free on each device for cuBLAS's workspace and the driver when the KV cache is sized. */
     static final long HEADROOM = 256L << 20;
@@ -95,12 +98,16 @@ public final class CudaModelRunner implements ModelRunner {
                 threads.add(thread);
                 backends.add(CudaBackend.open(thread, cublas, activations, settings.gpuMemoryUtilization()));
             }
+            String ncclInUse = "";
             if (deviceCount > 1) {
-                collectives.addAll(NcclCollective.across(nccl(), backends));
+                Nccl nccl = nccl();
+                ncclInUse = Nccl.versionName(nccl.version()) + " (" + nccl.path() + ")";
+                collectives.addAll(NcclCollective.across(nccl, backends));
             } else {
                 CudaBackend only = backends.getFirst();
                 collectives.add(only.thread().call(() -> new SameDeviceCollective(only)));
             }
+            LOG.info(startupLine(probe, cublas.version(), cublas.path(), ncclInUse, backends.getFirst().kernelImage()));
             int ranksPerDevice = tp / deviceCount;
             List<TensorParallelModelRunner.Worker> workers = new ArrayList<>();
             for (int device = 0; device < deviceCount; device++) {
@@ -127,6 +134,14 @@ public final class CudaModelRunner implements ModelRunner {
             }
             throw e;
         }
+    }
+
+    /** The driver and libraries in use, for the start-up log: what to quote when a deployment misbehaves. */
+    static String startupLine(Cuda.Probe probe, String cublasVersion, String cublasPath, String ncclInUse,
+                              String kernelImage) {
+        return "GPU: CUDA driver " + Cuda.versionName(probe.driverVersion()) + " (" + probe.libcuda() + "), cuBLAS "
+                + cublasVersion + " (" + cublasPath + ")" + (ncclInUse.isEmpty() ? "" : ", NCCL " + ncclInUse)
+                + ", kernels from " + kernelImage + "; " + probe.devices();
     }
 
     private static Nccl nccl() {

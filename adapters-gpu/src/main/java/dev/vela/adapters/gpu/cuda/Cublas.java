@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * cuBLAS 13 through FFM: handles bound to a stream, and {@code cublasGemmEx} with 16-bit inputs
+ * cuBLAS 12 or 13 through FFM (the symbols and enums Vela uses are the same in both): handles bound to a stream, and {@code cublasGemmEx} with 16-bit inputs
  * and fp32 accumulation. cuBLAS is column-major; {@link #gemmRowMajor} does the row-major
  * {@code Y[T, out] = X[T, in] · W[out, in]ᵀ} of a linear layer as {@code Yᵀ = W · Xᵀ}.
  */
@@ -58,7 +58,7 @@ public final class Cublas {
 
     private Cublas(NativeLibraries.Found library) {
         this.path = library.path();
-        String name = "libcublas.so.13";
+        String name = library.fileName();
         create = CREATE.bind(library.symbols(), name);
         destroy = DESTROY.bind(library.symbols(), name);
         setStream = SET_STREAM.bind(library.symbols(), name);

@@ -32,7 +32,6 @@ public final class CudaBackend implements Backend {
     static final int DECODE_PARTITION = 512;
     private static final int ATTENTION_THREADS = 128;
     private static final int MAX_HEAD_DIM = 256;
-    private static final int MAX_GRID = 65_535;
 
     private final DeviceThread thread;
     private final CudaDriver driver;
@@ -94,6 +93,11 @@ public final class CudaBackend implements Backend {
 
     public DeviceThread thread() {
         return thread;
+    }
+
+    /** Which kernel image the driver loaded ({@link Kernels#image()}). */
+    public String kernelImage() {
+        return kernels.image();
     }
 
     /** The stream every operation of this backend is queued on. */
@@ -260,7 +264,7 @@ public final class CudaBackend implements Backend {
         try {
             driver.copy2D(Copy2D.hostToDevice(from, region.sourceColumns() * s, scratch, region.columns() * s,
                     region.columns() * s, region.rows()), stream);
-            kernels.launch(convert, d.type(), grid(region.elements()), 1, 1, 256, 0, stream, scratch, target,
+            kernels.launch(convert, d.type(), Grid.strided(region.elements(), 256), 256, 0, stream, scratch, target,
                     (int) region.rows(), (int) region.columns(), (int) destinationColumns);
             driver.synchronize(stream);
         } finally {
@@ -335,12 +339,14 @@ public final class CudaBackend implements Backend {
         int partitions = Math.max(1, (maxContext + partitionSize - 1) / partitionSize);
         growAttentionScratch((long) tokens * heads.qHeads() * partitions * (d + 2));
         float scale = (float) (1.0 / Math.sqrt(d));
-        launch(Kernels.ATTENTION_PARTIAL, heads.qHeads(), tokens, partitions, ATTENTION_THREADS, ptr(qkv), ptr(keyCache),
+        launch(Kernels.ATTENTION_PARTIAL, Grid.attention(tokens, heads.qHeads(), partitions), ATTENTION_THREADS, ptr(qkv),
+                ptr(keyCache),
                 ptr(valueCache), ptr(step.positions()), ptr(step.tokenSequence()), ptr(step.blockTables()),
                 attentionScratch.pointer(), tokens, heads.qHeads(), heads.kvHeads(), d, heads.qHeadBase(),
                 heads.kvHeadBase(), heads.queriesPerKvHead(), blockSize, step.batch().maxBlocks(), partitionSize,
                 partitions, scale);
-        launch(Kernels.ATTENTION_COMBINE, heads.qHeads(), tokens, 1, roundUp(d, 32), attentionScratch.pointer(), ptr(out),
+        launch(Kernels.ATTENTION_COMBINE, Grid.attention(tokens, heads.qHeads(), 1), roundUp(d, 32), attentionScratch.pointer(),
+                ptr(out),
                 tokens, heads.qHeads(), d, partitions);
     }
 
@@ -439,12 +445,16 @@ public final class CudaBackend implements Backend {
     }
 
     private void launch(Kernels.Spec spec, int gridX, int gridY, int gridZ, int block, Object... arguments) {
+        launch(spec, new Grid(gridX, gridY, gridZ), block, arguments);
+    }
+
+    private void launch(Kernels.Spec spec, Grid grid, int block, Object... arguments) {
         thread.checkCurrent();
-        kernels.launch(spec, activations, gridX, gridY, gridZ, block, 0, stream, arguments);
+        kernels.launch(spec, activations, grid, block, 0, stream, arguments);
     }
 
     private static int grid(long elements) {
-        return Math.clamp((elements + 255) / 256, 1, MAX_GRID);
+        return Grid.strided(elements, 256).x();
     }
 
     private static int roundUp(int value, int multiple) {

@@ -17,8 +17,9 @@ import java.util.List;
 
 /**
  * The CUDA driver API ({@code libcuda.so.1}) through FFM: devices, the primary context, modules
- * and launches, memory, copies, streams and events. Only the versioned symbols of CUDA 13's
- * {@code cuda.h} are bound ({@link #FUNCTIONS}). Every failing call becomes a {@link CudaException}
+ * and launches, memory, copies, streams and events. The versioned symbols of CUDA 13's
+ * {@code cuda.h} are bound ({@link #FUNCTIONS}), each present in drivers since CUDA 12.2 but one
+ * ({@link #CU_EVENT_ELAPSED_TIME}), which falls back to its older name. Every failing call becomes a {@link CudaException}
  * naming it and the driver's error name and text. Calls that need a context run on a
  * {@link DeviceThread}; nothing here is called from a request thread.
  */
@@ -68,7 +69,9 @@ public final class CudaDriver {
     static final NativeFunction CU_EVENT_CREATE = fn("cuEventCreate", ADDRESS, JAVA_INT);
     static final NativeFunction CU_EVENT_RECORD = fn("cuEventRecord", ADDRESS, ADDRESS);
     static final NativeFunction CU_EVENT_SYNCHRONIZE = fn("cuEventSynchronize", ADDRESS);
-    static final NativeFunction CU_EVENT_ELAPSED_TIME = fn("cuEventElapsedTime_v2", ADDRESS, ADDRESS, ADDRESS);
+    /** CUDA 12.8 added the {@code _v2}; older drivers export only the unversioned call, of the same signature. */
+    static final NativeFunction CU_EVENT_ELAPSED_TIME = new NativeFunction("cuEventElapsedTime_v2",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), List.of("cuEventElapsedTime"));
     static final NativeFunction CU_EVENT_DESTROY = fn("cuEventDestroy_v2", ADDRESS);
     static final NativeFunction CU_GET_ERROR_NAME = fn("cuGetErrorName", JAVA_INT, ADDRESS);
     static final NativeFunction CU_GET_ERROR_STRING = fn("cuGetErrorString", JAVA_INT, ADDRESS);
@@ -401,7 +404,7 @@ public final class CudaDriver {
     float elapsed(MemorySegment start, MemorySegment end) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment milliseconds = arena.allocate(JAVA_FLOAT);
-            check("cuEventElapsedTime_v2", invoke(() -> (int) cuEventElapsedTime.invokeExact(milliseconds, start, end)));
+            check("cuEventElapsedTime", invoke(() -> (int) cuEventElapsedTime.invokeExact(milliseconds, start, end)));
             return milliseconds.get(JAVA_FLOAT, 0);
         }
     }

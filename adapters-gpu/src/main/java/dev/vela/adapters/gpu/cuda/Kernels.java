@@ -11,9 +11,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Vela's kernels (src/main/cuda, committed as a fatbin and PTX) as Java sees them: every entry
@@ -100,8 +102,12 @@ public final class Kernels implements AutoCloseable {
         return new Spec(name, false, List.of(P, P, I, I, I));
     }
 
+    /** The images the loader tries, in order: the fatbin's machine code, then the PTX alone for the driver to JIT. */
+    static final List<String> IMAGES = List.of(FATBIN, PTX);
+
     private final CudaDriver driver;
     private final MemorySegment module;
+    private final String image;
     private final Map<String, MemorySegment> functions = new HashMap<>();
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment values;
@@ -110,7 +116,9 @@ public final class Kernels implements AutoCloseable {
     /** Loads the module on the current device; call on its {@link DeviceThread}. */
     Kernels(CudaDriver driver) {
         this.driver = driver;
-        this.module = driver.loadModule(resource(FATBIN));
+        Loaded loaded = loadFirst(IMAGES, bytes -> driver.loadModule(bytes));
+        this.module = loaded.module();
+        this.image = loaded.image();
         for (Spec spec : ALL) {
             for (String entry : spec.entryNames()) {
                 functions.put(entry, driver.function(module, entry));
@@ -121,6 +129,32 @@ public final class Kernels implements AutoCloseable {
         for (int i = 0; i < MAX_PARAMS; i++) {
             pointers.setAtIndex(ADDRESS, i, values.asSlice(8L * i, 8));
         }
+    }
+
+    /** A loaded module and the image it came from. */
+    record Loaded(MemorySegment module, String image) {
+    }
+
+    /**
+     * Loads the first of {@code images} the driver accepts: a driver that cannot use the fatbin's
+     * sm_80/sm_90 code (built by a newer ptxas than it knows) may still JIT the PTX. Fails with
+     * every image's error when none loads.
+     */
+    static Loaded loadFirst(List<String> images, Function<byte[], MemorySegment> load) {
+        List<String> errors = new ArrayList<>();
+        for (String image : images) {
+            try {
+                return new Loaded(load.apply(resource(image)), image.substring(image.lastIndexOf('/') + 1));
+            } catch (CudaException e) {
+                errors.add(image.substring(image.lastIndexOf('/') + 1) + ": " + e.getMessage());
+            }
+        }
+        throw new IllegalStateException("the driver loaded none of Vela's kernel images: " + String.join("; ", errors));
+    }
+
+    /** Which image the driver took: {@code vela_kernels.fatbin} or {@code vela_kernels.ptx}. */
+    public String image() {
+        return image;
     }
 
     /** The bytes of a class-path resource of this module. */
@@ -139,8 +173,8 @@ public final class Kernels implements AutoCloseable {
      * Launches {@code spec} (its {@code type} variant) on {@code stream}: arguments are {@code Long}
      * device pointers, {@code Integer}s and {@code Float}s in the order of the spec.
      */
-    void launch(Spec spec, ElementType type, int gridX, int gridY, int gridZ, int block, int sharedBytes,
-                MemorySegment stream, Object... arguments) {
+    void launch(Spec spec, ElementType type, Grid grid, int block, int sharedBytes, MemorySegment stream,
+                Object... arguments) {
         List<Param> params = spec.params();
         if (arguments.length != params.size()) {
             throw new IllegalArgumentException(spec.name() + " takes " + params.size() + " arguments, not " + arguments.length);
@@ -153,11 +187,11 @@ public final class Kernels implements AutoCloseable {
                 case FLOAT -> values.set(JAVA_FLOAT, 8L * i, (Float) argument);
             }
         }
-        if (gridX <= 0 || gridY <= 0 || gridZ <= 0) {
+        if (grid.empty()) {
             return;
         }
         String entry = spec.entryName(type);
-        driver.launch(entry, functions.get(entry), gridX, gridY, gridZ, block, 1, 1, sharedBytes, stream, pointers);
+        driver.launch(entry, functions.get(entry), grid.x(), grid.y(), grid.z(), block, 1, 1, sharedBytes, stream, pointers);
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class Nccl {
 
     private Nccl(NativeLibraries.Found library) {
         this.path = library.path();
-        String name = "libnccl.so.2";
+        String name = library.fileName();
         getVersion = GET_VERSION.bind(library.symbols(), name);
         commInitAll = COMM_INIT_ALL.bind(library.symbols(), name);
         commDestroy = COMM_DESTROY.bind(library.symbols(), name);
@@ -76,6 +76,12 @@ public final class Nccl {
             check("ncclGetVersion", CudaDriver.invoke(() -> (int) getVersion.invokeExact(version)));
             return version.get(JAVA_INT, 0);
         }
+    }
+
+    /** NCCL's version code as people write it: 22703 is {@code 2.27.3} (codes before 2.9 had two digits a part). */
+    public static String versionName(int code) {
+        return code >= 20900 ? code / 10000 + "." + code / 100 % 100 + "." + code % 100
+                : code / 1000 + "." + code / 100 % 10 + "." + code % 100;
     }
 
     /** One communicator per device of {@code ordinals}, rank i on {@code ordinals[i]}. Call from one thread. */

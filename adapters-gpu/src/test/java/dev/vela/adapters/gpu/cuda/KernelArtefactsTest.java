@@ -1,5 +1,6 @@
 package dev.vela.adapters.gpu.cuda;
 
+import static dev.vela.adapters.gpu.Cuda.REQUIRED_DRIVER;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,10 +23,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The committed kernel artefacts, checked without a GPU: the PTX targets what driver 580 JIT-compiles
- * (ISA 9.0 at most, sm_80), every kernel Java launches is an entry of it with the parameter list Java
+ * The committed kernel artefacts, checked without a GPU: the PTX targets what a CUDA 12.2 driver
+ * (535) JIT-compiles (ISA 8.2 at most, sm_80) and what {@code Cuda} requires of the driver, every kernel Java launches is an entry of it with the parameter list Java
  * passes, nothing in it is unused, the fatbin is there, and the artefacts were built from the
  * sources as they are now (a stale build fails here: rerun {@code -Dcuda.kernels generate-resources}).
  */
@@ -52,14 +55,45 @@ class KernelArtefactsTest {
     }
 
     @Test
-    void thePtxIsIsa9Point0OrOlderForSm80() {
-        Matcher version = Pattern.compile("(?m)^\\.version\\s+(\\d+)\\.(\\d+)").matcher(ptx);
-        assertTrue(version.find(), "a .version directive");
-        int major = Integer.parseInt(version.group(1));
-        int minor = Integer.parseInt(version.group(2));
-        assertTrue(major < 9 || major == 9 && minor == 0, "PTX ISA " + major + "." + minor + " needs a driver newer than 580");
+    void thePtxIsIsa8Point2OrOlderForSm80() {
+        int[] isa = ptxIsa();
+        assertTrue(isa[0] < 8 || isa[0] == 8 && isa[1] <= 2, "PTX ISA " + isa[0] + "." + isa[1] + " needs a driver newer than CUDA 12.2's");
         assertTrue(Pattern.compile("(?m)^\\.target\\s+sm_80\\s*$").matcher(ptx).find(), ".target sm_80");
         assertTrue(Pattern.compile("(?m)^\\.address_size\\s+64\\s*$").matcher(ptx).find(), ".address_size 64");
+    }
+
+    /** PTX ISA 8.0 to 8.5 came with CUDA 12.0 to 12.5: the driver the probe requires must JIT the committed ISA. */
+    @Test
+    void theDriverTheProbeRequiresJitCompilesThisPtx() {
+        int[] isa = ptxIsa();
+        assertEquals(8, isa[0], "an ISA of CUDA 12");
+        assertTrue(isa[1] <= 5, "ISA 8." + isa[1] + " maps to a CUDA 12 release only from 8.0 to 8.5");
+        int cuda = 12000 + 10 * isa[1];
+        assertTrue(cuda <= REQUIRED_DRIVER, "ISA 8." + isa[1] + " needs CUDA " + cuda + ", the probe accepts " + REQUIRED_DRIVER);
+    }
+
+    /** ptxas refuses an instruction that the declared ISA lacks, so the lowered .version line is proven by assembling it. */
+    @Test
+    @EnabledIf("ptxasPresent")
+    void thisPtxasAssemblesThePtxForSm80AndSm90(@TempDir Path directory) throws IOException, InterruptedException {
+        Path source = Files.writeString(directory.resolve("vela_kernels.ptx"), ptx);
+        for (String arch : List.of("sm_80", "sm_90")) {
+            Process ptxas = new ProcessBuilder("ptxas", "-arch=" + arch, "-o", directory.resolve(arch + ".cubin").toString(),
+                    source.toString()).redirectErrorStream(true).start();
+            String output = new String(ptxas.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, ptxas.waitFor(), "ptxas for " + arch + ": " + output);
+        }
+    }
+
+    static boolean ptxasPresent() {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(directory -> !directory.isEmpty() && Files.isExecutable(Path.of(directory, "ptxas")));
+    }
+
+    private static int[] ptxIsa() {
+        Matcher version = Pattern.compile("(?m)^\\.version\\s+(\\d+)\\.(\\d+)").matcher(ptx);
+        assertTrue(version.find(), "a .version directive");
+        return new int[] {Integer.parseInt(version.group(1)), Integer.parseInt(version.group(2))};
     }
 
     @Test
@@ -100,10 +134,13 @@ class KernelArtefactsTest {
     }
 
     @Test
-    void theFatbinIsAFatbinaryWithTheSm90Code() {
+    void theFatbinHoldsSm80AndSm90CodeAndThePtx() {
         byte[] fatbin = Kernels.resource(Kernels.FATBIN);
         assertArrayEquals(new byte[] {0x50, (byte) 0xED, 0x55, (byte) 0xBA}, java.util.Arrays.copyOf(fatbin, 4), "fatbin magic");
-        assertTrue(new String(fatbin, StandardCharsets.ISO_8859_1).contains("-arch sm_90"), "sm_90 code inside");
+        String text = new String(fatbin, StandardCharsets.ISO_8859_1);
+        assertTrue(text.contains("-arch sm_80"), "sm_80 code inside");
+        assertTrue(text.contains("-arch sm_90"), "sm_90 code inside");
+        assertEquals(List.of(Kernels.FATBIN, Kernels.PTX), Kernels.IMAGES, "the fatbin first, the PTX alone after");
     }
 
     /** Same recipe as build-kernels.sh: per file of src/main/cuda in name order, the name, NUL, the bytes, NUL. */
