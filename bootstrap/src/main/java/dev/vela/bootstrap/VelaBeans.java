@@ -56,7 +56,7 @@ public class VelaBeans {
     void serve(ModelSource source) {
         MeterRegistry registry = Metrics.globalRegistry().unwrap(MeterRegistry.class);
         metrics = new MicrometerEngineObserver(registry, settings.servedName(), status);
-        stack = ServingStack.start(settings, source, List.of(metrics));
+        stack = ServingStack.start(settings, source, List.of(metrics, ExitOnRunnerFailure.process()));
         status.serving(stack.engine);
     }
 

@@ -6,6 +6,7 @@ import dev.vela.application.port.in.Generation.PromptTokens;
 import dev.vela.application.port.in.GenerationEvent;
 import dev.vela.application.port.out.EngineObserver;
 import dev.vela.application.port.out.ModelRunner;
+import dev.vela.application.port.out.RunnerFailedException;
 import dev.vela.application.port.out.Tokenizer;
 import dev.vela.domain.error.InvalidRequestException;
 import dev.vela.domain.generation.FinishReason;
@@ -27,7 +28,9 @@ import java.util.logging.Logger;
  * <p>No single request can stop the engine: whatever throws while a request's command runs, while
  * its sequences are scheduled, fed, sampled or detokenized, or while their runner state is
  * released, ends only the sequences involved, each with a {@link GenerationEvent.Failed}, and the
- * thread goes on serving the others.
+ * thread goes on serving the others. The one exception is the runner itself failing for good
+ * ({@link RunnerFailedException}): then every request fails with its error, the engine reports
+ * itself unhealthy, takes no more requests, and tells its observers so that the server restarts.
  */
 public final class Engine implements EngineStatus, AutoCloseable {
 
@@ -47,6 +50,7 @@ public final class Engine implements EngineStatus, AutoCloseable {
     private final List<Sequence> ended = new ArrayList<>();
     private final Thread thread;
     private volatile boolean closed;
+    private volatile RunnerFailedException runnerFailure;
     private volatile int running;
     private volatile int waiting;
     private volatile double kvUsage;
@@ -98,6 +102,10 @@ public final class Engine implements EngineStatus, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the engine has stopped");
         }
+        RunnerFailedException failure = runnerFailure;
+        if (failure != null) {
+            throw new IllegalStateException("the engine has stopped: " + failure.getMessage(), failure);
+        }
         for (PromptRequest prompt : prompts) {
             if (prompt.prompt().tokenIds().length == 0) {
                 throw new InvalidRequestException("The decoder prompt cannot be empty");
@@ -133,7 +141,7 @@ public final class Engine implements EngineStatus, AutoCloseable {
 
     @Override
     public boolean healthy() {
-        return thread.isAlive() && !closed;
+        return thread.isAlive() && !closed && runnerFailure == null;
     }
 
     /**
@@ -207,6 +215,10 @@ public final class Engine implements EngineStatus, AutoCloseable {
     }
 
     private void step() {
+        if (runnerFailure != null) {            // requests that arrived as the runner failed
+            runnerFailed(runnerFailure);
+            return;
+        }
         Scheduler.Step step;
         try {
             step = scheduler.schedule();
@@ -246,6 +258,8 @@ public final class Engine implements EngineStatus, AutoCloseable {
         }
         try {
             run(step.scheduled());
+        } catch (RunnerFailedException e) {
+            runnerFailed(e);
         } catch (RuntimeException | Error e) {
             retryOneByOne(step.scheduled(), e);
         }
@@ -285,9 +299,27 @@ public final class Engine implements EngineStatus, AutoCloseable {
             }
             try {
                 run(List.of(s));
+            } catch (RunnerFailedException e) {
+                runnerFailed(e);
+                return;
             } catch (RuntimeException | Error e) {
                 fail(sequence, e);
             }
+        }
+    }
+
+    /** The runner can run nothing more: every sequence fails with its error, and nothing new is taken. */
+    private void runnerFailed(RunnerFailedException error) {
+        boolean first = runnerFailure == null;
+        runnerFailure = error;
+        if (first) {
+            LOG.log(Level.SEVERE, "The model runner failed; the engine stops serving", error);
+        }
+        for (Sequence sequence : scheduler.sequences()) {
+            fail(sequence, error);
+        }
+        if (first) {
+            observer.runnerFailed(error);
         }
     }
 
@@ -391,7 +423,7 @@ public final class Engine implements EngineStatus, AutoCloseable {
 
     /** Ends a sequence with an error for its request; nothing else is touched. */
     private void fail(Sequence sequence, Throwable error) {
-        if (!(error instanceof InvalidRequestException)) {
+        if (!(error instanceof InvalidRequestException || error instanceof RunnerFailedException)) {
             LOG.log(Level.WARNING, "Sequence " + sequence.id + " failed", error);
         }
         RuntimeException reported = error instanceof RuntimeException runtime ? runtime

@@ -1,6 +1,7 @@
 package dev.vela.application.engine;
 
 import dev.vela.application.port.out.EngineObserver;
+import dev.vela.application.port.out.RunnerFailedException;
 import dev.vela.domain.generation.FinishReason;
 import java.util.List;
 import java.util.function.Consumer;
@@ -44,6 +45,10 @@ final class GuardedObservers {
 
     void prefixCacheLookup(int queriedTokens, int hitTokens) {
         tell(o -> o.prefixCacheLookup(queriedTokens, hitTokens));
+    }
+
+    void runnerFailed(RunnerFailedException error) {
+        tell(o -> o.runnerFailed(error));
     }
 
     private void tell(Consumer<EngineObserver> event) {

@@ -40,4 +40,11 @@ public interface EngineObserver {
     /** A prompt was looked up in the prefix cache: tokens asked for, tokens found. */
     default void prefixCacheLookup(int queriedTokens, int hitTokens) {
     }
+
+    /**
+     * The runner failed for good: every request the engine held has failed with {@code error}, and
+     * the engine takes no more. Told once; whoever runs the server should restart it.
+     */
+    default void runnerFailed(RunnerFailedException error) {
+    }
 }

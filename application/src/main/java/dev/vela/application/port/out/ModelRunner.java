@@ -25,6 +25,8 @@ public interface ModelRunner extends AutoCloseable {
      * Feeds every slice and hands {@code logits} one row of <b>raw logits</b> (not probabilities)
      * for each position a slice asks for ({@link SequenceSlice#logitsFrom()}), in batch order and
      * then position order. Rows have {@link RunnerInfo#vocabularySize()} entries.
+     *
+     * @throws RunnerFailedException when the runner can run no further step (a failed device or rank)
      */
     void execute(List<SequenceSlice> batch, LogitsSink logits);
 
