@@ -21,6 +21,7 @@ import dev.vela.application.port.out.ModelWeights;
 import dev.vela.application.port.out.RunnerInfo;
 import dev.vela.application.port.out.SequenceSlice;
 import dev.vela.domain.model.ModelConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,11 +35,19 @@ import java.util.stream.IntStream;
  * {@link GpuSettings#logicalRanks()}, over logical ranks of the first GPU joined by the same-device
  * all-reduce. The weights stream from the memory-mapped files to the devices; the KV cache is
  * paged with the engine's block tables and takes what {@code --gpu-memory-utilization} leaves.
+ * The GPUs load their shards in parallel, each on its own thread.
  * Not thread-safe: one engine thread calls it, and it talks to the devices through their threads.
  */
 public final class CudaModelRunner implements ModelRunner {
 
     private static final Logger LOG = Logger.getLogger(CudaModelRunner.class.getName());
+
+    /**
+     * How long one step may take on every GPU before the runner counts it as failed (a rank stuck in
+     * an all-reduce whose peer died): vLLM's default for {@code VLLM_EXECUTE_MODEL_TIMEOUT_SECONDS}.
+     * A rank that throws ends the step on every rank at once, without waiting for this.
+     */
+    static final Duration STEP_TIMEOUT = Duration.ofSeconds(300);
 
     /** Kept free on each device for cuBLAS's workspace and the driver when the KV cache is sized. */
     static final long HEADROOM = 256L << 20;
@@ -109,23 +118,20 @@ public final class CudaModelRunner implements ModelRunner {
             }
             LOG.info(startupLine(probe, cublas.version(), cublas.path(), ncclInUse, backends.getFirst().kernelImage()));
             int ranksPerDevice = tp / deviceCount;
-            List<TensorParallelModelRunner.Worker> workers = new ArrayList<>();
-            for (int device = 0; device < deviceCount; device++) {
+            int tokens = settings.maxNumBatchedTokens();
+            List<DeviceThread> executors = backends.stream().map(CudaBackend::thread).toList();
+            List<TensorParallelModelRunner.Worker> workers = TensorParallelModelRunner.loadWorkers(executors, device -> {
                 int[] ranks = IntStream.range(device * ranksPerDevice, (device + 1) * ranksPerDevice).toArray();
                 CudaBackend backend = backends.get(device);
-                Collective collective = collectives.get(device);
-                int tokens = settings.maxNumBatchedTokens();
-                Qwen2TpEngine engine = backend.thread().call(() -> {
-                    Qwen2TpEngine loaded = Qwen2TpEngine.load(plan, ranks, backend, collective, weights);
-                    loaded.reserve(tokens, Math.min(tokens, Qwen2TpEngine.LOGIT_ROWS));
-                    backend.reserveAttention(tokens, plan.qHeadsPerRank(), plan.headDim(), maxPositions);
-                    return loaded;
-                });
-                workers.add(new TensorParallelModelRunner.Worker(engine, backend.thread()));
-            }
+                Qwen2TpEngine loaded = Qwen2TpEngine.load(plan, ranks, backend, collectives.get(device), weights);
+                loaded.reserve(tokens, Math.min(tokens, Qwen2TpEngine.LOGIT_ROWS));
+                backend.reserveAttention(tokens, plan.qHeadsPerRank(), plan.headDim(), maxPositions);
+                return loaded;
+            });
             String engineName = "cuda/tp" + tp + (settings.logicalRanks() && tp > 1 ? "-logical" : "");
             return new CudaModelRunner(new TensorParallelModelRunner(plan, engineName,
-                    activations == ElementType.BF16 ? "bfloat16" : "float16", maxPositions, workers, closer, HEADROOM));
+                    activations == ElementType.BF16 ? "bfloat16" : "float16", maxPositions, workers, closer, HEADROOM,
+                    STEP_TIMEOUT));
         } catch (RuntimeException e) {
             try {
                 closer.close();

@@ -407,6 +407,12 @@ public final class CudaBackend implements Backend {
         stagingInFlight = false;
     }
 
+    @Override
+    public boolean idle() {
+        thread.checkCurrent();
+        return driver.streamDone(stream);
+    }
+
     /** Milliseconds the device spends on what {@code work} queues on this backend's stream (CUDA events). */
     public float timeMillis(Runnable work) {
         thread.checkCurrent();

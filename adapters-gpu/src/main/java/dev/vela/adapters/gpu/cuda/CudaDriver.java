@@ -36,6 +36,7 @@ public final class CudaDriver {
     static final int CU_JIT_ERROR_LOG_BUFFER = 5;
     static final int CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES = 6;
     private static final int ERROR_LOG_BYTES = 8192;
+    static final int CUDA_ERROR_NOT_READY = 600;
 
     static final NativeFunction CU_INIT = fn("cuInit", JAVA_INT);
     static final NativeFunction CU_DRIVER_GET_VERSION = fn("cuDriverGetVersion", ADDRESS);
@@ -65,6 +66,7 @@ public final class CudaDriver {
     static final NativeFunction CU_MEMSET_D32_ASYNC = fn("cuMemsetD32Async", JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS);
     static final NativeFunction CU_STREAM_CREATE = fn("cuStreamCreate", ADDRESS, JAVA_INT);
     static final NativeFunction CU_STREAM_SYNCHRONIZE = fn("cuStreamSynchronize", ADDRESS);
+    static final NativeFunction CU_STREAM_QUERY = fn("cuStreamQuery", ADDRESS);
     static final NativeFunction CU_STREAM_DESTROY = fn("cuStreamDestroy_v2", ADDRESS);
     static final NativeFunction CU_EVENT_CREATE = fn("cuEventCreate", ADDRESS, JAVA_INT);
     static final NativeFunction CU_EVENT_RECORD = fn("cuEventRecord", ADDRESS, ADDRESS);
@@ -82,7 +84,7 @@ public final class CudaDriver {
             CU_PRIMARY_CTX_RELEASE, CU_CTX_SET_CURRENT, CU_CTX_SYNCHRONIZE, CU_MODULE_LOAD_DATA_EX, CU_MODULE_UNLOAD,
             CU_MODULE_GET_FUNCTION, CU_LAUNCH_KERNEL, CU_MEM_ALLOC, CU_MEM_FREE, CU_MEM_GET_INFO, CU_MEM_HOST_ALLOC,
             CU_MEM_FREE_HOST, CU_MEMCPY_HTOD_ASYNC, CU_MEMCPY_DTOH_ASYNC, CU_MEMCPY_2D_ASYNC,
-            CU_MEMSET_D16_ASYNC, CU_MEMSET_D32_ASYNC, CU_STREAM_CREATE, CU_STREAM_SYNCHRONIZE,
+            CU_MEMSET_D16_ASYNC, CU_MEMSET_D32_ASYNC, CU_STREAM_CREATE, CU_STREAM_SYNCHRONIZE, CU_STREAM_QUERY,
             CU_STREAM_DESTROY, CU_EVENT_CREATE, CU_EVENT_RECORD, CU_EVENT_SYNCHRONIZE, CU_EVENT_ELAPSED_TIME,
             CU_EVENT_DESTROY, CU_GET_ERROR_NAME, CU_GET_ERROR_STRING);
 
@@ -118,6 +120,7 @@ public final class CudaDriver {
     private final MethodHandle cuMemsetD32Async;
     private final MethodHandle cuStreamCreate;
     private final MethodHandle cuStreamSynchronize;
+    private final MethodHandle cuStreamQuery;
     private final MethodHandle cuStreamDestroy;
     private final MethodHandle cuEventCreate;
     private final MethodHandle cuEventRecord;
@@ -157,6 +160,7 @@ public final class CudaDriver {
         cuMemsetD32Async = CU_MEMSET_D32_ASYNC.bind(lib, name);
         cuStreamCreate = CU_STREAM_CREATE.bind(lib, name);
         cuStreamSynchronize = CU_STREAM_SYNCHRONIZE.bind(lib, name);
+        cuStreamQuery = CU_STREAM_QUERY.bind(lib, name);
         cuStreamDestroy = CU_STREAM_DESTROY.bind(lib, name);
         cuEventCreate = CU_EVENT_CREATE.bind(lib, name);
         cuEventRecord = CU_EVENT_RECORD.bind(lib, name);
@@ -378,6 +382,16 @@ public final class CudaDriver {
 
     void synchronize(MemorySegment stream) {
         check("cuStreamSynchronize", invoke(() -> (int) cuStreamSynchronize.invokeExact(stream)));
+    }
+
+    /** Whether everything queued on {@code stream} has run, without waiting; a failure of that work throws. */
+    boolean streamDone(MemorySegment stream) {
+        int result = invoke(() -> (int) cuStreamQuery.invokeExact(stream));
+        if (result == CUDA_ERROR_NOT_READY) {
+            return false;
+        }
+        check("cuStreamQuery", result);
+        return true;
     }
 
     void destroyStream(MemorySegment stream) {

@@ -25,19 +25,23 @@ public final class Nccl {
     static final int NCCL_FLOAT32 = 7;
     static final int NCCL_BFLOAT16 = 9;
     static final int NCCL_SUM = 0;
+    static final int NCCL_IN_PROGRESS = 7;
 
     static final NativeFunction GET_VERSION = new NativeFunction("ncclGetVersion", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     static final NativeFunction COMM_INIT_ALL = new NativeFunction("ncclCommInitAll",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
     static final NativeFunction COMM_DESTROY = new NativeFunction("ncclCommDestroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    static final NativeFunction COMM_ABORT = new NativeFunction("ncclCommAbort", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    static final NativeFunction COMM_GET_ASYNC_ERROR = new NativeFunction("ncclCommGetAsyncError",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     static final NativeFunction ALL_REDUCE = new NativeFunction("ncclAllReduce", FunctionDescriptor.of(JAVA_INT,
             JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     static final NativeFunction GET_ERROR_STRING = new NativeFunction("ncclGetErrorString",
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     /** Every NCCL function Vela binds. */
-    public static final List<NativeFunction> FUNCTIONS = List.of(GET_VERSION, COMM_INIT_ALL, COMM_DESTROY, ALL_REDUCE,
-            GET_ERROR_STRING);
+    public static final List<NativeFunction> FUNCTIONS = List.of(GET_VERSION, COMM_INIT_ALL, COMM_DESTROY, COMM_ABORT,
+            COMM_GET_ASYNC_ERROR, ALL_REDUCE, GET_ERROR_STRING);
 
     private static volatile Nccl instance;
 
@@ -45,6 +49,8 @@ public final class Nccl {
     private final MethodHandle getVersion;
     private final MethodHandle commInitAll;
     private final MethodHandle commDestroy;
+    private final MethodHandle commAbort;
+    private final MethodHandle commGetAsyncError;
     private final MethodHandle allReduce;
     private final MethodHandle getErrorString;
 
@@ -54,6 +60,8 @@ public final class Nccl {
         getVersion = GET_VERSION.bind(library.symbols(), name);
         commInitAll = COMM_INIT_ALL.bind(library.symbols(), name);
         commDestroy = COMM_DESTROY.bind(library.symbols(), name);
+        commAbort = COMM_ABORT.bind(library.symbols(), name);
+        commGetAsyncError = COMM_GET_ASYNC_ERROR.bind(library.symbols(), name);
         allReduce = ALL_REDUCE.bind(library.symbols(), name);
         getErrorString = GET_ERROR_STRING.bind(library.symbols(), name);
     }
@@ -100,6 +108,23 @@ public final class Nccl {
 
     void destroy(MemorySegment comm) {
         check("ncclCommDestroy", CudaDriver.invoke(() -> (int) commDestroy.invokeExact(comm)));
+    }
+
+    /** Ends the communicator's pending operations (their kernels return) and frees it; it cannot be used after. */
+    void abort(MemorySegment comm) {
+        check("ncclCommAbort", CudaDriver.invoke(() -> (int) commAbort.invokeExact(comm)));
+    }
+
+    /** Throws when the communicator has failed since its last call returned (a peer's failure, a network error). */
+    void checkAsyncError(MemorySegment comm) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment error = arena.allocate(JAVA_INT);
+            check("ncclCommGetAsyncError", CudaDriver.invoke(() -> (int) commGetAsyncError.invokeExact(comm, error)));
+            int async = error.get(JAVA_INT, 0);
+            if (async != 0 && async != NCCL_IN_PROGRESS) {
+                throw new CudaException("an NCCL all-reduce", async, errorName(async), errorString(async));
+            }
+        }
     }
 
     /** In-place sum of {@code count} elements of {@code buffer} across the communicator, on {@code stream}. */

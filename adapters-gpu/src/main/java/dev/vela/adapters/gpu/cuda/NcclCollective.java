@@ -17,6 +17,7 @@ public final class NcclCollective implements Collective {
     private final Nccl nccl;
     private final CudaBackend backend;
     private final MemorySegment communicator;
+    private boolean aborted;
 
     private NcclCollective(Nccl nccl, CudaBackend backend, MemorySegment communicator) {
         this.nccl = nccl;
@@ -55,8 +56,7 @@ public final class NcclCollective implements Collective {
         return List.copyOf(collectives);
     }
 
-    @Override
-    public void allReduceSum(List<Tensor> localBuffers, long count) {
+    private void enqueue(List<Tensor> localBuffers, long count) {
         if (localBuffers.size() != 1) {
             throw new IllegalStateException("NCCL holds one rank per GPU; this worker drives " + localBuffers.size());
         }
@@ -72,9 +72,38 @@ public final class NcclCollective implements Collective {
     }
 
     @Override
+    public void check() {
+        backend.thread().checkCurrent();
+        if (!aborted) {
+            nccl.checkAsyncError(communicator);
+        }
+    }
+
+    /** {@code ncclCommAbort}: this device's pending all-reduce kernels return, so its stream drains. */
+    @Override
+    public void abort() {
+        backend.thread().checkCurrent();
+        if (!aborted) {
+            aborted = true;
+            nccl.abort(communicator);
+        }
+    }
+
+    @Override
+    public void allReduceSum(List<Tensor> localBuffers, long count) {
+        if (aborted) {
+            throw new IllegalStateException("the NCCL communicator of " + backend.name() + " was aborted after a failed step");
+        }
+        enqueue(localBuffers, count);
+    }
+
+    /** Destroys the communicator, unless an abort already freed it. */
+    @Override
     public void close() {
         backend.thread().call(() -> {
-            nccl.destroy(communicator);
+            if (!aborted) {
+                nccl.destroy(communicator);
+            }
             return null;
         });
     }

@@ -93,6 +93,15 @@ public interface Backend extends AutoCloseable {
     /** Waits until everything queued on the device has run. */
     void synchronize();
 
+    /**
+     * Whether everything queued on the device has run, without waiting: a worker polls it, between
+     * checks of its step's {@link StepWatch}, rather than block in {@link #synchronize()} on work that
+     * may never end (an all-reduce whose peer died). A backend that computes as it is called is always idle.
+     */
+    default boolean idle() {
+        return true;
+    }
+
     @Override
     void close();
 }

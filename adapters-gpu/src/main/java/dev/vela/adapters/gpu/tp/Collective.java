@@ -13,6 +13,21 @@ public interface Collective extends AutoCloseable {
     /** Sums the first {@code count} elements of every rank's buffer into all of them. */
     void allReduceSum(List<Tensor> localBuffers, long count);
 
+    /**
+     * Throws when the collective failed on its own, after the call that queued it returned (NCCL's
+     * asynchronous errors); polled while a worker waits for its device.
+     */
+    default void check() {
+    }
+
+    /**
+     * Ends the collective for good, so that a worker waiting in an all-reduce for a rank that failed
+     * returns with an error, and so do later calls. Called on the worker's own thread when its step
+     * fails; harmless when called again.
+     */
+    default void abort() {
+    }
+
     @Override
     default void close() {
     }

@@ -4,6 +4,7 @@ import dev.vela.domain.model.ModelConfig;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The Qwen2 forward pass of the tensor-parallel ranks one worker drives, on one {@link Backend}
@@ -23,6 +24,8 @@ public final class Qwen2TpEngine implements AutoCloseable {
 
     /** The most logits rows one lm_head pass takes unless {@link #reserve} asked for more: a decode batch of 256. */
     public static final int LOGIT_ROWS = 256;
+    private static final int SPINS_BEFORE_PARKING = 10_000;
+    private static final long POLL_NANOS = 20_000;
 
     private final ShardPlan plan;
     private final Backend backend;
@@ -125,6 +128,11 @@ public final class Qwen2TpEngine implements AutoCloseable {
         return backend;
     }
 
+    /** The tensor-parallel ranks this worker drives, ascending. */
+    public int[] ranks() {
+        return ranks.stream().mapToInt(rank -> rank.index).toArray();
+    }
+
     /** Bytes one KV-cache block of {@code blockSize} positions takes on this worker's device (all its ranks, all layers). */
     public long kvBytesPerBlock(int blockSize) {
         return 2L * ranks.size() * plan.model().numLayers() * blockSize * plan.kvHeadsPerRank() * plan.headDim()
@@ -183,9 +191,25 @@ public final class Qwen2TpEngine implements AutoCloseable {
     /**
      * Runs one step and writes each logits row, {@code [0, paddedVocab)} fp32, {@code rowPitch}
      * bytes apart into {@code hostLogits}; this worker fills its ranks' columns. Returns when the
-     * logits are in host memory.
+     * logits are in host memory. When anything fails here, or {@code watch} says another worker
+     * failed or the deadline passed, the failure goes to {@code watch}, the collective is aborted so
+     * that no peer waits for this worker's all-reduces, and the error is rethrown.
      */
-    public void forward(StepBatch step, MemorySegment hostLogits, long rowPitch) {
+    public void forward(StepBatch step, MemorySegment hostLogits, long rowPitch, StepWatch watch) {
+        try {
+            run(step, hostLogits, rowPitch, watch);
+        } catch (RuntimeException | Error e) {
+            watch.fail(e);
+            try {
+                collective.abort();
+            } catch (RuntimeException | Error suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private void run(StepBatch step, MemorySegment hostLogits, long rowPitch, StepWatch watch) {
         if (numBlocks == 0) {
             throw new IllegalStateException("allocateKvCache must come before the first forward pass");
         }
@@ -217,6 +241,24 @@ public final class Qwen2TpEngine implements AutoCloseable {
         if (step.rows() > 0) {
             for (Rank rank : ranks) {
                 logits(rank, meta, hostLogits, rowPitch);
+            }
+        }
+        awaitDevice(watch);
+    }
+
+    /**
+     * Waits for the device by polling, so that a peer's failure, the collective's own error or the
+     * deadline ends the wait: a blocking synchronize would wait forever on an all-reduce whose peer
+     * never launched. Spins briefly (a decode step's tail), then parks between polls.
+     */
+    private void awaitDevice(StepWatch watch) {
+        for (int polls = 0; !backend.idle(); polls++) {
+            collective.check();
+            watch.check();
+            if (polls < SPINS_BEFORE_PARKING) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(POLL_NANOS);
             }
         }
         backend.synchronize();

@@ -5,25 +5,26 @@ import dev.vela.adapters.gpu.tp.ElementType;
 import dev.vela.adapters.gpu.tp.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * All-reduce for the {@link CpuBackend}: fp32 sums in rank order, rounded once to the buffers'
  * type, which is exactly what the same-device kernel computes. Workers on several threads (one
- * per rank, as with NCCL) meet at a barrier; a single worker holding every rank needs none.
+ * per rank, as with NCCL) meet at a barrier; a single worker holding every rank needs none. A
+ * worker whose step failed aborts the group, as {@code ncclCommAbort} does: the others return from
+ * the barrier with an error at once, and so does every later all-reduce.
  */
 public final class CpuCollective {
 
     private final int ranks;
-    private final CyclicBarrier barrier;
+    private final Phaser barrier;
     private final CpuBackend.CpuTensor[] buffers;
 
     private CpuCollective(int ranks, int workers) {
         this.ranks = ranks;
-        this.barrier = new CyclicBarrier(workers);
+        this.barrier = new Phaser(workers);
         this.buffers = new CpuBackend.CpuTensor[ranks];
     }
 
@@ -37,7 +38,17 @@ public final class CpuCollective {
         List<Collective> members = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
             int first = w * perWorker;
-            members.add((local, count) -> group.allReduce(first, local, count));
+            members.add(new Collective() {
+                @Override
+                public void allReduceSum(List<Tensor> local, long count) {
+                    group.allReduce(first, local, count);
+                }
+
+                @Override
+                public void abort() {
+                    group.barrier.forceTermination();
+                }
+            });
         }
         return List.copyOf(members);
     }
@@ -70,12 +81,15 @@ public final class CpuCollective {
 
     private void await() {
         try {
-            barrier.await(1, TimeUnit.MINUTES);
+            int phase = barrier.arrive();
+            if (phase < 0 || barrier.awaitAdvanceInterruptibly(phase, 1, TimeUnit.MINUTES) < 0) {
+                throw new IllegalStateException("the all-reduce was aborted: another rank failed");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted in an all-reduce", e);
-        } catch (BrokenBarrierException | TimeoutException e) {
-            throw new IllegalStateException("another rank failed during an all-reduce", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("another rank never came to the all-reduce", e);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vela.adapters.gpu.reference.CpuBackend;
 import dev.vela.adapters.gpu.reference.CpuCollective;
+import dev.vela.adapters.gpu.reference.CpuReferenceRunner;
 import dev.vela.adapters.gpu.tp.TinyModels.Model;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.application.port.out.SequenceSlice;
@@ -56,7 +57,7 @@ class LogitPassesTest {
              Qwen2TpEngine engine = engine(backend, rows)) {
             StepBatch step = promptWithLogprobs();
             MemorySegment host = backend.allocateHost(step.rows() * pitch);
-            engine.forward(step, host, pitch);
+            engine.forward(step, host, pitch, StepWatch.startingNow(CpuReferenceRunner.DEFAULT_STEP_TIMEOUT));
             float[][] gathered = new float[step.rows()][config.vocabSize()];
             for (int r = 0; r < gathered.length; r++) {
                 MemorySegment.copy(host, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), r * pitch,
@@ -91,9 +92,10 @@ class LogitPassesTest {
             MemorySegment host = backend.allocateHost(8 * pitch);
             StepBatch warmUp = StepBatch.of(List.of(SequenceSlice.of(2, new int[] {5}, 0, TABLE, true)), BLOCK_SIZE, 8,
                     config.vocabSize(), config.maxPositionEmbeddings());
-            engine.forward(warmUp, host, pitch);
+            engine.forward(warmUp, host, pitch, StepWatch.startingNow(CpuReferenceRunner.DEFAULT_STEP_TIMEOUT));
             long free = backend.freeMemory();
-            engine.forward(promptWithLogprobs(), host, pitch);
+            engine.forward(promptWithLogprobs(), host, pitch,
+                    StepWatch.startingNow(CpuReferenceRunner.DEFAULT_STEP_TIMEOUT));
             assertEquals(free, backend.freeMemory());
         }
     }
