@@ -79,7 +79,8 @@ public final class Engine implements EngineStatus, AutoCloseable {
                 config.prefixCaching() && runner.info().pagedKvCache());
         this.scheduler = new Scheduler(config, blocks, observer);
         int vocabulary = runner.info().vocabularySize();
-        this.samplers = ThreadLocal.withInitial(() -> new Sampler(vocabulary));
+        int tokens = tokenizer.size();
+        this.samplers = ThreadLocal.withInitial(() -> new Sampler(vocabulary, tokens));
         this.thread = Thread.ofPlatform().name("vela-engine").daemon(true).start(this::loop);
     }
 

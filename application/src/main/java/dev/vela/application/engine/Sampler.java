@@ -16,6 +16,10 @@ import java.util.Map;
  * proportional to the vocabulary are this sampler's scratch rows, reused for every token. One
  * sampler serves one thread at a time.
  *
+ * <p>Ids at or past the tokenizer's size are never sampled: a model's embedding is padded past its
+ * tokenizer (DeepSeek-R1-Distill-Qwen: 152,064 rows, 151,665 tokens), and those rows stand for no
+ * text. Log-probabilities still come from the whole raw row.
+ *
  * <p>A row it cannot sample from honestly fails instead of yielding a token: any NaN (the model's
  * computation broke), or every token masked to -inf (the request's masks leave nothing). Tokens at
  * +inf are the only candidates, equally likely, as the limit of the softmax says.
@@ -25,12 +29,22 @@ final class Sampler {
     private final float[] weights;
     private final int[] candidates;
     private final float[] rawCopy;
+    private final int sampleable;
     private final RadixSelect select = new RadixSelect();
 
     Sampler(int vocabularySize) {
+        this(vocabularySize, vocabularySize);
+    }
+
+    /** A sampler of rows of {@code vocabularySize} logits that never picks an id at or past {@code tokenizerSize}. */
+    Sampler(int vocabularySize, int tokenizerSize) {
+        if (tokenizerSize < 1) {
+            throw new IllegalArgumentException("a tokenizer of " + tokenizerSize + " tokens leaves nothing to sample");
+        }
         this.weights = new float[vocabularySize];
         this.candidates = new int[vocabularySize];
         this.rawCopy = new float[vocabularySize];
+        this.sampleable = Math.min(vocabularySize, tokenizerSize);
     }
 
     /**
@@ -52,6 +66,7 @@ final class Sampler {
             raw = rawCopy;
         }
         SamplingParams p = seq.params;
+        Arrays.fill(logits, Math.min(sampleable, n), n, Float.NEGATIVE_INFINITY);
         applyAllowedTokens(logits, p);
         if (outputLength < p.minTokens()) {
             for (int id : seq.stopIds) {
