@@ -94,6 +94,8 @@ public final class KernelCheck {
         run("qkv_bias_rope_cache", () -> ropeAndAttention(new HeadLayout(12, 2, 128, 0, 0, 6), decodeBatch(7, 4096)));
         run("attention", () -> ropeAndAttention(new HeadLayout(3, 1, 128, 3, 0, 6), decodeBatch(5, 4096)));
         run("attention", () -> ropeAndAttention(new HeadLayout(12, 2, 128, 0, 0, 6), prefillBatch()));
+        run("attention", () -> ropeAndAttention(new HeadLayout(1, 1, 32, 0, 0, 1), oneTokenSequences(MANY_TOKENS),
+                (MANY_TOKENS + BLOCK_SIZE - 1) / BLOCK_SIZE));
         run("silu_mul", () -> siluMul(7, 2240));
         run("gather_rows", () -> gatherRows(randomInts(7, 1000), 1000, 1536));
         run("gather_rows", () -> gatherRows(new int[] {8, 0, 3}, 9, 1536));
@@ -166,6 +168,22 @@ public final class KernelCheck {
 
     private static final int BLOCK_SIZE = 16;
     private static final int CACHE_BLOCKS = 2048;
+    /** More batched tokens than a grid's y or z dimension holds (65,535 blocks). */
+    static final int MANY_TOKENS = 65_600;
+
+    /**
+     * {@code count} sequences of one token each, a step past 65,535 tokens with a small cache:
+     * sequence s is at position {@code s % BLOCK_SIZE} of block {@code s / BLOCK_SIZE}, so each
+     * attends over the keys its block's earlier sequences wrote in the same step.
+     */
+    private List<SequenceSlice> oneTokenSequences(int count) {
+        List<SequenceSlice> batch = new ArrayList<>(count);
+        for (int s = 0; s < count; s++) {
+            batch.add(SequenceSlice.of(s, new int[] {random.nextInt(1000)}, s % BLOCK_SIZE, new int[] {s / BLOCK_SIZE},
+                    true));
+        }
+        return batch;
+    }
 
     /** Block tables covering {@code [0, last]} of each sequence, scattered over the cache and sharing no block. */
     private int[][] disjointTables(int[] lastPositions) {
@@ -191,14 +209,18 @@ public final class KernelCheck {
 
     /** Bias + RoPE + KV write for the step's tokens into a random cache, then attention over it. */
     private void ropeAndAttention(HeadLayout heads, List<SequenceSlice> slices) {
-        StepBatch step = StepBatch.of(slices, BLOCK_SIZE, CACHE_BLOCKS, 1000, 1 << 20);
+        ropeAndAttention(heads, slices, CACHE_BLOCKS);
+    }
+
+    private void ropeAndAttention(HeadLayout heads, List<SequenceSlice> slices, int cacheBlocks) {
+        StepBatch step = StepBatch.of(slices, BLOCK_SIZE, cacheBlocks, 1000, 1 << 20);
         int[] packed = step.packed();
         Both meta = ints(packed);
         StepTensors deviceStep = StepTensors.of(step, meta.device());
         StepTensors referenceStep = StepTensors.of(step, meta.reference());
         int t = step.tokens();
         int d = heads.headDim();
-        long cacheElements = (long) CACHE_BLOCKS * BLOCK_SIZE * heads.kvHeads() * d;
+        long cacheElements = (long) cacheBlocks * BLOCK_SIZE * heads.kvHeads() * d;
         Both keys = random(act, cacheElements, 1.0);
         Both values = random(act, cacheElements, 1.0);
         Both qkv = random(act, (long) t * heads.qkvWidth(), 1.0);
