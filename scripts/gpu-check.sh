@@ -129,7 +129,7 @@ cmd_run() {
         echo "CUDA_VISIBLE_DEVICES=${CUDA_VISIBLE_DEVICES:-(unset)}"
         echo "site-packages: $site_packages"
         for sp in ${site_packages//:/ }; do
-            ls "$sp/nvidia/cu13/lib" "$sp/nvidia/nccl/lib" 2>/dev/null | tr '\n' ' '
+            ls "$sp/nvidia/cu13/lib" "$sp/nvidia/cublas/lib" "$sp/nvidia/nccl/lib" 2>/dev/null | tr '\n' ' '
         done
         echo
         echo "java: $java"

@@ -145,7 +145,7 @@ public final class GpuCheck {
         }
         try {
             Nccl nccl = Nccl.get();
-            results.info(0, "nccl", nccl.version(), "", "from " + nccl.path());
+            results.info(0, "nccl", nccl.version(), "", Nccl.versionName(nccl.version()) + " from " + nccl.path());
         } catch (NativeLibraries.NotFound | RuntimeException | LinkageError e) {
             results.fail(0, "nccl", e.getMessage());
         }
@@ -159,6 +159,8 @@ public final class GpuCheck {
         try (DeviceThread thread = DeviceThread.start(driver, 0)) {
             for (ElementType type : new ElementType[] {ElementType.BF16, ElementType.F16}) {
                 CudaBackend device = CudaBackend.open(thread, cublas, type, 0.9);
+                results.info(1, "kernel image " + type, Double.NaN, "", device.kernelImage()
+                        + " (the fatbin's machine code, or its PTX compiled by the driver)");
                 try {
                     thread.call(() -> {
                         SameDeviceCollective sameDevice = new SameDeviceCollective(device);
@@ -226,6 +228,11 @@ public final class GpuCheck {
                     }
                     results.add(3, "ncclCommInitAll(1) + ncclAllReduce bf16 x 4096", differing == 0 ? Results.Status.PASS
                             : Results.Status.FAIL, differing, "differ", "== 0", "a sum over one rank is the input");
+                    collectives.getFirst().check();
+                    results.add(3, "ncclCommGetAsyncError", Results.Status.PASS, 0, "", "", "no asynchronous error");
+                    collectives.getFirst().abort();
+                    results.add(3, "ncclCommAbort", Results.Status.PASS, 0, "", "",
+                            "the communicator aborted; closing it must not destroy it again");
                     backend.free(buffer);
                     return null;
                 });
