@@ -174,14 +174,13 @@ public final class TensorParallelModelRunner implements ModelRunner {
                 watch.fail(e);
             }
         }
-        if (!unfinished.isEmpty()) {
-            watch.fail(new TimeoutException("rank(s) " + String.join(", ", unfinished) + " did not finish the step within "
-                    + watch.timeout().toSeconds() + " s"));
-        }
-        Throwable cause = watch.failure();
+        // the stuck ranks are the story, not the peers that gave up waiting for them at the deadline
+        Throwable cause = unfinished.isEmpty() ? watch.failure() : new TimeoutException("rank(s) "
+                + String.join(", ", unfinished) + " did not finish the step within " + watch.timeout().toSeconds() + " s");
         if (cause == null) {
             return;
         }
+        watch.fail(cause);
         String where = IntStream.range(0, parts.size())
                 .filter(w -> parts.get(w).isCompletedExceptionally() && causeOf(parts.get(w)) == cause)
                 .mapToObj(w -> "rank(s) " + rankNames(workers.get(w)) + " failed: ")
