@@ -15,6 +15,7 @@ import dev.vela.application.port.out.RunnerFailedException;
 import dev.vela.domain.sampling.SamplingParams;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
 class RunnerFailureTest {
 
     private final List<RunnerFailedException> told = new CopyOnWriteArrayList<>();
+    /** Opens once the observers were told: they are told after the requests' failures go out. */
+    private final CountDownLatch toldOnce = new CountDownLatch(1);
     private ScriptedRunner runner;
     private Engine engine;
 
@@ -37,6 +40,7 @@ class RunnerFailureTest {
             @Override
             public void runnerFailed(RunnerFailedException error) {
                 told.add(error);
+                toldOnce.countDown();
             }
         };
         engine = new Engine(runner, new ByteTokenizer(), EngineConfig.of(4096, 8, 64), List.of(observer));
@@ -52,11 +56,17 @@ class RunnerFailureTest {
         RunnerFailedException failure = new RunnerFailedException("rank 1 of 2 failed: injected", null);
         runner.failingToken = 'z';
         runner.failWhenFeeding = failure;
+        CountDownLatch open = new CountDownLatch(1);
+        runner.entered = new CountDownLatch(1);
+        runner.gate = open;                     // the failing step waits until the bystander has arrived
         Generation doomed = submit("xyz");
+        runner.entered.await();
         Generation bystander = submit("a");
+        open.countDown();
         assertSame(failure, failureOf(doomed));
         assertSame(failure, failureOf(bystander), "the runner ran nobody's step, so nobody is served");
         assertFalse(engine.healthy(), "/health answers 503");
+        assertTrue(toldOnce.await(10, TimeUnit.SECONDS));
         assertEquals(List.of(failure), told, "the observers are told once");
     }
 
@@ -68,6 +78,7 @@ class RunnerFailureTest {
         failureOf(submit("z"));
         IllegalStateException refused = assertThrows(IllegalStateException.class, () -> submit("a"));
         assertTrue(refused.getMessage().contains("rank 0 of 4 failed"), refused.getMessage());
+        assertTrue(toldOnce.await(10, TimeUnit.SECONDS));
         assertEquals(1, told.size());
     }
 
