@@ -1,5 +1,6 @@
 package dev.vela.bootstrap;
 
+import dev.vela.adapters.rest.ProcessExitEngineObserver;
 import dev.vela.adapters.rest.http.ApiKey;
 import dev.vela.adapters.rest.http.HttpSettings;
 import dev.vela.adapters.rest.metrics.MicrometerEngineObserver;
@@ -56,7 +57,7 @@ public class VelaBeans {
     void serve(ModelSource source) {
         MeterRegistry registry = Metrics.globalRegistry().unwrap(MeterRegistry.class);
         metrics = new MicrometerEngineObserver(registry, settings.servedName(), status);
-        stack = ServingStack.start(settings, source, List.of(metrics, ExitOnRunnerFailure.process()));
+        stack = ServingStack.start(settings, source, List.of(metrics, ProcessExitEngineObserver.process()));
         status.serving(stack.engine);
     }
 

@@ -6,7 +6,7 @@ import dev.vela.application.port.in.Generation.PromptTokens;
 import dev.vela.application.port.in.GenerationEvent;
 import dev.vela.application.port.out.EngineObserver;
 import dev.vela.application.port.out.ModelRunner;
-import dev.vela.application.port.out.RunnerFailedException;
+import dev.vela.domain.error.RunnerFailedException;
 import dev.vela.application.port.out.Tokenizer;
 import dev.vela.domain.error.InvalidRequestException;
 import dev.vela.domain.generation.FinishReason;

@@ -1,7 +1,7 @@
 package dev.vela.application.engine;
 
 import dev.vela.application.port.out.EngineObserver;
-import dev.vela.application.port.out.RunnerFailedException;
+import dev.vela.domain.error.RunnerFailedException;
 import dev.vela.domain.generation.FinishReason;
 import java.util.List;
 import java.util.function.Consumer;

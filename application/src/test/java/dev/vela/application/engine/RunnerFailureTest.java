@@ -11,7 +11,7 @@ import dev.vela.application.port.in.Generation;
 import dev.vela.application.port.in.Generation.PromptTokens;
 import dev.vela.application.port.in.GenerationEvent;
 import dev.vela.application.port.out.EngineObserver;
-import dev.vela.application.port.out.RunnerFailedException;
+import dev.vela.domain.error.RunnerFailedException;
 import dev.vela.domain.sampling.SamplingParams;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

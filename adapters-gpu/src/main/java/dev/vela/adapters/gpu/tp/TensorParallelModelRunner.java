@@ -2,7 +2,7 @@ package dev.vela.adapters.gpu.tp;
 
 import dev.vela.application.port.out.LogitsSink;
 import dev.vela.application.port.out.ModelRunner;
-import dev.vela.application.port.out.RunnerFailedException;
+import dev.vela.domain.error.RunnerFailedException;
 import dev.vela.application.port.out.RunnerInfo;
 import dev.vela.application.port.out.SequenceSlice;
 import java.lang.foreign.MemorySegment;

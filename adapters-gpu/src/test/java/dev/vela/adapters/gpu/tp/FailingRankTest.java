@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vela.adapters.gpu.reference.CpuReferenceRunner;
 import dev.vela.adapters.gpu.tp.TinyModels.Model;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
-import dev.vela.application.port.out.RunnerFailedException;
+import dev.vela.domain.error.RunnerFailedException;
 import dev.vela.application.port.out.SequenceSlice;
 import dev.vela.domain.model.ModelConfig;
 import java.time.Duration;

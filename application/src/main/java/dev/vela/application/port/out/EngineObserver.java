@@ -1,5 +1,6 @@
 package dev.vela.application.port.out;
 
+import dev.vela.domain.error.RunnerFailedException;
 import dev.vela.domain.generation.FinishReason;
 
 /**

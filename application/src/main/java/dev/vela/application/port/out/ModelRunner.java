@@ -1,5 +1,6 @@
 package dev.vela.application.port.out;
 
+import dev.vela.domain.error.RunnerFailedException;
 import java.util.List;
 
 /**

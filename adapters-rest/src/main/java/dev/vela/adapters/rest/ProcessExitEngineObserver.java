@@ -1,7 +1,7 @@
-package dev.vela.bootstrap;
+package dev.vela.adapters.rest;
 
 import dev.vela.application.port.out.EngineObserver;
-import dev.vela.application.port.out.RunnerFailedException;
+import dev.vela.domain.error.RunnerFailedException;
 import java.util.function.IntConsumer;
 import java.util.logging.Logger;
 
@@ -11,22 +11,22 @@ import java.util.logging.Logger;
  * answers 503. The exit runs on a thread of its own, so Helidon's shutdown hook can let the failed
  * requests' answers go out while the engine thread returns.
  */
-final class ExitOnRunnerFailure implements EngineObserver {
+public final class ProcessExitEngineObserver implements EngineObserver {
 
     /** The exit status of a server whose runner failed while serving (1 and 2 are start-up failures). */
-    static final int STATUS = 3;
+    public static final int STATUS = 3;
 
-    private static final Logger LOG = Logger.getLogger(ExitOnRunnerFailure.class.getName());
+    private static final Logger LOG = Logger.getLogger(ProcessExitEngineObserver.class.getName());
 
     private final IntConsumer exit;
 
-    ExitOnRunnerFailure(IntConsumer exit) {
+    public ProcessExitEngineObserver(IntConsumer exit) {
         this.exit = exit;
     }
 
     /** Exits the JVM. */
-    static ExitOnRunnerFailure process() {
-        return new ExitOnRunnerFailure(status -> Thread.ofPlatform().name("vela-exit").start(() -> System.exit(status)));
+    public static ProcessExitEngineObserver process() {
+        return new ProcessExitEngineObserver(status -> Thread.ofPlatform().name("vela-exit").start(() -> System.exit(status)));
     }
 
     @Override

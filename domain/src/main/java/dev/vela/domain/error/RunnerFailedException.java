@@ -1,7 +1,7 @@
-package dev.vela.application.port.out;
+package dev.vela.domain.error;
 
 /**
- * A {@link ModelRunner} that can run no further step: a device, or one of its tensor-parallel
+ * A model runner that can run no further step: a device, or one of its tensor-parallel
  * ranks, failed and left the others' state unknown. Only a restart of the process cures it.
  */
 public final class RunnerFailedException extends RuntimeException {
