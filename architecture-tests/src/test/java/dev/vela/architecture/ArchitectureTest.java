@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import dev.vela.adapters.cpu.planted.RunnerUsingABenchmark;
+import dev.vela.adapters.gpu.planted.RunnerThatExits;
 import dev.vela.adapters.rest.planted.RestClassUsingHelidon;
 import dev.vela.application.engine.planted.ProbeInTheEnginesPackage;
 import dev.vela.domain.planted.DomainClassUsingJakarta;
@@ -39,7 +40,8 @@ class ArchitectureTest {
                 LayerRules.OUTBOUND_PORTS_IMPLEMENTED_IN_ADAPTERS_NAMED_BY_HOW,
                 LayerRules.FRAMEWORKS_ONLY_IN_ADAPTERS_AND_BOOTSTRAP, LayerRules.JLAMA_ONLY_IN_MODEL_RUNNERS,
                 LayerRules.TEXT_LIBRARIES_ONLY_IN_HF_ADAPTER, LayerRules.REST_ADAPTER_USES_ONLY_STANDARD_APIS,
-                LayerRules.CLASSES_LIVE_IN_THEIR_MODULES_PACKAGE, LayerRules.NOTHING_IN_THE_SERVER_DEPENDS_ON_THE_TOOLS);
+                LayerRules.CLASSES_LIVE_IN_THEIR_MODULES_PACKAGE, LayerRules.NOTHING_IN_THE_SERVER_DEPENDS_ON_THE_TOOLS,
+                LayerRules.ONLY_MAIN_AND_THE_FAILED_RUNNER_END_THE_PROCESS);
     }
 
     @ParameterizedTest
@@ -76,6 +78,12 @@ class ArchitectureTest {
     void aClassInAnotherModulesPackageBreaksTheBuild() {
         JavaClasses planted = new ClassFileImporter().importClasses(ProbeInTheEnginesPackage.class);
         assertThrows(AssertionError.class, () -> LayerRules.CLASSES_LIVE_IN_THEIR_MODULES_PACKAGE.check(planted));
+    }
+
+    @Test
+    void aRunnerThatEndsTheProcessBreaksTheBuild() {
+        JavaClasses planted = new ClassFileImporter().importClasses(RunnerThatExits.class);
+        assertThrows(AssertionError.class, () -> LayerRules.ONLY_MAIN_AND_THE_FAILED_RUNNER_END_THE_PROCESS.check(planted));
     }
 
     @Test

@@ -72,6 +72,19 @@ final class LayerRules {
             .because("implementations of outbound ports live in adapters and are named after the port, "
                     + "prefixed by how they do it (rule 5)");
 
+    /**
+     * 12. Only the command line and the observer of a failed runner end the server's process: a
+     * library, an adapter or the engine that exits would take every other request down with it.
+     */
+    static final ArchRule ONLY_MAIN_AND_THE_FAILED_RUNNER_END_THE_PROCESS = noClasses()
+            .that().resideOutsideOfPackages(TOOLS)
+            .and().doNotHaveFullyQualifiedName("dev.vela.bootstrap.Main")
+            .and().doNotHaveFullyQualifiedName("dev.vela.adapters.rest.ProcessExitEngineObserver")
+            .should().callMethod(System.class, "exit", int.class)
+            .orShould().callMethod(Runtime.class, "exit", int.class)
+            .orShould().callMethod(Runtime.class, "halt", int.class)
+            .because("the process ends on a bad command line or a runner that failed for good, nowhere else (rule 12)");
+
     /** 6. Framework annotations and APIs appear only in adapters and bootstrap (and the tools, rule 11). */
     static final ArchRule FRAMEWORKS_ONLY_IN_ADAPTERS_AND_BOOTSTRAP = noClasses()
             .that().resideOutsideOfPackages(andTools(ADAPTERS, BOOTSTRAP))
