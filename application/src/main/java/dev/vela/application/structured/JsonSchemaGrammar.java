@@ -24,7 +24,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * Compiles a JSON Schema (or "any JSON object") into the {@link Grammar} of the JSON texts that
@@ -63,18 +62,15 @@ public final class JsonSchemaGrammar {
     private final Object rootSchema;
     private final String field;
     private final GrammarExpr whitespace;
-    private final Function<String, GrammarExpr> regexCompiler;
     private final Map<String, GrammarExpr> rules = new LinkedHashMap<>();
     private final Map<String, String> ruleOfPointer = new HashMap<>();
     private int depth;
     private int names;
     private int enumValues;
 
-    private JsonSchemaGrammar(Object rootSchema, JsonWhitespace whitespace, String field,
-            Function<String, GrammarExpr> regexCompiler) {
+    private JsonSchemaGrammar(Object rootSchema, JsonWhitespace whitespace, String field) {
         this.rootSchema = rootSchema;
         this.field = field;
-        this.regexCompiler = regexCompiler;
         this.whitespace = switch (whitespace.kind()) {
             case NONE -> null;
             case BOUNDED -> define("ws", JsonLexicon.boundedWhitespace());
@@ -84,16 +80,8 @@ public final class JsonSchemaGrammar {
 
     /** The grammar of the JSON texts valid against the constraint's schema. */
     public static Grammar compile(OutputConstraint.JsonSchema constraint) {
-        return compile(constraint, JsonSchemaGrammar::refusePattern);
-    }
-
-    /**
-     * As {@link #compile(OutputConstraint.JsonSchema)}, with {@code regexCompiler} turning a
-     * {@code pattern} or {@code whitespace_pattern} into the grammar of its full matches.
-     */
-    public static Grammar compile(OutputConstraint.JsonSchema constraint, Function<String, GrammarExpr> regexCompiler) {
         JsonSchemaGrammar compiler = new JsonSchemaGrammar(constraint.schema(), constraint.whitespace(),
-                constraint.field(), regexCompiler);
+                constraint.field());
         GrammarExpr root = compiler.schema(constraint.schema(), "#");
         if (root == null) {
             throw compiler.refuse("the JSON schema admits no value", "#");
@@ -103,30 +91,18 @@ public final class JsonSchemaGrammar {
 
     /** The grammar of any JSON object. */
     public static Grammar compile(OutputConstraint.JsonObject constraint) {
-        return compile(constraint, JsonSchemaGrammar::refusePattern);
-    }
-
-    /** As {@link #compile(OutputConstraint.JsonObject)}, with a compiler for {@code whitespace_pattern}. */
-    public static Grammar compile(OutputConstraint.JsonObject constraint, Function<String, GrammarExpr> regexCompiler) {
-        JsonSchemaGrammar compiler = new JsonSchemaGrammar(Map.of(), constraint.whitespace(), constraint.field(),
-                regexCompiler);
+        JsonSchemaGrammar compiler = new JsonSchemaGrammar(Map.of(), constraint.whitespace(), constraint.field());
         compiler.anyValue();
         return compiler.finish(new Ref("any_object"));
     }
 
     private GrammarExpr whitespacePattern(String regex) {
         try {
-            return regexCompiler.apply(regex);
-        } catch (UnsupportedOperationException e) {
-            throw new InvalidRequestException("whitespace_pattern is not supported.", field);
-        } catch (InvalidRequestException | IllegalArgumentException e) {
-            throw new InvalidRequestException("whitespace_pattern " + regex + " is not a valid regular expression: "
+            return RegexParser.expression(regex);
+        } catch (GrammarException e) {
+            throw new InvalidRequestException("Invalid whitespace_pattern " + regex + " in " + field + ": "
                     + e.getMessage(), field);
         }
-    }
-
-    private static GrammarExpr refusePattern(String regex) {
-        throw new UnsupportedOperationException("regular expressions");
     }
 
     private Grammar finish(GrammarExpr root) {
@@ -631,21 +607,15 @@ public final class JsonSchemaGrammar {
         return seq(new Literal("\""), new Repeat(define("char", JsonLexicon.stringChar()), min, max), new Literal("\""));
     }
 
+    /**
+     * The full matches of {@code pattern}. A JSON Schema pattern matches anywhere in the string;
+     * its full matches are a part of that, and the part a model asked for such a string means.
+     */
     private GrammarExpr pattern(String pattern, String at) {
-        String anchored = pattern;
-        // A JSON Schema pattern matches anywhere; the grammar writes whole strings, so anchors are implied.
-        if (anchored.startsWith("^")) {
-            anchored = anchored.substring(1);
-        }
-        if (anchored.endsWith("$") && !anchored.endsWith("\\$")) {
-            anchored = anchored.substring(0, anchored.length() - 1);
-        }
         try {
-            return regexCompiler.apply(anchored);
-        } catch (UnsupportedOperationException e) {
-            throw refuse("keyword 'pattern' is not supported", at);
-        } catch (InvalidRequestException | IllegalArgumentException e) {
-            throw refuse("'pattern' " + pattern + " is not a valid regular expression: " + e.getMessage(), at);
+            return RegexParser.expression(pattern);
+        } catch (GrammarException e) {
+            throw refuse("'pattern' " + pattern + " cannot be enforced: " + e.getMessage(), at);
         }
     }
 

@@ -127,6 +127,11 @@ public record SchemaCase(String name, String schema, List<String> invalid) {
                         List.of("{'id': '123', 'ip': '1.2.3.4', 'mail': 'a@b.cd'}",
                                 "{'id': '123e4567-e89b-12d3-a456-426614174000', 'ip': '256.2.3.4', 'mail': 'a@b.cd'}",
                                 "{'id': '123e4567-e89b-12d3-a456-426614174000', 'ip': '1.2.3.4', 'mail': 'ab.cd'}")),
+                new SchemaCase("patterns", """
+                        {"type": "object", "properties": {"code": {"type": "string", "pattern": "^[A-Z]{2}-\\\\d{3}$"},
+                                                          "quoted": {"type": "string", "pattern": "^\\"[a-z\\\\\\\\]+\\"é?$"}},
+                         "required": ["code", "quoted"]}""",
+                        List.of("{'code': 'AB-12', 'quoted': '\\'a\\''}", "{'code': 'AB-123', 'quoted': 'a'}")),
                 new SchemaCase("booleans and nulls", """
                         {"type": "array", "items": {"type": ["boolean", "null"]}, "maxItems": 6}""",
                         List.of("[0]", "['true']")),
