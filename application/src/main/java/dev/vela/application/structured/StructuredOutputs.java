@@ -80,10 +80,8 @@ public final class StructuredOutputs {
             case OutputConstraint.Choice choice -> Grammar.of(new GrammarExpr.Alternation(
                     choice.choices().stream().<GrammarExpr>map(GrammarExpr.Literal::new).toList()));
             case OutputConstraint.Grammar ebnf -> GbnfParser.parse(ebnf.ebnf());
-            case OutputConstraint.JsonSchema schema -> throw new InvalidRequestException(
-                    "JSON Schema constraints are not supported yet", schema.field());
-            case OutputConstraint.JsonObject object -> throw new InvalidRequestException(
-                    "json_object constraints are not supported yet", object.field());
+            case OutputConstraint.JsonSchema schema -> JsonSchemaGrammar.compile(schema);
+            case OutputConstraint.JsonObject object -> JsonSchemaGrammar.compile(object);
         };
     }
 
