@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StructuredBenchmark {
 
-    private static final int WALKS = Integer.getInteger("vela.bench.walks", 40);
+    private static final int WALKS = Integer.getInteger("vela.bench.walks", 100);
     private static final int STEPS = Integer.getInteger("vela.bench.steps", 60);
     private static final int DECODE = Integer.getInteger("vela.bench.decode", 32);
     private static final int ROUNDS = Integer.getInteger("vela.bench.rounds", 2);
@@ -49,14 +49,14 @@ public final class StructuredBenchmark {
     }
 
     static Map<String, Object> nestedSchema() {
-        Map<String, Object> address = object(Map.of(
+        Map<String, Object> address = object(List.of(
                 "street", Map.of("type", "string", "maxLength", BigDecimal.valueOf(40)),
                 "zip", Map.of("type", "string", "pattern", "[0-9]{5}")), List.of("street", "zip"));
-        Map<String, Object> item = object(Map.of(
+        Map<String, Object> item = object(List.of(
                 "id", Map.of("type", "integer", "minimum", BigDecimal.ZERO, "maximum", BigDecimal.valueOf(99999)),
                 "price", Map.of("type", "number"),
                 "kind", Map.of("enum", List.of("book", "pen", "lamp"))), List.of("id", "kind"));
-        return object(Map.of(
+        return object(List.of(
                 "name", Map.of("type", "string"),
                 "age", Map.of("type", "integer", "minimum", BigDecimal.ZERO, "maximum", BigDecimal.valueOf(150)),
                 "active", Map.of("type", "boolean"),
@@ -65,10 +65,15 @@ public final class StructuredBenchmark {
                 List.of("name", "age", "address", "items"));
     }
 
-    private static Map<String, Object> object(Map<String, Object> properties, List<String> required) {
+    /** An object schema with {@code properties} given as name, schema, name, schema... in order. */
+    private static Map<String, Object> object(List<Object> properties, List<String> required) {
+        Map<String, Object> byName = new LinkedHashMap<>();
+        for (int i = 0; i < properties.size(); i += 2) {
+            byName.put((String) properties.get(i), properties.get(i + 1));
+        }
         Map<String, Object> schema = new LinkedHashMap<>();
         schema.put("type", "object");
-        schema.put("properties", new LinkedHashMap<>(properties));
+        schema.put("properties", byName);
         schema.put("required", required);
         return schema;
     }
