@@ -379,26 +379,77 @@ final class AutomatonCompiler {
         return ends;
     }
 
-    /** The rules that can reach themselves through references: these are called, the others inlined. */
+    /**
+     * The rules that can reach themselves through references: these are called, the others inlined.
+     * Tarjan's strongly connected components, iteratively, so that it is linear in the grammar and
+     * a long chain of rules cannot overflow the stack.
+     */
     private static Set<String> recursiveRules(Grammar grammar) {
-        Map<String, Set<String>> refs = new HashMap<>();
-        for (Map.Entry<String, GrammarExpr> rule : grammar.rules().entrySet()) {
-            Set<String> out = new HashSet<>();
-            collectRefs(rule.getValue(), out);
-            refs.put(rule.getKey(), out);
+        List<String> names = new ArrayList<>(grammar.rules().keySet());
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            index.put(names.get(i), i);
         }
+        int n = names.size();
+        int[][] edges = new int[n][];
+        boolean[] selfLoop = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            Set<String> refs = new HashSet<>();
+            collectRefs(grammar.rules().get(names.get(i)), refs);
+            edges[i] = refs.stream().filter(index::containsKey).mapToInt(index::get).toArray();
+            for (int target : edges[i]) {
+                selfLoop[i] |= target == i;
+            }
+        }
+        int[] order = new int[n];
+        int[] low = new int[n];
+        Arrays.fill(order, -1);
+        boolean[] onStack = new boolean[n];
+        ArrayDeque<Integer> component = new ArrayDeque<>();
         Set<String> recursive = new HashSet<>();
-        for (String rule : grammar.rules().keySet()) {
-            ArrayDeque<String> work = new ArrayDeque<>(refs.get(rule));
-            Set<String> seen = new HashSet<>();
-            while (!work.isEmpty()) {
-                String next = work.poll();
-                if (next.equals(rule)) {
-                    recursive.add(rule);
-                    break;
+        int counter = 0;
+        for (int root = 0; root < n; root++) {
+            if (order[root] >= 0) {
+                continue;
+            }
+            ArrayDeque<int[]> frames = new ArrayDeque<>();     // {rule, next edge}
+            frames.push(new int[] {root, 0});
+            order[root] = low[root] = counter++;
+            component.push(root);
+            onStack[root] = true;
+            while (!frames.isEmpty()) {
+                int[] frame = frames.peek();
+                int v = frame[0];
+                if (frame[1] < edges[v].length) {
+                    int w = edges[v][frame[1]++];
+                    if (order[w] < 0) {
+                        order[w] = low[w] = counter++;
+                        component.push(w);
+                        onStack[w] = true;
+                        frames.push(new int[] {w, 0});
+                    } else if (onStack[w]) {
+                        low[v] = Math.min(low[v], order[w]);
+                    }
+                    continue;
                 }
-                if (seen.add(next) && refs.containsKey(next)) {
-                    work.addAll(refs.get(next));
+                frames.pop();
+                if (!frames.isEmpty()) {
+                    int parent = frames.peek()[0];
+                    low[parent] = Math.min(low[parent], low[v]);
+                }
+                if (low[v] == order[v]) {
+                    List<Integer> members = new ArrayList<>();
+                    int w;
+                    do {
+                        w = component.pop();
+                        onStack[w] = false;
+                        members.add(w);
+                    } while (w != v);
+                    for (int member : members) {
+                        if (members.size() > 1 || selfLoop[member]) {
+                            recursive.add(names.get(member));
+                        }
+                    }
                 }
             }
         }

@@ -117,6 +117,14 @@ class GrammarMatcherTest {
     }
 
     @Test
+    void aGrammarTheVocabularyCannotContinueFailsTheStepInsteadOfSamplingAnything() {
+        ListTokenizer tokenizer = new ListTokenizer(List.of("a", "ab"));
+        GrammarMatcher matcher = matcher(tokenizer, RegexParser.parse("b"));
+
+        assertThrows(IllegalStateException.class, () -> matcher.restrict(new float[tokenizer.size()], EOS));
+    }
+
+    @Test
     void randomWalksThroughTheMasksEndInSentencesTheReferenceAccepts() {
         ListTokenizer tokenizer = ListTokenizer.bytesAnd(List.of("[1", ",[", "]]", "],", "12", "[]", "\"a\"", "é\""));
         Grammar grammar = GbnfParser.parse("""
