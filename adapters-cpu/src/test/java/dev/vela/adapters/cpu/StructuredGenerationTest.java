@@ -17,10 +17,12 @@ import dev.vela.application.port.in.Generation;
 import dev.vela.application.port.in.Generation.PromptTokens;
 import dev.vela.application.port.in.GenerationEvent;
 import dev.vela.application.structured.GbnfParser;
+import dev.vela.application.structured.JsonSchemaGrammar;
 import dev.vela.application.structured.ReferenceRecognizer;
 import dev.vela.domain.error.InvalidRequestException;
 import dev.vela.domain.generation.FinishReason;
 import dev.vela.domain.sampling.SamplingParams;
+import dev.vela.domain.structured.JsonWhitespace;
 import dev.vela.domain.structured.OutputConstraint;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -173,6 +175,21 @@ class StructuredGenerationTest {
             }
         }
         assertTrue(stopped >= answers.size() / 2, stopped + " of " + answers.size() + " answers finished");
+    }
+
+    @Test
+    void jsonObjectAnswersAreSentencesOfTheirGrammar() throws InterruptedException {
+        OutputConstraint.JsonObject object = new OutputConstraint.JsonObject(JsonWhitespace.BOUNDED, "response_format");
+        ReferenceRecognizer reference = new ReferenceRecognizer(JsonSchemaGrammar.compile(object));
+        List<Answer> answers = run(SETUPS.get(ModelPreset.R1_DISTILL_VOCAB_TINY), "JSON:", seeds(object, 12, 200), null);
+        int stopped = 0;
+        for (Answer answer : answers) {
+            if (answer.reason() == FinishReason.STOP) {
+                stopped++;
+                assertTrue(answer.text().startsWith("{") && reference.accepts(answer.text()), answer.text());
+            }
+        }
+        assertTrue(stopped > 0, "some answers closed their object");
     }
 
     @Test
