@@ -666,6 +666,11 @@ public final class JsonSchemaGrammar {
         if (decimal.precision() - decimal.scale() > MAX_BOUND_DIGITS) {
             throw refuse("'" + keyword + "' has more than " + MAX_BOUND_DIGITS + " digits", at);
         }
+        if (decimal.abs().compareTo(BigDecimal.ONE) < 0) {
+            // Rounded by sign alone: setScale on 1e-99999999 would take minutes.
+            int up = rounding == RoundingMode.CEILING ? 1 : 0;
+            return BigInteger.valueOf(decimal.signum() > 0 ? up : decimal.signum() < 0 ? up - 1 : 0);
+        }
         return decimal.setScale(0, rounding).toBigIntegerExact();
     }
 
