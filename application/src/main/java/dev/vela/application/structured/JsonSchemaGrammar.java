@@ -36,8 +36,8 @@ public final class JsonSchemaGrammar {
 
     /** How deeply schemas may nest inside one another. */
     static final int MAX_DEPTH = 64;
-    /** How many rules one schema may compile to. */
-    static final int MAX_RULES = 20_000;
+    /** How many rules one schema may compile to: as many as the automaton takes. */
+    static final int MAX_RULES = AutomatonCompiler.MAX_RULES;
     /** How many values all the schema's {@code enum}s may list together. */
     static final int MAX_ENUM_VALUES = 4_096;
     /** The largest {@code minLength}/{@code maxLength}/{@code minItems}/{@code maxItems}. */

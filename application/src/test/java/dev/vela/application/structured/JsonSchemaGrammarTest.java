@@ -44,6 +44,12 @@ class JsonSchemaGrammarTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("schemas")
+    void everySchemaCompilesToTheEnginesAutomaton(SchemaCase schemaCase) {
+        assertTrue(AutomatonCompiler.compile(compile(schemaCase.schema(), JsonWhitespace.BOUNDED)) != null);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("schemas")
     void wrongAnswersAreOutsideTheGrammar(SchemaCase schemaCase) throws Exception {
         ReferenceRecognizer recognizer = new ReferenceRecognizer(compile(schemaCase.schema(), JsonWhitespace.BOUNDED));
         for (String wrong : schemaCase.invalid()) {
