@@ -120,6 +120,29 @@ class JsonSchemaGrammarTest {
     }
 
     @Test
+    void aWhitespacePatternIsNarrowedToJsonWhitespace() {
+        ReferenceRecognizer recognizer = new ReferenceRecognizer(compile(
+                "{\"type\": \"array\", \"items\": {\"type\": \"integer\"}}", JsonWhitespace.pattern("\\s*")));
+
+        assertTrue(recognizer.accepts("[ 1,\r\n\t2]"));
+        assertFalse(recognizer.accepts("[1,\f2]"));
+        InvalidRequestException refusal = assertThrows(InvalidRequestException.class, () -> compile(
+                "{\"type\": \"integer\"}", JsonWhitespace.pattern("x?")));
+        assertTrue(refusal.getMessage().contains("which is not JSON whitespace"), refusal.getMessage());
+    }
+
+    @Test
+    void constAndEnumTogetherAllowTheConstWhenTheEnumListsIt() {
+        ReferenceRecognizer both = new ReferenceRecognizer(compile(
+                "{\"const\": null, \"enum\": [1, null]}", JsonWhitespace.BOUNDED));
+        assertTrue(both.accepts("null"));
+        assertFalse(both.accepts("1"));
+        InvalidRequestException disjoint = assertThrows(InvalidRequestException.class,
+                () -> compile("{\"const\": 2, \"enum\": [1]}", JsonWhitespace.BOUNDED));
+        assertTrue(disjoint.getMessage().contains("admits no value"), disjoint.getMessage());
+    }
+
+    @Test
     void propertiesComeInSchemaOrder() {
         ReferenceRecognizer recognizer = new ReferenceRecognizer(compile("""
                 {"properties": {"b": {"type": "integer"}, "a": {"type": "integer"}}}""", JsonWhitespace.NONE));
@@ -151,6 +174,7 @@ class JsonSchemaGrammarTest {
                 new String[] {"{\"type\": \"strung\"}", "'type' must be one of"},
                 new String[] {"{\"type\": \"string\", \"minItems\": 1}", "keyword 'minItems' does not apply to type [string]"},
                 new String[] {"false", "admits no value"},
+                new String[] {"{\"enum\": [\"a\", \"bb\"], \"maxLength\": 1}", "keyword 'maxLength' beside 'enum' or 'const' is not supported"},
                 new String[] {"{\"allOf\": [{\"type\": \"string\"}]}", "'allOf' is supported for object schemas only"},
                 new String[] {"{\"type\": \"string\", \"pattern\": \"(a)\\\\1\"}", "'pattern' (a)\\1 cannot be enforced"},
                 new String[] {"{\"enum\": [" + "1,".repeat(JsonSchemaGrammar.MAX_ENUM_VALUES) + "1]}", "more than 4096 enum values"},

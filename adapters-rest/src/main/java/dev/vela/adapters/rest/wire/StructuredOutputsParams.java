@@ -147,6 +147,11 @@ public record StructuredOutputsParams(
             return null;
         }
         if (value instanceof JsonString text) {
+            String exceeded = JsonLimits.exceeded(text.getString());
+            if (exceeded != null) {
+                throw json.invalid(field, "Input should be a JSON Schema; in the string, " + exceeded, "json_invalid",
+                        value);
+            }
             try (var reader = Json.createReader(new StringReader(text.getString()))) {
                 value = reader.readValue();
             } catch (JsonParsingException e) {

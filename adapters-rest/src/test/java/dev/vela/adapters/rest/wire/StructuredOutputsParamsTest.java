@@ -109,6 +109,10 @@ class StructuredOutputsParamsTest {
     void malformedFieldsAreRefusedNamingThem() {
         assertEquals("structured_outputs.json", refused("\"structured_outputs\": {\"json\": \"{not json\"}").param());
         assertEquals("guided_json", refused("\"guided_json\": [1]").param());
+        InvalidRequestException deep = refused("\"guided_json\": \"" + "[".repeat(100_000) + "\"");
+        assertEquals("guided_json", deep.param());
+        assertTrue(deep.getMessage().contains("nest more than 128 levels deep"), deep.getMessage());
+        assertEquals("guided_json", refused("\"guided_json\": \"{\\\"maximum\\\": 1e9999999999}\"").param());
         assertEquals("structured_outputs.choice.1", refused("\"structured_outputs\": {\"choice\": [\"a\", 1]}").param());
         assertEquals("guided_choice", refused("\"guided_choice\": []").param());
         assertEquals("guided_regex", refused("\"guided_regex\": 5").param());
