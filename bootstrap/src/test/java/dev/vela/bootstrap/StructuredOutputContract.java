@@ -66,7 +66,10 @@ abstract class StructuredOutputContract {
         }
     }
 
-    /** Each schema alone may never finish within the budget (an unbounded string); most answers overall do. */
+    /**
+     * One schema (an unbounded string) or json_object may never finish within its budget on
+     * random weights; most answers of the class together do.
+     */
     @AfterAll
     static void mostAnswersFinishWithinTheirBudget() {
         assertTrue(ANSWERS.get() == 0 || STOPPED.get() * 2 > ANSWERS.get(), STOPPED + " of " + ANSWERS + " answers stopped");
@@ -75,20 +78,19 @@ abstract class StructuredOutputContract {
     @Test
     void aJsonObjectAnswerThatStopsIsAnObject(TestClient client) {
         SchemaValidator anyObject = SchemaValidator.of("{\"type\": \"object\"}");
-        int stopped = 0;
         for (int seed = 0; seed < seeds(); seed++) {
             TestClient.Reply reply = client.post(CHAT, "{" + MESSAGES + ", \"max_tokens\": 120, \"temperature\": 1.0, "
                     + "\"seed\": " + seed + ", \"n\": " + CHOICES + ", \"response_format\": {\"type\": \"json_object\"}}");
             assertEquals(200, reply.status(), reply.body());
             for (JsonObject choice : reply.json().getJsonArray("choices").getValuesAs(JsonObject.class)) {
+                ANSWERS.incrementAndGet();
                 if (choice.getString("finish_reason").equals("stop")) {
+                    STOPPED.incrementAndGet();
                     String text = choice.getJsonObject("message").getString("content");
                     assertEquals(List.of(), anyObject.errors(text), text);
-                    stopped++;
                 }
             }
         }
-        assertTrue(stopped > 0, "no json_object answer stopped");
     }
 
     static Stream<SchemaCase> streamedSchemas() {
