@@ -19,6 +19,7 @@ import dev.vela.domain.model.ModelCard;
 import dev.vela.domain.reasoning.ReasoningSplit;
 import dev.vela.domain.sampling.SamplingDefaults;
 import dev.vela.domain.sampling.SamplingParams;
+import dev.vela.domain.structured.OutputConstraint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -202,9 +203,22 @@ class ReasoningChatTest {
         assertNull(answer.finished().reasoning());
     }
 
-    /** Generates {@code output} as the answer to a chat, greedily, and collects what the chat service hands the REST layer. */
+    @Test
+    void aStructuredOutputConstrainsOnlyTheAnswerAfterTheReasoning() throws InterruptedException {
+        Answer answer = chat(R + "</think>" + REST, Delivery.TOKEN_BY_TOKEN, true, true,
+                new OutputConstraint.Choice(List.of("yes", "no"), "structured_outputs.choice"));
+
+        assertEquals(new ReasoningSplit(R, "no"), answer.finished().reasoning(), "free reasoning, then the choice");
+    }
+
     private Answer chat(String output, Delivery delivery, boolean splitReasoning, boolean includeReasoning)
             throws InterruptedException {
+        return chat(output, delivery, splitReasoning, includeReasoning, null);
+    }
+
+    /** Generates {@code output} as the answer to a chat, greedily, and collects what the chat service hands the REST layer. */
+    private Answer chat(String output, Delivery delivery, boolean splitReasoning, boolean includeReasoning,
+                        OutputConstraint constraint) throws InterruptedException {
         int[] prompt = tokenizer.encode(PROMPT, false);
         engine = new Engine(new PlaybackRunner(prompt.length, tokenizer.encode(output, false)), tokenizer,
                 EngineConfig.of(4096, 4, 64), List.of());
@@ -213,7 +227,7 @@ class ReasoningChatTest {
         ChatService chats = new ChatService(model, tokenizer, (messages, options) -> PROMPT,
                 new RequestTemplatePolicy(false), engine, splitReasoning);
         SamplingParams sampling = SamplingParams.builder().temperature(0.0).maxTokens(200)
-                .stop(delivery.neverMatchingStops).build();
+                .stop(delivery.neverMatchingStops).structuredOutput(constraint).build();
 
         Generation generation = chats.chat(new ChatCommand(null, List.of(ChatMessage.user("Q")), ChatRenderOptions.defaults(),
                 sampling, includeReasoning));

@@ -62,7 +62,9 @@ public record ChatCompletionRequest(
         @Schema(description = "vLLM: log-probabilities of the prompt's own tokens, with this many alternatives (0-20); "
                 + "not with stream") Integer promptLogprobs,
         @Schema(description = "vLLM: accepted and checked; the answer does not repeat the last message") Boolean echo,
-        ResponseFormat responseFormat)
+        ResponseFormat responseFormat,
+        @Schema(description = "vLLM: what the answer must match; guided_json, guided_regex, guided_choice, "
+                + "guided_grammar and guided_whitespace_pattern are read into it") StructuredOutputsParams structuredOutputs)
         implements SamplingFields {
 
     /** Reads and checks a request body. */
@@ -98,7 +100,8 @@ public record ChatCompletionRequest(
                 json.intList("allowed_token_ids"), json.bool("add_generation_prompt"),
                 json.bool("continue_final_message"), json.string("chat_template"),
                 kwargs == null ? null : JsonValues.toMap(kwargs.raw()), json.bool("include_reasoning"),
-                CompletionRequest.promptLogprobs(json), json.bool("echo"), ResponseFormat.read(json));
+                CompletionRequest.promptLogprobs(json), json.bool("echo"), ResponseFormat.read(json),
+                StructuredOutputsParams.read(json));
     }
 
     public ChatCommand toCommand() {

@@ -1,0 +1,125 @@
+package dev.vela.application.structured;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Which tokens of the vocabulary may come next in a {@link ParseState}, as a bit set over token ids.
+ *
+ * <p>xgrammar's split between what a state decides alone and what depends on its context: the
+ * stacks are cut to their top {@link #CONTEXT_DEPTH} frames, and one walk of the vocabulary's trie
+ * from that cut state sorts every token into accepted (consumed within the frames kept, whatever
+ * lies below), rejected, or uncertain (it runs past the cut, so what follows depends on the frames
+ * cut away). The walk prunes a prefix's whole subtree at the first byte nothing can take, and its
+ * result is kept by cut state in an LRU: the same few cut states come back at every depth of a
+ * nested answer. A step then takes the accepted set and checks only the uncertain tokens (those
+ * that close more than {@link #CONTEXT_DEPTH} nested rules at once) against the full stacks.
+ */
+final class TokenMasker {
+
+    /** Frames of each stack kept when masks are computed and cached. */
+    static final int CONTEXT_DEPTH = 4;
+    static final int CACHED_MASKS = 512;
+
+    private final ParseStates states;
+    private final TokenVocabulary vocabulary;
+    final int words;
+    private final Map<CutKey, CutMask> masks = new LinkedHashMap<>(CACHED_MASKS, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<CutKey, CutMask> eldest) {
+            return size() > CACHED_MASKS;
+        }
+    };
+
+    /**
+     * A state whose stacks were cut (where the end of a stack means "ask the frames below"), or
+     * one that is whole (where it means the end of the text): the same stacks mask differently.
+     */
+    private record CutKey(ParseState state, boolean cut) {
+    }
+
+    /** What a cut state accepts alone, and the tokens that depend on the frames cut away. */
+    private record CutMask(long[] accepted, int[] uncertain) {
+    }
+
+    TokenMasker(ParseStates states, TokenVocabulary vocabulary) {
+        this.states = states;
+        this.vocabulary = vocabulary;
+        this.words = (vocabulary.size + 63) >>> 6;
+    }
+
+    /** The tokens allowed next in {@code state} (end-of-sequence excluded); the array may be shared: read only. */
+    long[] allowed(ParseState state) {
+        ParseState cut = states.cut(state, CONTEXT_DEPTH);
+        CutKey key = new CutKey(cut, cut != state);
+        CutMask mask;
+        synchronized (masks) {
+            mask = masks.get(key);
+        }
+        if (mask == null) {
+            IntList uncertain = key.cut() ? new IntList() : null;
+            mask = new CutMask(walk(cut, uncertain), uncertain == null ? new int[0] : uncertain.toArray());
+            synchronized (masks) {
+                masks.put(key, mask);
+            }
+        }
+        if (mask.uncertain.length == 0) {
+            return mask.accepted;
+        }
+        long[] allowed = mask.accepted.clone();
+        for (int token : mask.uncertain) {
+            byte[] bytes = vocabulary.bytes(token);
+            if (!states.advance(state, bytes, 0, bytes.length).dead()) {
+                allowed[token >>> 6] |= 1L << token;
+            }
+        }
+        return allowed;
+    }
+
+    /** The bytes of a token in the vocabulary's trie; null for one left out. */
+    byte[] bytes(int token) {
+        return vocabulary.bytes(token);
+    }
+
+    /**
+     * Walks the trie from {@code start}: the tokens it can consume whole are set in the result.
+     * With {@code uncertain} given, {@code start}'s {@code accepting} means "the frames kept have
+     * ended", and the tokens that go on past such an end are collected there; without, the text ends there.
+     */
+    private long[] walk(ParseState start, IntList uncertain) {
+        long[] accepted = new long[words];
+        ParseState[] at = new ParseState[vocabulary.maxDepth + 1];
+        boolean[] escaped = new boolean[vocabulary.maxDepth + 1];
+        at[0] = start;
+        byte[] nodeByte = vocabulary.nodeByte;
+        int[] nodeDepth = vocabulary.nodeDepth;
+        int[] subtreeEnd = vocabulary.subtreeEnd;
+        int[] tokenStart = vocabulary.nodeTokenStart;
+        int[] tokens = vocabulary.nodeTokens;
+        ParseState dead = states.dead;
+        int n = nodeByte.length;
+        int i = 0;
+        while (i < n) {
+            int depth = nodeDepth[i];
+            ParseState parent = at[depth - 1];
+            boolean past = uncertain != null && (escaped[depth - 1] || parent.accepting);
+            ParseState next = parent.stacks.length == 0 ? dead : states.advance(parent, nodeByte[i] & 0xFF);
+            if (next == dead && !past) {
+                i = subtreeEnd[i];
+                continue;
+            }
+            at[depth] = next;
+            escaped[depth] = past;
+            for (int t = tokenStart[i]; t < tokenStart[i + 1]; t++) {
+                int token = tokens[t];
+                if (next != dead) {
+                    accepted[token >>> 6] |= 1L << token;
+                } else {
+                    uncertain.add(token);
+                }
+            }
+            i++;
+        }
+        return accepted;
+    }
+}
