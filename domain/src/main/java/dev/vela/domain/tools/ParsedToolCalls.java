@@ -12,9 +12,9 @@ public record ParsedToolCalls(String content, List<ToolCall> calls) {
     }
 
     /** A whole answer parsed at once: the same as its stream's pieces joined. */
-    public static ParsedToolCalls parse(ToolCallParser parser, String output) {
-        List<ToolCallPiece> pieces = new ArrayList<>(parser.next(output));
-        pieces.addAll(parser.finish());
+    public static ParsedToolCalls parse(ToolCallReader reader, String output) {
+        List<ToolCallPiece> pieces = new ArrayList<>(reader.next(output));
+        pieces.addAll(reader.finish());
         return of(pieces);
     }
 

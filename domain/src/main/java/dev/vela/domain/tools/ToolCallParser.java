@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * A call whose end marker never comes counts when its body parses at the end of the output, as
  * vLLM's {@code hermes} parser accepts it.
  */
-public final class ToolCallParser {
+public final class ToolCallParser implements ToolCallReader {
 
     /** The parsers {@code --tool-call-parser} accepts, as vLLM names them. */
     public static final Set<String> NAMES = Set.of("hermes", "deepseek_v3");
@@ -48,7 +48,8 @@ public final class ToolCallParser {
         };
     }
 
-    /** The pieces the next part of the output completes, in order (often none while a call is open). */
+    /** {@inheritDoc} Often none while a call is open. */
+    @Override
     public List<ToolCallPiece> next(String text) {
         pending.append(text);
         List<ToolCallPiece> pieces = new ArrayList<>();
@@ -58,7 +59,7 @@ public final class ToolCallParser {
         return pieces;
     }
 
-    /** What is left once the output has ended. */
+    @Override
     public List<ToolCallPiece> finish() {
         List<ToolCallPiece> pieces = new ArrayList<>();
         String rest = pending.toString();
