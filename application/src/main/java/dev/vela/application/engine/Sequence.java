@@ -44,6 +44,7 @@ final class Sequence {
     private double cumulativeLogprob;
     private FinishReason finishReason;
     private Object stopReason;
+    private final ReasoningBudget reasoningBudget;
 
     /**
      * @param reportsPromptLogprobs whether this sequence computes its prompt's logprobs (one
@@ -61,6 +62,7 @@ final class Sequence {
                 params.logprobs() != null || request.wantsCumulativeLogprob());
         this.detokenizer = new IncrementalDetokenizer(tokenizer, params.skipSpecialTokens());
         this.stopStrings = new StopStrings(params.stop(), params.includeStopStrInOutput());
+        this.reasoningBudget = ReasoningBudget.of(params, promptIds, tokenizer);
         this.promptLogprobCount = reportsPromptLogprobs && params.promptLogprobs() != null
                 ? params.promptLogprobs() : -1;
         if (promptLogprobCount >= 0) {
@@ -114,6 +116,11 @@ final class Sequence {
         return finishReason != null;
     }
 
+    /** The token the reasoning budget makes the next step take, or -1 when the sampler chooses. */
+    int forcedToken() {
+        return reasoningBudget == null ? -1 : reasoningBudget.forcedToken();
+    }
+
     /**
      * Takes a sampled token, decides whether the sequence ends and returns what the client may see
      * now (an empty list when there is nothing new to tell).
@@ -130,6 +137,9 @@ final class Sequence {
         }
         outputIds[outputLength++] = token;
         sampling.outputTokens.add(token);
+        if (reasoningBudget != null) {
+            reasoningBudget.accept(token, tokenizer.tokenBytes(token));
+        }
         cumulativeLogprob += sample.logprob();
         if (sampling.params.logprobs() != null) {
             pendingLogprobs.add(logprobOf(sample));
