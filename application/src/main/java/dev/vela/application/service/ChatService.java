@@ -54,10 +54,7 @@ public final class ChatService implements ChatUseCase {
     public Generation chat(ChatCommand command) {
         model.check(command.model());
         templatePolicy.check(command.render());
-        SamplingParams sampling = withToolConstraint(command);
-        if (sampling.thinkingTokenBudget() == null && settings.defaultThinkingTokenBudget().isPresent()) {
-            sampling = sampling.withThinkingTokenBudget(settings.defaultThinkingTokenBudget().get());
-        }
+        SamplingParams sampling = samplingFor(command);
         String prompt = templates.render(command.messages(), command.render());
         PromptTokens tokens = new PromptTokens(prompt, encoder.encode(prompt, false, "messages"));
         Generation generation = starter.start(List.of(tokens), sampling, sampling.maxTokens(), "messages");
@@ -75,9 +72,15 @@ public final class ChatService implements ChatUseCase {
         };
     }
 
-    /** The request's sampling, its answer constrained to tool calls where the tool choice demands them. */
-    private SamplingParams withToolConstraint(ChatCommand command) {
+    /**
+     * The request's sampling as the engine gets it: the answer constrained to tool calls where the
+     * tool choice demands them, and the server's reasoning budget where the request set none.
+     */
+    SamplingParams samplingFor(ChatCommand command) {
         SamplingParams sampling = command.sampling();
+        if (sampling.thinkingTokenBudget() == null && settings.defaultThinkingTokenBudget().isPresent()) {
+            sampling = sampling.withThinkingTokenBudget(settings.defaultThinkingTokenBudget().get());
+        }
         List<Map<String, Object>> tools = command.render().tools();
         return switch (command.toolChoice()) {
             case ToolChoice.None none -> sampling;
