@@ -7,6 +7,8 @@ import dev.vela.application.port.in.GenerationEvent;
 import dev.vela.application.port.out.EngineObserver;
 import dev.vela.application.port.out.ModelRunner;
 import dev.vela.application.port.out.Tokenizer;
+import dev.vela.application.structured.CompiledGrammar;
+import dev.vela.application.structured.StructuredOutputs;
 import dev.vela.domain.error.InvalidRequestException;
 import dev.vela.domain.generation.FinishReason;
 import dev.vela.domain.sampling.SamplingParams;
@@ -39,6 +41,7 @@ public final class Engine implements EngineStatus, AutoCloseable {
     private final Tokenizer tokenizer;
     private final KvBlockManager blocks;
     private final Scheduler scheduler;
+    private final StructuredOutputs structuredOutputs;
     /** A sampler per thread that samples: rows of logits arrive on the runner's threads ({@link StepSink}). */
     private final ThreadLocal<Sampler> samplers;
     private final LinkedBlockingQueue<Command> inbox = new LinkedBlockingQueue<>();
@@ -76,11 +79,19 @@ public final class Engine implements EngineStatus, AutoCloseable {
         this.scheduler = new Scheduler(config, blocks, observer);
         int vocabulary = runner.info().vocabularySize();
         this.samplers = ThreadLocal.withInitial(() -> new Sampler(vocabulary));
+        this.structuredOutputs = new StructuredOutputs(tokenizer, vocabulary);
         this.thread = Thread.ofPlatform().name("vela-engine").daemon(true).start(this::loop);
     }
 
-    /** One prompt of a request and how to sample its choices ({@code max_tokens} resolved). */
-    public record PromptRequest(PromptTokens prompt, SamplingParams sampling) {
+    /**
+     * One prompt of a request and how to sample its choices ({@code max_tokens} resolved); with a
+     * reasoning parser, {@code reasoning} names its markers (null: none), so that a structured
+     * output constrains only the answer after the reasoning.
+     */
+    public record PromptRequest(PromptTokens prompt, SamplingParams sampling, ReasoningMarkers reasoning) {
+        public PromptRequest(PromptTokens prompt, SamplingParams sampling) {
+            this(prompt, sampling, null);
+        }
     }
 
     /** Something for the engine thread to do on behalf of a request (null: on behalf of none). */
@@ -91,8 +102,9 @@ public final class Engine implements EngineStatus, AutoCloseable {
      * Starts generating {@code sequencesPerPrompt} choices for each prompt; choice
      * {@code promptIndex * sequencesPerPrompt + i} is the i-th of a prompt.
      *
-     * @throws InvalidRequestException when a prompt has no tokens, or when a prompt's sampling
-     *                                 leaves no token that could ever be sampled
+     * @throws InvalidRequestException when a prompt has no tokens, when a prompt's sampling
+     *                                 leaves no token that could ever be sampled, or when its
+     *                                 structured output cannot be compiled
      */
     public Generation submit(List<PromptRequest> prompts, int sequencesPerPrompt, int[] eosIds, boolean cumulativeLogprob) {
         if (closed) {
@@ -107,9 +119,12 @@ public final class Engine implements EngineStatus, AutoCloseable {
                 prompts.stream().map(PromptRequest::prompt).toList(), sequencesPerPrompt, cumulativeLogprob);
         for (int p = 0; p < prompts.size(); p++) {
             PromptRequest prompt = prompts.get(p);
+            CompiledGrammar grammar = prompt.sampling().structuredOutput() == null ? null
+                    : structuredOutputs.compile(prompt.sampling().structuredOutput());
             for (int i = 0; i < sequencesPerPrompt; i++) {
                 request.opened(new Sequence(sequenceIds.incrementAndGet(), p * sequencesPerPrompt + i, request,
-                        prompt.prompt().tokenIds(), prompt.sampling(), eosIds, tokenizer, i == 0));
+                        prompt.prompt().tokenIds(), prompt.sampling(), eosIds, tokenizer, i == 0, grammar,
+                        prompt.reasoning()));
             }
         }
         inbox.add(new Command(request, () -> request.sequences.forEach(scheduler::add)));
@@ -366,6 +381,9 @@ public final class Engine implements EngineStatus, AutoCloseable {
             }
             if (position != sequence.totalLength() - 1) {
                 return null;
+            }
+            if (sequence.constrained()) {
+                sequence.restrict(logits);      // here, on the runner's thread, beside the sampling
             }
             Integer logprobs = sequence.sampling.params.logprobs();
             int forced = sequence.forcedToken();

@@ -3,6 +3,8 @@ package dev.vela.application.engine;
 import dev.vela.application.port.in.GenerationEvent;
 import dev.vela.application.port.in.TokenLogprob;
 import dev.vela.application.port.out.Tokenizer;
+import dev.vela.application.structured.CompiledGrammar;
+import dev.vela.application.structured.GrammarMatcher;
 import dev.vela.domain.generation.FinishReason;
 import dev.vela.domain.sampling.SamplingParams;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +47,11 @@ final class Sequence {
     private FinishReason finishReason;
     private Object stopReason;
     private final ReasoningBudget reasoningBudget;
+    /** What the output must match (null: free text), and from when: see {@link #constrained()}. */
+    private final GrammarMatcher grammar;
+    private final int[] eosIds;
+    private final ReasoningMarkers reasoning;
+    private boolean reasoningEnded;
 
     /**
      * @param reportsPromptLogprobs whether this sequence computes its prompt's logprobs (one
@@ -52,6 +59,17 @@ final class Sequence {
      */
     Sequence(long id, int choice, EngineRequest request, int[] promptIds, SamplingParams params,
              int[] eosIds, Tokenizer tokenizer, boolean reportsPromptLogprobs) {
+        this(id, choice, request, promptIds, params, eosIds, tokenizer, reportsPromptLogprobs, null, null);
+    }
+
+    /**
+     * @param grammar   what the output must match, or null for free text
+     * @param reasoning with a reasoning parser, the markers around the reasoning, which stays free:
+     *                  the grammar starts after its end; null without one
+     */
+    Sequence(long id, int choice, EngineRequest request, int[] promptIds, SamplingParams params,
+             int[] eosIds, Tokenizer tokenizer, boolean reportsPromptLogprobs, CompiledGrammar grammar,
+             ReasoningMarkers reasoning) {
         this.id = id;
         this.choice = choice;
         this.request = request;
@@ -65,6 +83,10 @@ final class Sequence {
         this.reasoningBudget = ReasoningBudget.of(params, promptIds, tokenizer);
         this.promptLogprobCount = reportsPromptLogprobs && params.promptLogprobs() != null
                 ? params.promptLogprobs() : -1;
+        this.grammar = grammar == null ? null : grammar.matcher();
+        this.eosIds = eosIds.clone();
+        this.reasoning = reasoning;
+        this.reasoningEnded = reasoning == null || reasoning.endedIn(promptIds);
         if (promptLogprobCount >= 0) {
             byte[] first = tokenizer.tokenBytes(promptIds[0]);
             promptLogprobs.add(TokenLogprob.unscored(promptIds[0], text(first), first));
@@ -121,6 +143,20 @@ final class Sequence {
         return reasoningBudget == null ? -1 : reasoningBudget.forcedToken();
     }
 
+    /** True while the next token must fit the grammar: there is one, and any reasoning has ended. */
+    boolean constrained() {
+        return grammar != null && reasoningEnded;
+    }
+
+    /**
+     * Masks the logits of every token the grammar forbids next (end-of-sequence included, until
+     * the grammar may end). Called on a runner thread, before sampling: the logprobs reported are
+     * those of the masked distribution, as in vLLM.
+     */
+    void restrict(float[] logits) {
+        grammar.restrict(logits, eosIds);
+    }
+
     /**
      * Takes a sampled token, decides whether the sequence ends and returns what the client may see
      * now (an empty list when there is nothing new to tell).
@@ -139,6 +175,13 @@ final class Sequence {
         sampling.outputTokens.add(token);
         if (reasoningBudget != null) {
             reasoningBudget.accept(token, tokenizer.tokenBytes(token));
+        }
+        boolean grammarComplete = false;
+        if (constrained()) {
+            grammar.accept(token);
+            grammarComplete = grammar.complete();
+        } else if (reasoning != null && token == reasoning.endId()) {
+            reasoningEnded = true;
         }
         cumulativeLogprob += sample.logprob();
         if (sampling.params.logprobs() != null) {
@@ -159,6 +202,9 @@ final class Sequence {
         }
         if (!finished() && stopToken) {
             finish(FinishReason.STOP, isEos(token) ? null : token);
+        }
+        if (!finished() && grammarComplete) {
+            finish(FinishReason.STOP, null);    // no byte can follow: the answer is whole
         }
         if (!finished() && outputLength >= maxTokens) {
             finish(FinishReason.LENGTH, null);

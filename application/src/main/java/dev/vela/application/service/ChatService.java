@@ -1,6 +1,7 @@
 package dev.vela.application.service;
 
 import dev.vela.application.engine.Engine;
+import dev.vela.application.engine.ReasoningMarkers;
 import dev.vela.application.port.in.ChatCommand;
 import dev.vela.application.port.in.ChatUseCase;
 import dev.vela.application.port.in.Generation;
@@ -8,12 +9,12 @@ import dev.vela.application.port.in.Generation.PromptTokens;
 import dev.vela.application.port.out.ChatTemplates;
 import dev.vela.application.port.out.Tokenizer;
 import dev.vela.domain.error.InvalidRequestException;
+import dev.vela.domain.reasoning.ReasoningSplit;
 import dev.vela.domain.sampling.SamplingParams;
 import dev.vela.domain.structured.OutputConstraint;
 import dev.vela.domain.tools.NamedToolCall;
 import dev.vela.domain.tools.RequiredToolCalls;
 import dev.vela.domain.tools.ToolCallParser;
-import dev.vela.domain.tools.ToolCallReader;
 import dev.vela.domain.tools.ToolChoice;
 import dev.vela.domain.tools.ToolSchemas;
 import java.util.List;
@@ -35,6 +36,8 @@ public final class ChatService implements ChatUseCase {
     private final RequestTemplatePolicy templatePolicy;
     private final GenerationStarter starter;
     private final ChatSettings settings;
+    /** With the reasoning parser, its markers as single tokens (null when the vocabulary lacks them). */
+    private final ReasoningMarkers reasoningMarkers;
 
     /**
      * @param templatePolicy whether a request may bring its own chat template
@@ -48,6 +51,13 @@ public final class ChatService implements ChatUseCase {
         this.templatePolicy = templatePolicy;
         this.starter = new GenerationStarter(model, engine);
         this.settings = settings;
+        this.reasoningMarkers = settings.splitReasoning() ? markers(tokenizer) : null;
+    }
+
+    private static ReasoningMarkers markers(Tokenizer tokenizer) {
+        int[] start = tokenizer.encode(ReasoningSplit.START, false);
+        int[] end = tokenizer.encode(ReasoningSplit.END, false);
+        return start.length == 1 && end.length == 1 ? new ReasoningMarkers(start[0], end[0]) : null;
     }
 
     @Override
@@ -57,7 +67,7 @@ public final class ChatService implements ChatUseCase {
         SamplingParams sampling = samplingFor(command);
         String prompt = templates.render(command.messages(), command.render());
         PromptTokens tokens = new PromptTokens(prompt, encoder.encode(prompt, false, "messages"));
-        Generation generation = starter.start(List.of(tokens), sampling, sampling.maxTokens(), "messages");
+        Generation generation = starter.start(List.of(tokens), sampling, sampling.maxTokens(), "messages", reasoningMarkers);
         if (settings.splitReasoning()) {
             generation = new ReasoningGeneration(generation, command.includeReasoning());
         }

@@ -1,6 +1,7 @@
 package dev.vela.application.service;
 
 import dev.vela.application.engine.Engine;
+import dev.vela.application.engine.ReasoningMarkers;
 import dev.vela.application.port.in.Generation;
 import dev.vela.application.port.in.Generation.PromptTokens;
 import dev.vela.domain.error.InvalidRequestException;
@@ -28,6 +29,12 @@ final class GenerationStarter {
      *                           context-length errors
      */
     Generation start(List<PromptTokens> prompts, SamplingParams sampling, Integer requestedMaxTokens, String inputParam) {
+        return start(prompts, sampling, requestedMaxTokens, inputParam, null);
+    }
+
+    /** @param reasoning the reasoning parser's markers, after which a structured output starts; null without one */
+    Generation start(List<PromptTokens> prompts, SamplingParams sampling, Integer requestedMaxTokens, String inputParam,
+                     ReasoningMarkers reasoning) {
         for (PromptTokens prompt : prompts) {
             if (prompt.tokenIds().length == 0) {
                 throw new InvalidRequestException("The decoder prompt cannot be empty", inputParam);
@@ -38,7 +45,7 @@ final class GenerationStarter {
         List<Engine.PromptRequest> requests = new ArrayList<>(prompts.size());
         for (PromptTokens prompt : prompts) {
             int maxTokens = model.budget().maxTokens(prompt.tokenIds().length, requestedMaxTokens, inputParam);
-            requests.add(new Engine.PromptRequest(prompt, resolved.withMaxTokens(maxTokens)));
+            requests.add(new Engine.PromptRequest(prompt, resolved.withMaxTokens(maxTokens), reasoning));
         }
         int generated = resolved.sequencesToGenerate();
         if (generated == resolved.n()) {

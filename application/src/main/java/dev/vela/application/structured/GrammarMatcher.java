@@ -1,0 +1,91 @@
+package dev.vela.application.structured;
+
+import java.util.Arrays;
+
+/**
+ * One sequence's place in its grammar: which tokens may come next ({@link #restrict}) and where
+ * each sampled token leads ({@link #accept}). Not thread-safe: one sequence uses it, one thread
+ * at a time (masks on a runner thread, tokens accepted on the engine thread, never at once).
+ */
+public final class GrammarMatcher {
+
+    private final CompiledGrammar grammar;
+    private ParseState state;
+
+    GrammarMatcher(CompiledGrammar grammar) {
+        this.grammar = grammar;
+        this.state = grammar.states.start;
+    }
+
+    /** The text so far is a whole sentence: end-of-sequence may come now. */
+    public boolean canEnd() {
+        return state.accepting;
+    }
+
+    /** The text so far is a whole sentence that nothing can extend: the answer is done. */
+    public boolean complete() {
+        return state.complete();
+    }
+
+    /**
+     * Sets every logit the grammar forbids next to -inf: every token whose bytes cannot continue
+     * the text, and the {@code endIds} unless the text may end here.
+     *
+     * @throws IllegalStateException when no token at all may come next (a grammar that cannot be
+     *                               continued with this vocabulary's tokens)
+     */
+    public void restrict(float[] logits, int[] endIds) {
+        long[] allowed = grammar.masker.allowed(state);
+        float[] ends = new float[endIds.length];
+        for (int i = 0; i < endIds.length; i++) {
+            ends[i] = endIds[i] < logits.length ? logits[endIds[i]] : Float.NEGATIVE_INFINITY;
+        }
+        boolean any = state.accepting && endIds.length > 0;
+        int n = logits.length;
+        for (int w = 0; w < allowed.length && w << 6 < n; w++) {
+            long bits = allowed[w];
+            int base = w << 6;
+            int end = Math.min(base + 64, n);
+            if (bits == -1L) {
+                any = true;
+            } else if (bits == 0L) {
+                Arrays.fill(logits, base, end, Float.NEGATIVE_INFINITY);
+            } else {
+                any = true;
+                for (int j = base; j < end; j++) {
+                    if ((bits & 1L << j) == 0) {
+                        logits[j] = Float.NEGATIVE_INFINITY;
+                    }
+                }
+            }
+        }
+        if (!any) {
+            throw new IllegalStateException("The structured output cannot be continued: no token of the vocabulary "
+                    + "fits the grammar after the text generated so far");
+        }
+        for (int i = 0; i < endIds.length; i++) {
+            if (endIds[i] < n) {
+                logits[endIds[i]] = state.accepting ? ends[i] : Float.NEGATIVE_INFINITY;
+            }
+        }
+    }
+
+    /**
+     * Moves past a sampled token. A token without bytes (end-of-sequence, a special token) moves
+     * nothing.
+     *
+     * @throws IllegalStateException when the token's bytes do not fit the grammar here, which
+     *                               {@link #restrict} rules out
+     */
+    public void accept(int token) {
+        byte[] bytes = grammar.masker.bytes(token);
+        if (bytes == null) {
+            return;
+        }
+        ParseState next = grammar.states.advance(state, bytes, 0, bytes.length);
+        if (next.dead()) {
+            throw new IllegalStateException("token " + token + " does not fit the grammar here");
+        }
+        state = next;
+    }
+}
