@@ -13,7 +13,8 @@ import java.util.Objects;
  * The JSON Schemas vLLM constrains tool answers with: for {@code "required"}, an array of at least
  * one {@code {"name": <a tool's name>, "parameters": <that tool's parameters>}} (at most one without
  * {@code parallel_tool_calls}); for a named tool, that tool's parameters. Each tool's {@code $defs}
- * move to the top of the array's schema, where its {@code $ref}s point.
+ * move to the top of the array's schema, where its {@code $ref}s point. Unlike vLLM's, an item
+ * holds no other keys than those two, so that nothing the model adds can be lost.
  */
 public final class ToolSchemas {
 
@@ -38,9 +39,15 @@ public final class ToolSchemas {
                     }
                 });
             }
-            alternatives.add(Map.of(
-                    "properties", Map.of("name", Map.of("type", "string", "enum", List.of(name(tool))), "parameters", parameters),
-                    "required", List.of("name", "parameters")));
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("name", Map.of("type", "string", "enum", List.of(name(tool))));
+            properties.put("parameters", parameters);
+            Map<String, Object> call = new LinkedHashMap<>();
+            call.put("type", "object");
+            call.put("properties", properties);
+            call.put("required", List.of("name", "parameters"));
+            call.put("additionalProperties", false);
+            alternatives.add(call);
         }
         Map<String, Object> schema = new LinkedHashMap<>();
         schema.put("type", "array");
@@ -48,7 +55,7 @@ public final class ToolSchemas {
         if (!parallelToolCalls) {
             schema.put("maxItems", BigDecimal.ONE);
         }
-        schema.put("items", Map.of("type", "object", "anyOf", alternatives));
+        schema.put("items", Map.of("anyOf", alternatives));
         if (!defs.isEmpty()) {
             schema.put("$defs", defs);
         }
