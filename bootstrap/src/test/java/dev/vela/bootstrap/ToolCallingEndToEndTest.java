@@ -22,6 +22,7 @@ import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.chat.completions.ChatCompletionNamedToolChoice;
 import com.openai.models.chat.completions.ChatCompletionToolChoiceOption;
 import dev.vela.adapters.hf.random.ModelPreset;
+import jakarta.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,6 +124,34 @@ class ToolCallingEndToEndTest {
                 .maxCompletionTokens(5).build());
         assertTrue(answer.choices().getFirst().message().toolCalls().orElse(List.of()).isEmpty());
         assertTrue(answer.choices().getFirst().message().content().isPresent());
+    }
+
+    /** The wire shapes OpenAI's clients parse: a JSON null content, the call's fields, the first delta's fields. */
+    @Test
+    void theWireCarriesOpenAisShapes(TestClient client) {
+        String body = "{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], \"seed\": 3, \"max_tokens\": 300, "
+                + "\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"get_time\", \"parameters\": " + TIME_SCHEMA
+                + "}}], \"tool_choice\": \"required\"";
+        TestClient.Reply reply = client.post("/v1/chat/completions", body + "}");
+        assertEquals(200, reply.status(), reply.body());
+        JsonObject choice = reply.json().getJsonArray("choices").getJsonObject(0);
+        assertEquals("tool_calls", choice.getString("finish_reason"));
+        JsonObject message = choice.getJsonObject("message");
+        assertTrue(message.isNull("content"));
+        JsonObject call = message.getJsonArray("tool_calls").getJsonObject(0);
+        assertEquals("function", call.getString("type"));
+        assertEquals("get_time", call.getJsonObject("function").getString("name"));
+        assertTrue(call.getJsonObject("function").getString("arguments").startsWith("{"));
+
+        List<JsonObject> deltas = client.post("/v1/chat/completions", body + ", \"stream\": true}").events().stream()
+                .filter(e -> e.containsKey("choices") && !e.getJsonArray("choices").isEmpty())
+                .map(e -> e.getJsonArray("choices").getJsonObject(0).getJsonObject("delta"))
+                .filter(d -> d.containsKey("tool_calls")).toList();
+        JsonObject first = deltas.getFirst().getJsonArray("tool_calls").getJsonObject(0);
+        assertEquals(0, first.getInt("index"));
+        assertEquals("function", first.getString("type"));
+        assertTrue(first.getString("id").startsWith("chatcmpl-tool-"));
+        assertEquals("get_time", first.getJsonObject("function").getString("name"));
     }
 
     private static ChatCompletionCreateParams.Builder request(long seed) {
