@@ -28,6 +28,8 @@ public final class ToolCallParser implements ToolCallReader {
     private String heldSpace = "";
     private String spaceBeforeCall = "";
     private int calls;
+    /** Where the open call's text may still hold its end marker. */
+    private int searchedUpTo;
 
     private ToolCallParser(ToolCallFormat format, Supplier<String> ids) {
         this.format = format;
@@ -108,13 +110,16 @@ public final class ToolCallParser implements ToolCallReader {
 
     /** Ends the open call when its end marker has come; true when it has. */
     private boolean closeCall(List<ToolCallPiece> pieces) {
-        int end = pending.indexOf(format.callEnd());
+        int end = pending.indexOf(format.callEnd(), searchedUpTo);
         while (end >= 0 && insideString(end)) {
             end = pending.indexOf(format.callEnd(), end + 1);
         }
         if (end < 0) {
+            // a long call arrives in many pieces: look again only where the end marker could start
+            searchedUpTo = Math.max(0, pending.length() - format.callEnd().length() + 1);
             return false;
         }
+        searchedUpTo = 0;
         String body = pending.substring(0, end);
         pending.delete(0, end + format.callEnd().length());
         insideCall = false;
