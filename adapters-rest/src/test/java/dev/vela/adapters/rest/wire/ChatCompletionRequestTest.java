@@ -227,6 +227,19 @@ class ChatCompletionRequestTest {
     }
 
     @Test
+    void anAssistantMessageThatOnlyCallsToolsKeepsANullContentForTheTemplate() {
+        String call = "\"tool_calls\": [{\"id\": \"c\", \"type\": \"function\", \"function\": {\"name\": \"f\", \"arguments\": \"{}\"}}]";
+        ChatCommand command = read("\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}, "
+                + "{\"role\": \"assistant\", \"content\": null, " + call + "}, {\"role\": \"assistant\", " + call + "}, "
+                + "{\"role\": \"assistant\", \"content\": \"\", " + call + "}, {\"role\": \"assistant\", \"content\": null}]")
+                .toCommand();
+        assertNull(command.messages().get(1).content());
+        assertNull(command.messages().get(2).content());
+        assertEquals("", command.messages().get(3).content(), "an empty text is kept");
+        assertEquals("", command.messages().get(4).content(), "without calls, vLLM's empty text");
+    }
+
+    @Test
     void parallelToolCallsAndTheThinkingBudgetReachTheCommand() {
         ChatCommand command = read(MESSAGES + ", " + TOOLS + ", \"tool_choice\": \"required\", \"parallel_tool_calls\": false, "
                 + "\"thinking_token_budget\": 7").toCommand();
