@@ -1,5 +1,6 @@
 package dev.vela.adapters.rest;
 
+import dev.vela.adapters.rest.wire.JsonLimits;
 import dev.vela.adapters.rest.wire.RequestJson;
 import dev.vela.domain.error.InvalidRequestException;
 import jakarta.json.Json;

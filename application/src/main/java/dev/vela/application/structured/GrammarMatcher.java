@@ -11,6 +11,8 @@ public final class GrammarMatcher {
 
     private final CompiledGrammar grammar;
     private ParseState state;
+    /** The allowed logits of one 64-token word while the word is wiped. */
+    private final float[] saved = new float[64];
 
     GrammarMatcher(CompiledGrammar grammar) {
         this.grammar = grammar;
@@ -44,16 +46,29 @@ public final class GrammarMatcher {
         int n = logits.length;
         for (int w = 0; w < allowed.length && w << 6 < n; w++) {
             long bits = allowed[w];
-            int base = w << 6;
-            int end = Math.min(base + 64, n);
             if (bits == -1L) {
                 any = true;
-            } else if (bits == 0L) {
+                continue;
+            }
+            int base = w << 6;
+            int end = Math.min(base + 64, n);
+            if (Long.bitCount(bits) < 32) {
+                // few allowed here: keep them aside, wipe the word, put them back
+                long kept = bits;
+                for (int k = 0; kept != 0; k++, kept &= kept - 1) {
+                    saved[k] = logits[base + Long.numberOfTrailingZeros(kept)];
+                }
                 Arrays.fill(logits, base, end, Float.NEGATIVE_INFINITY);
+                kept = bits;
+                for (int k = 0; kept != 0; k++, kept &= kept - 1) {
+                    logits[base + Long.numberOfTrailingZeros(kept)] = saved[k];
+                }
+                any |= bits != 0;
             } else {
                 any = true;
-                for (int j = base; j < end; j++) {
-                    if ((bits & 1L << j) == 0) {
+                for (long forbidden = ~bits; forbidden != 0; forbidden &= forbidden - 1) {
+                    int j = base + Long.numberOfTrailingZeros(forbidden);
+                    if (j < end) {
                         logits[j] = Float.NEGATIVE_INFINITY;
                     }
                 }

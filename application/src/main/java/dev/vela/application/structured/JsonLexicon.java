@@ -21,6 +21,9 @@ final class JsonLexicon {
     /** JSON's whitespace characters as xgrammar allows them between tokens: space, newline, tab. */
     static final CharClass WHITESPACE = new CharClass(new int[] {' ', ' ', '\n', '\n', '\t', '\t'}, false);
 
+    /** Every whitespace character JSON allows between tokens (RFC 8259): space, tab, newline, carriage return. */
+    static final CharClass JSON_WHITESPACE = new CharClass(new int[] {' ', ' ', '\t', '\n', '\r', '\r'}, false);
+
     /** How many whitespace characters may stand between two tokens by default. */
     static final int MAX_WHITESPACE = 20;
 

@@ -14,6 +14,7 @@ import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -36,8 +37,8 @@ public final class JsonSchemaGrammar {
 
     /** How deeply schemas may nest inside one another. */
     static final int MAX_DEPTH = 64;
-    /** How many rules one schema may compile to. */
-    static final int MAX_RULES = 20_000;
+    /** How many rules one schema may compile to: as many as the automaton takes. */
+    static final int MAX_RULES = AutomatonCompiler.MAX_RULES;
     /** How many values all the schema's {@code enum}s may list together. */
     static final int MAX_ENUM_VALUES = 4_096;
     /** The largest {@code minLength}/{@code maxLength}/{@code minItems}/{@code maxItems}. */
@@ -98,11 +99,39 @@ public final class JsonSchemaGrammar {
 
     private GrammarExpr whitespacePattern(String regex) {
         try {
-            return RegexParser.expression(regex);
+            return onlyJsonWhitespace(RegexParser.expression(regex));
         } catch (GrammarException e) {
             throw new InvalidRequestException("Invalid whitespace_pattern " + regex + " in " + field + ": "
                     + e.getMessage(), field);
         }
+    }
+
+    /**
+     * The whitespace a {@code whitespace_pattern} allows, narrowed to JSON's own (classes such as
+     * {@code \s} lose {@code \f} and {@code \v}): anything else between tokens would make the answer
+     * invalid JSON, so a pattern whose literals hold anything else is refused.
+     */
+    private static GrammarExpr onlyJsonWhitespace(GrammarExpr expr) {
+        return switch (expr) {
+            case Literal literal -> {
+                if (!literal.text().chars().allMatch(c -> JsonLexicon.JSON_WHITESPACE.matches(c))) {
+                    throw new GrammarException("it matches '" + literal.text() + "', which is not JSON whitespace");
+                }
+                yield literal;
+            }
+            case CharClass chars -> {
+                CharClass narrowed = CharClasses.intersection(chars, JsonLexicon.JSON_WHITESPACE);
+                if (narrowed == null) {
+                    throw new GrammarException("it matches characters that are not JSON whitespace");
+                }
+                yield narrowed;
+            }
+            case Sequence sequence -> new Sequence(sequence.items().stream().map(JsonSchemaGrammar::onlyJsonWhitespace).toList());
+            case Alternation alternation -> new Alternation(alternation.options().stream()
+                    .map(JsonSchemaGrammar::onlyJsonWhitespace).toList());
+            case Repeat repeat -> new Repeat(onlyJsonWhitespace(repeat.item()), repeat.min(), repeat.max());
+            case Ref ref -> throw new GrammarException("a regular expression has no rules");
+        };
     }
 
     private Grammar finish(GrammarExpr root) {
@@ -162,11 +191,17 @@ public final class JsonSchemaGrammar {
         if (s.containsKey("allOf")) {
             return schema(allOf(s, at), at + "/allOf");
         }
-        if (s.containsKey("const")) {
-            return literals(List.of(s.get("const")), s, at);
-        }
-        if (s.containsKey("enum")) {
-            List<Object> values = list(s.get("enum"), "enum", at);
+        if (s.containsKey("const") || s.containsKey("enum")) {
+            for (String other : constraints) {
+                if (!Set.of("const", "enum", "type").contains(other)) {
+                    throw refuse("keyword '" + other + "' beside 'enum' or 'const' is not supported", at);
+                }
+            }
+            List<Object> values = s.containsKey("enum") ? list(s.get("enum"), "enum", at)
+                    : Collections.singletonList(s.get("const"));
+            if (s.containsKey("const")) {
+                values = values.contains(s.get("const")) ? Collections.singletonList(s.get("const")) : List.of();
+            }
             enumValues += values.size();
             if (enumValues > MAX_ENUM_VALUES) {
                 throw refuse("the JSON schema lists more than " + MAX_ENUM_VALUES + " enum values", at);
@@ -665,6 +700,11 @@ public final class JsonSchemaGrammar {
         BigDecimal decimal = JsonText.decimal(number);
         if (decimal.precision() - decimal.scale() > MAX_BOUND_DIGITS) {
             throw refuse("'" + keyword + "' has more than " + MAX_BOUND_DIGITS + " digits", at);
+        }
+        if (decimal.abs().compareTo(BigDecimal.ONE) < 0) {
+            // Rounded by sign alone: setScale on 1e-99999999 would take minutes.
+            int up = rounding == RoundingMode.CEILING ? 1 : 0;
+            return BigInteger.valueOf(decimal.signum() > 0 ? up : decimal.signum() < 0 ? up - 1 : 0);
         }
         return decimal.setScale(0, rounding).toBigIntegerExact();
     }

@@ -32,22 +32,10 @@ final class JsonStringContent {
     }
 
     private static GrammarExpr escapedClass(CharClass chars) {
-        int[] wanted = positive(chars);
-        int[] plain = JsonLexicon.PLAIN_CHAR.ranges();
-        List<Integer> bounds = new ArrayList<>();
-        for (int i = 0; i < wanted.length; i += 2) {
-            for (int j = 0; j < plain.length; j += 2) {
-                int from = Math.max(wanted[i], plain[j]);
-                int to = Math.min(wanted[i + 1], plain[j + 1]);
-                if (from <= to) {
-                    bounds.add(from);
-                    bounds.add(to);
-                }
-            }
-        }
+        CharClass plain = CharClasses.intersection(chars, JsonLexicon.PLAIN_CHAR);
         List<GrammarExpr> options = new ArrayList<>();
-        if (!bounds.isEmpty()) {
-            options.add(new CharClass(bounds.stream().mapToInt(Integer::intValue).toArray(), false));
+        if (plain != null) {
+            options.add(plain);
         }
         if (chars.matches('"')) {
             options.add(new Literal("\\\""));
@@ -59,42 +47,5 @@ final class JsonStringContent {
             throw new IllegalArgumentException("a character class holds only control characters");
         }
         return options.size() == 1 ? options.getFirst() : new Alternation(options);
-    }
-
-    /** The class's code points as sorted, disjoint inclusive ranges (the complement, for a negated class). */
-    private static int[] positive(CharClass chars) {
-        int[] ranges = chars.ranges();
-        List<int[]> sorted = new ArrayList<>();
-        for (int i = 0; i < ranges.length; i += 2) {
-            sorted.add(new int[] {ranges[i], ranges[i + 1]});
-        }
-        sorted.sort((a, b) -> Integer.compare(a[0], b[0]));
-        List<Integer> merged = new ArrayList<>();
-        for (int[] range : sorted) {
-            int last = merged.size() - 1;
-            if (last > 0 && range[0] <= merged.get(last) + 1) {
-                merged.set(last, Math.max(merged.get(last), range[1]));
-            } else {
-                merged.add(range[0]);
-                merged.add(range[1]);
-            }
-        }
-        if (!chars.negated()) {
-            return merged.stream().mapToInt(Integer::intValue).toArray();
-        }
-        List<Integer> complement = new ArrayList<>();
-        int from = 0;
-        for (int i = 0; i < merged.size(); i += 2) {
-            if (merged.get(i) > from) {
-                complement.add(from);
-                complement.add(merged.get(i) - 1);
-            }
-            from = Math.max(from, merged.get(i + 1) + 1);
-        }
-        if (from <= Character.MAX_CODE_POINT) {
-            complement.add(from);
-            complement.add(Character.MAX_CODE_POINT);
-        }
-        return complement.stream().mapToInt(Integer::intValue).toArray();
     }
 }

@@ -33,10 +33,7 @@ final class JsonText {
             case null -> out.append("null");
             case String text -> out.append('"').append(JsonLexicon.escape(text)).append('"');
             case Boolean bool -> out.append(bool);
-            case Number number -> {
-                BigDecimal decimal = decimal(number);
-                out.append(decimal.scale() <= 0 ? decimal.toBigIntegerExact().toString() : decimal.toString());
-            }
+            case Number number -> out.append(decimal(number));
             case List<?> list -> {
                 out.append('[');
                 for (int i = 0; i < list.size(); i++) {

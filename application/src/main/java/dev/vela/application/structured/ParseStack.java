@@ -11,11 +11,26 @@ final class ParseStack {
     /** The stack to return to when the top's rule ends; null at the bottom. */
     final ParseStack parent;
     private final int hash;
+    private final int depth;
 
     ParseStack(int state, ParseStack parent) {
         this.state = state;
         this.parent = parent;
         this.hash = 31 * (parent == null ? 0 : parent.hash) + state + 1;
+        this.depth = parent == null ? 1 : parent.depth + 1;
+    }
+
+    /** How many frames the stack holds. */
+    int depth() {
+        return depth;
+    }
+
+    /** The top {@code frames} frames of this stack, as a stack of their own. */
+    ParseStack top(int frames) {
+        if (depth <= frames) {
+            return this;
+        }
+        return frames == 1 ? new ParseStack(state, null) : new ParseStack(state, parent.top(frames - 1));
     }
 
     @Override

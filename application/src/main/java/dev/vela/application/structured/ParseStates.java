@@ -66,11 +66,23 @@ final class ParseStates {
     }
 
     /**
-     * The state with one stack, {@code state} alone on it: where a rule's own matching stands,
-     * whatever called it. Its {@code accepting} then means "the rule has ended".
+     * {@code state} with each stack cut to its top {@code depth} frames: what decides the next few
+     * bytes, whatever lies deeper; {@code state} itself when no stack is deeper. A cut state's
+     * {@code accepting} means only "a cut stack has ended", which says nothing about the text.
      */
-    ParseState alone(int state) {
-        return closed(new ParseStack(state, null));
+    ParseState cut(ParseState state, int depth) {
+        boolean deeper = false;
+        for (ParseStack stack : state.stacks) {
+            deeper |= stack.depth() > depth;
+        }
+        if (!deeper) {
+            return state;
+        }
+        Set<ParseStack> out = new LinkedHashSet<>();
+        for (ParseStack stack : state.stacks) {
+            out.add(stack.top(depth));
+        }
+        return intern(out, false);
     }
 
     private ParseState closed(ParseStack stack) {

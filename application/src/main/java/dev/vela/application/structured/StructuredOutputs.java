@@ -36,6 +36,12 @@ public final class StructuredOutputs {
         this.vocabularySize = vocabularySize;
     }
 
+    /** Over a trie already built (another instance's): an empty cache, the same vocabulary. */
+    public StructuredOutputs(TokenVocabulary vocabulary) {
+        this(null, vocabulary.size);
+        this.vocabulary = vocabulary;
+    }
+
     /** @throws InvalidRequestException naming {@code constraint.field()} when it cannot be compiled */
     public CompiledGrammar compile(OutputConstraint constraint) {
         String key = canonical(constraint);

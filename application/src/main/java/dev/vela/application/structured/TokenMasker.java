@@ -2,39 +2,44 @@ package dev.vela.application.structured;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which tokens of the vocabulary may come next in a {@link ParseState}, as a bit set over token ids.
  *
- * <p>xgrammar's split: for each automaton state that can be on top of a stack, one walk of the
- * vocabulary trie, from that state alone, sorts every token into accepted (it is consumed inside
- * the rule, whatever called the rule), rejected, or uncertain (it runs past the end of the rule,
- * so what follows depends on the caller). That walk is done once per state and kept. A step then
- * ORs the accepted sets of its stacks and checks only the uncertain tokens against the full stacks.
- * Where a state leaves too many tokens uncertain (a rule that may end at once), the step walks the
- * trie from its full state instead, which prunes at the first byte nothing can take. Each step's
- * mask is kept too, by state, in a small LRU: a state met again costs a lookup.
+ * <p>xgrammar's split between what a state decides alone and what depends on its context: the
+ * stacks are cut to their top {@link #CONTEXT_DEPTH} frames, and one walk of the vocabulary's trie
+ * from that cut state sorts every token into accepted (consumed within the frames kept, whatever
+ * lies below), rejected, or uncertain (it runs past the cut, so what follows depends on the frames
+ * cut away). The walk prunes a prefix's whole subtree at the first byte nothing can take, and its
+ * result is kept by cut state in an LRU: the same few cut states come back at every depth of a
+ * nested answer. A step then takes the accepted set and checks only the uncertain tokens (those
+ * that close more than {@link #CONTEXT_DEPTH} nested rules at once) against the full stacks.
  */
 final class TokenMasker {
 
-    /** Above this many uncertain tokens, one pruned walk of the trie is cheaper than checking each. */
-    static final int MAX_UNCERTAIN_CHECKS = 4096;
-    static final int CACHED_MASKS = 256;
+    /** Frames of each stack kept when masks are computed and cached. */
+    static final int CONTEXT_DEPTH = 4;
+    static final int CACHED_MASKS = 512;
 
     private final ParseStates states;
     private final TokenVocabulary vocabulary;
     final int words;
-    private final ConcurrentHashMap<Integer, PositionMask> positions = new ConcurrentHashMap<>();
-    private final Map<ParseState, long[]> masks = new LinkedHashMap<>(CACHED_MASKS, 0.75f, true) {
+    private final Map<CutKey, CutMask> masks = new LinkedHashMap<>(CACHED_MASKS, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<ParseState, long[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<CutKey, CutMask> eldest) {
             return size() > CACHED_MASKS;
         }
     };
 
-    /** What one automaton state alone accepts, and the tokens that depend on its callers. */
-    private record PositionMask(long[] accepted, int[] uncertain) {
+    /**
+     * A state whose stacks were cut (where the end of a stack means "ask the frames below"), or
+     * one that is whole (where it means the end of the text): the same stacks mask differently.
+     */
+    private record CutKey(ParseState state, boolean cut) {
+    }
+
+    /** What a cut state accepts alone, and the tokens that depend on the frames cut away. */
+    private record CutMask(long[] accepted, int[] uncertain) {
     }
 
     TokenMasker(ParseStates states, TokenVocabulary vocabulary) {
@@ -43,48 +48,32 @@ final class TokenMasker {
         this.words = (vocabulary.size + 63) >>> 6;
     }
 
-    /** The tokens allowed next in {@code state} (end-of-sequence excluded); the array is shared, read only. */
+    /** The tokens allowed next in {@code state} (end-of-sequence excluded); the array may be shared: read only. */
     long[] allowed(ParseState state) {
-        long[] known;
+        ParseState cut = states.cut(state, CONTEXT_DEPTH);
+        CutKey key = new CutKey(cut, cut != state);
+        CutMask mask;
         synchronized (masks) {
-            known = masks.get(state);
+            mask = masks.get(key);
         }
-        if (known != null) {
-            return known;
-        }
-        long[] mask = compute(state);
-        synchronized (masks) {
-            masks.put(state, mask);
-        }
-        return mask;
-    }
-
-    private long[] compute(ParseState state) {
-        long[] mask = new long[words];
-        for (ParseStack stack : state.stacks) {
-            PositionMask position = positions.computeIfAbsent(stack.state, this::position);
-            if (stack.parent != null && position.uncertain.length > MAX_UNCERTAIN_CHECKS) {
-                return walk(state, null);
+        if (mask == null) {
+            IntList uncertain = key.cut() ? new IntList() : null;
+            mask = new CutMask(walk(cut, uncertain), uncertain == null ? new int[0] : uncertain.toArray());
+            synchronized (masks) {
+                masks.put(key, mask);
             }
         }
-        for (ParseStack stack : state.stacks) {
-            PositionMask position = positions.get(stack.state);
-            for (int w = 0; w < words; w++) {
-                mask[w] |= position.accepted[w];
-            }
-            if (stack.parent == null) {
-                continue;                       // past the bottom of the stack the text ends: nothing may follow
-            }
-            for (int token : position.uncertain) {
-                if ((mask[token >>> 6] & 1L << token) == 0) {
-                    byte[] bytes = vocabulary.bytes(token);
-                    if (!states.advance(state, bytes, 0, bytes.length).dead()) {
-                        mask[token >>> 6] |= 1L << token;
-                    }
-                }
+        if (mask.uncertain.length == 0) {
+            return mask.accepted;
+        }
+        long[] allowed = mask.accepted.clone();
+        for (int token : mask.uncertain) {
+            byte[] bytes = vocabulary.bytes(token);
+            if (!states.advance(state, bytes, 0, bytes.length).dead()) {
+                allowed[token >>> 6] |= 1L << token;
             }
         }
-        return mask;
+        return allowed;
     }
 
     /** The bytes of a token in the vocabulary's trie; null for one left out. */
@@ -92,16 +81,10 @@ final class TokenMasker {
         return vocabulary.bytes(token);
     }
 
-    private PositionMask position(int automatonState) {
-        IntList uncertain = new IntList();
-        long[] accepted = walk(states.alone(automatonState), uncertain);
-        return new PositionMask(accepted, uncertain.toArray());
-    }
-
     /**
      * Walks the trie from {@code start}: the tokens it can consume whole are set in the result.
-     * With {@code uncertain} given, {@code start}'s {@code accepting} means "the rule ended", and
-     * the tokens that go on past such an end are collected there; without, the text ends there.
+     * With {@code uncertain} given, {@code start}'s {@code accepting} means "the frames kept have
+     * ended", and the tokens that go on past such an end are collected there; without, the text ends there.
      */
     private long[] walk(ParseState start, IntList uncertain) {
         long[] accepted = new long[words];

@@ -106,8 +106,9 @@ public final class TokenVocabulary {
                 Arrays.copyOf(subtreeEnd, nodes), Arrays.copyOf(nodeTokenStart, nodes + 1), nodeTokens, maxDepth, bytes);
     }
 
-    int nodeCount() {
-        return nodeByte.length;
+    /** How many tokens the trie holds (the vocabulary less special and empty tokens). */
+    public int tokenCount() {
+        return nodeTokens.length;
     }
 
     /** The bytes of a token in the trie; null for one left out. */

@@ -5,24 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.ExecutionContext;
-import com.networknt.schema.Format;
-import com.networknt.schema.JsonMetaSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SchemaValidatorsConfig;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
-import com.networknt.schema.format.PatternFormat;
 import dev.vela.domain.error.InvalidRequestException;
 import dev.vela.domain.structured.JsonWhitespace;
 import dev.vela.domain.structured.OutputConstraint;
-import java.time.OffsetTime;
-import java.time.format.DateTimeParseException;
-import java.util.Set;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,9 +19,7 @@ class JsonSchemaGrammarTest {
 
     private static final int SENTENCES = 2_000;
     private static final int RECOGNIZED = 100;
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = SchemaValidator.JSON;
 
     static Stream<SchemaCase> schemas() {
         return SchemaCase.all().stream();
@@ -44,7 +29,7 @@ class JsonSchemaGrammarTest {
     @MethodSource("schemas")
     void everyRandomSentenceIsValidAgainstItsSchema(SchemaCase schemaCase) throws Exception {
         Grammar grammar = compile(schemaCase.schema(), JsonWhitespace.BOUNDED);
-        JsonSchema validator = validator(schemaCase.schema());
+        SchemaValidator validator = SchemaValidator.of(schemaCase.schema());
         SentenceGenerator sentences = new SentenceGenerator(grammar, schemaCase.name().hashCode());
         ReferenceRecognizer recognizer = new ReferenceRecognizer(grammar);
         for (int i = 0; i < SENTENCES; i++) {
@@ -52,10 +37,15 @@ class JsonSchemaGrammarTest {
             if (i < RECOGNIZED) {
                 assertTrue(recognizer.accepts(sentence), "the generator left the grammar: " + sentence);
             }
-            JsonNode instance = JSON.readTree(sentence);
-            Set<ValidationMessage> errors = validator.validate(instance);
+            List<String> errors = validator.errors(sentence);
             assertTrue(errors.isEmpty(), JSON.writeValueAsString(sentence) + " -> " + errors);
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("schemas")
+    void everySchemaCompilesToTheEnginesAutomaton(SchemaCase schemaCase) {
+        assertTrue(AutomatonCompiler.compile(compile(schemaCase.schema(), JsonWhitespace.BOUNDED)) != null);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -130,6 +120,29 @@ class JsonSchemaGrammarTest {
     }
 
     @Test
+    void aWhitespacePatternIsNarrowedToJsonWhitespace() {
+        ReferenceRecognizer recognizer = new ReferenceRecognizer(compile(
+                "{\"type\": \"array\", \"items\": {\"type\": \"integer\"}}", JsonWhitespace.pattern("\\s*")));
+
+        assertTrue(recognizer.accepts("[ 1,\r\n\t2]"));
+        assertFalse(recognizer.accepts("[1,\f2]"));
+        InvalidRequestException refusal = assertThrows(InvalidRequestException.class, () -> compile(
+                "{\"type\": \"integer\"}", JsonWhitespace.pattern("x?")));
+        assertTrue(refusal.getMessage().contains("which is not JSON whitespace"), refusal.getMessage());
+    }
+
+    @Test
+    void constAndEnumTogetherAllowTheConstWhenTheEnumListsIt() {
+        ReferenceRecognizer both = new ReferenceRecognizer(compile(
+                "{\"const\": null, \"enum\": [1, null]}", JsonWhitespace.BOUNDED));
+        assertTrue(both.accepts("null"));
+        assertFalse(both.accepts("1"));
+        InvalidRequestException disjoint = assertThrows(InvalidRequestException.class,
+                () -> compile("{\"const\": 2, \"enum\": [1]}", JsonWhitespace.BOUNDED));
+        assertTrue(disjoint.getMessage().contains("admits no value"), disjoint.getMessage());
+    }
+
+    @Test
     void propertiesComeInSchemaOrder() {
         ReferenceRecognizer recognizer = new ReferenceRecognizer(compile("""
                 {"properties": {"b": {"type": "integer"}, "a": {"type": "integer"}}}""", JsonWhitespace.NONE));
@@ -161,6 +174,7 @@ class JsonSchemaGrammarTest {
                 new String[] {"{\"type\": \"strung\"}", "'type' must be one of"},
                 new String[] {"{\"type\": \"string\", \"minItems\": 1}", "keyword 'minItems' does not apply to type [string]"},
                 new String[] {"false", "admits no value"},
+                new String[] {"{\"enum\": [\"a\", \"bb\"], \"maxLength\": 1}", "keyword 'maxLength' beside 'enum' or 'const' is not supported"},
                 new String[] {"{\"allOf\": [{\"type\": \"string\"}]}", "'allOf' is supported for object schemas only"},
                 new String[] {"{\"type\": \"string\", \"pattern\": \"(a)\\\\1\"}", "'pattern' (a)\\1 cannot be enforced"},
                 new String[] {"{\"enum\": [" + "1,".repeat(JsonSchemaGrammar.MAX_ENUM_VALUES) + "1]}", "more than 4096 enum values"},
@@ -185,38 +199,4 @@ class JsonSchemaGrammarTest {
             throw new IllegalArgumentException(e);
         }
     }
-
-    /**
-     * networknt's validator, asserting formats, with two checks replaced: its {@code email} also
-     * wants a top-level domain from IANA's list, which RFC 5321 does not ask (here: RFC 5321's
-     * dot-atom syntax), and its {@code time} refuses a negative offset that carries the time past
-     * midnight in UTC, such as {@code 23:00:00-01:00} (here: java.time's parser).
-     */
-    private static JsonSchema validator(String schema) {
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
-        JsonMetaSchema metaSchema = JsonMetaSchema.builder(JsonMetaSchema.getV202012())
-                .format(PatternFormat.of("email", RFC_5321_MAILBOX, "must be an RFC 5321 mailbox"))
-                .format(new Format() {
-                    @Override
-                    public String getName() {
-                        return "time";
-                    }
-
-                    @Override
-                    public boolean matches(ExecutionContext context, String value) {
-                        try {
-                            OffsetTime.parse(value);
-                            return true;
-                        } catch (DateTimeParseException e) {
-                            return false;
-                        }
-                    }
-                })
-                .build();
-        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, factory -> factory.metaSchema(metaSchema))
-                .getSchema(schema, config);
-    }
-
-    private static final String RFC_5321_MAILBOX = "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-            + "@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$";
 }

@@ -68,7 +68,9 @@ public record ChatCompletionRequest(
         @Schema(description = "vLLM: accepted and checked; the answer does not repeat the last message") Boolean echo,
         ResponseFormat responseFormat,
         @Schema(description = "vLLM: tokens the reasoning may take before </think> is forced; default "
-                + "--thinking-token-budget, else unbounded") Integer thinkingTokenBudget)
+                + "--thinking-token-budget, else unbounded") Integer thinkingTokenBudget,
+        @Schema(description = "vLLM: what the answer must match; guided_json, guided_regex, guided_choice, "
+                + "guided_grammar and guided_whitespace_pattern are read into it") StructuredOutputsParams structuredOutputs)
         implements SamplingFields {
 
     /** Reads and checks a request body. */
@@ -106,7 +108,8 @@ public record ChatCompletionRequest(
                 json.bool("continue_final_message"), json.string("chat_template"),
                 kwargs == null ? null : JsonValues.toMap(kwargs.raw()), json.bool("include_reasoning"),
                 CompletionRequest.promptLogprobs(json), json.bool("echo"), ResponseFormat.read(json),
-                json.integer("thinking_token_budget"));
+                json.integer("thinking_token_budget"),
+                StructuredOutputsParams.read(json));
     }
 
     public ChatCommand toCommand() {

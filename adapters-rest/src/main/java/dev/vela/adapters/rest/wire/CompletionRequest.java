@@ -56,6 +56,8 @@ public record CompletionRequest(
         @Schema(description = "vLLM: log-probabilities of the prompt's own tokens, with this many alternatives (0-20); "
                 + "not with stream") Integer promptLogprobs,
         ResponseFormat responseFormat,
+        @Schema(description = "vLLM: what the answer must match; guided_json, guided_regex, guided_choice, "
+                + "guided_grammar and guided_whitespace_pattern are read into it") StructuredOutputsParams structuredOutputs,
         @Schema(hidden = true) List<Prompt> prompts)
         implements SamplingFields {
 
@@ -80,7 +82,8 @@ public record CompletionRequest(
                 json.number("min_p"), json.number("repetition_penalty"), json.intList("stop_token_ids"),
                 json.bool("include_stop_str_in_output"), json.bool("ignore_eos"), json.integer("min_tokens"),
                 json.bool("skip_special_tokens"), json.bool("spaces_between_special_tokens"),
-                json.intList("allowed_token_ids"), promptLogprobs, ResponseFormat.read(json), prompts(json));
+                json.intList("allowed_token_ids"), promptLogprobs, ResponseFormat.read(json),
+                StructuredOutputsParams.read(json), prompts(json));
     }
 
     /** {@code prompt_logprobs}, checked as vLLM's request validator does (shared with chat). */

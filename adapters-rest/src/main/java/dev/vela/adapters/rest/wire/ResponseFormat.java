@@ -8,9 +8,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * {@code response_format}, checked against vLLM's types: an object whose {@code type} is one vLLM
- * knows, and for {@code json_schema} a named schema. The output is not constrained by it.
+ * knows, and for {@code json_schema} a named schema. {@code json_object} and {@code json_schema}
+ * constrain the answer ({@link StructuredOutputsParams#constraint}); {@code structural_tag} is refused.
  */
-@Schema(name = "ResponseFormat", description = "accepted and checked; the output is not constrained by it")
+@Schema(name = "ResponseFormat", description = "json_object: the answer is a JSON object; json_schema: the answer is "
+        + "valid against json_schema.schema; text: free text")
 public record ResponseFormat(
         @Schema(enumeration = {"text", "json_object", "json_schema", "structural_tag"}) String type,
         @Schema(description = "for json_schema: {name, description, schema, strict}") Map<String, Object> jsonSchema) {
@@ -40,9 +42,16 @@ public record ResponseFormat(
                 throw schema.missing("name");
             }
             schema.string("description");
-            schema.object("schema");
+            if (schema.object("schema") == null) {
+                throw schema.missing("schema");
+            }
             schema.bool("strict");
         }
-        return new ResponseFormat(name.getString(), schema == null ? null : JsonValues.toMap(schema.raw()));
+        return new ResponseFormat(name.getString(), schema == null ? null : JsonValues.toExactMap(schema.raw()));
+    }
+
+    /** The JSON Schema of a {@code json_schema} format, numbers as {@link java.math.BigDecimal}. */
+    Object schema() {
+        return jsonSchema.get("schema");
     }
 }

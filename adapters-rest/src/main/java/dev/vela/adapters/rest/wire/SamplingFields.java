@@ -55,6 +55,10 @@ interface SamplingFields {
 
     StreamOptions streamOptions();
 
+    ResponseFormat responseFormat();
+
+    StructuredOutputsParams structuredOutputs();
+
     /** The fields as sampling parameters (validated), without the endpoint-specific ones. */
     default SamplingParams.Builder sampling() {
         return SamplingParams.builder()
@@ -76,7 +80,8 @@ interface SamplingFields {
                 .logitBias(tokenIds(logitBias()))
                 .allowedTokenIds(allowedTokenIds())
                 .skipSpecialTokens(!Boolean.FALSE.equals(skipSpecialTokens()))
-                .spacesBetweenSpecialTokens(!Boolean.FALSE.equals(spacesBetweenSpecialTokens()));
+                .spacesBetweenSpecialTokens(!Boolean.FALSE.equals(spacesBetweenSpecialTokens()))
+                .structuredOutput(StructuredOutputsParams.constraint(structuredOutputs(), responseFormat()));
     }
 
     /** True when the answer is to be streamed. */

@@ -1,4 +1,4 @@
-package dev.vela.adapters.rest;
+package dev.vela.adapters.rest.wire;
 
 import dev.vela.domain.error.InvalidRequestException;
 
@@ -7,9 +7,9 @@ import dev.vela.domain.error.InvalidRequestException;
  * deep arrays and objects nest, how long a number is written and how large its exponent is. They
  * are checked on the text before it is parsed, in one flat pass; everything that walks a parsed
  * value later (templates, error messages) recurses once per level, so the depth bound protects
- * them too.
+ * them too. A request body is checked whole; a JSON Schema sent as a string is checked again alone.
  */
-final class JsonLimits {
+public final class JsonLimits {
 
     /** Deeper than any request the API describes: tool schemas nest a few dozen levels at most. */
     static final int MAX_DEPTH = 128;
@@ -31,7 +31,25 @@ final class JsonLimits {
      * (null when the body is not an object). Anything else wrong with the text is left to the
      * parser.
      */
-    static void check(String body) {
+    public static void check(String body) {
+        Problem problem = problem(body);
+        if (problem != null) {
+            throw new InvalidRequestException("The request body is not valid JSON: " + problem.what()
+                    + (problem.field() == null ? "" : " in `" + problem.field() + "`") + ".", problem.field());
+        }
+    }
+
+    /** What exceeds a bound in {@code text} (a JSON Schema sent as a string, say), or null when nothing does. */
+    public static String exceeded(String text) {
+        Problem problem = problem(text);
+        return problem == null ? null : problem.what();
+    }
+
+    /** What exceeds a bound, and the top-level field it is in (null when none or not an object). */
+    private record Problem(String what, String field) {
+    }
+
+    private static Problem problem(String body) {
         int depth = 0;
         boolean rootIsObject = false;
         boolean keyNext = false;
@@ -51,7 +69,7 @@ final class JsonLimits {
                     keyNext = rootIsObject;
                 }
                 if (++depth > MAX_DEPTH) {
-                    throw refused("arrays and objects nest more than " + MAX_DEPTH + " levels deep", field);
+                    return new Problem("arrays and objects nest more than " + MAX_DEPTH + " levels deep", field);
                 }
             } else if (c == '}' || c == ']') {
                 depth = Math.max(0, depth - 1);
@@ -60,19 +78,15 @@ final class JsonLimits {
             } else if (c == '-' || (c >= '0' && c <= '9')) {
                 int end = endOfNumber(body, i);
                 if (end - i > MAX_NUMBER_CHARS) {
-                    throw refused("a number is written with more than " + MAX_NUMBER_CHARS + " characters", field);
+                    return new Problem("a number is written with more than " + MAX_NUMBER_CHARS + " characters", field);
                 }
                 if (exponentDigits(body, i, end) > MAX_EXPONENT_DIGITS) {
-                    throw refused("a number's exponent has more than " + MAX_EXPONENT_DIGITS + " digits", field);
+                    return new Problem("a number's exponent has more than " + MAX_EXPONENT_DIGITS + " digits", field);
                 }
                 i = end - 1;
             }
         }
-    }
-
-    private static InvalidRequestException refused(String what, String field) {
-        return new InvalidRequestException("The request body is not valid JSON: " + what
-                + (field == null ? "" : " in `" + field + "`") + ".", field);
+        return null;
     }
 
     /** The index of the quote that closes the string starting at {@code from}, or the text's length. */

@@ -1,0 +1,217 @@
+package dev.vela.benchmarks;
+
+import dev.vela.adapters.cpu.PanamaModelRunner;
+import dev.vela.adapters.hf.HfModelDirectory;
+import dev.vela.adapters.hf.HfTokenizer;
+import dev.vela.adapters.hf.SafetensorsModelWeights;
+import dev.vela.adapters.hf.random.ModelPreset;
+import dev.vela.adapters.hf.random.WeightType;
+import dev.vela.application.engine.Engine;
+import dev.vela.application.engine.EngineConfig;
+import dev.vela.application.port.in.Generation;
+import dev.vela.application.port.in.Generation.PromptTokens;
+import dev.vela.application.port.in.GenerationEvent;
+import dev.vela.application.structured.CompiledGrammar;
+import dev.vela.application.structured.GrammarMatcher;
+import dev.vela.application.structured.StructuredOutputs;
+import dev.vela.application.structured.TokenVocabulary;
+import dev.vela.domain.sampling.SamplingParams;
+import dev.vela.domain.structured.JsonWhitespace;
+import dev.vela.domain.structured.OutputConstraint;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What structured outputs cost, on R1-Distill's real 151,936-token vocabulary. First the masks
+ * alone: for json_object, a nested JSON Schema and a regular expression, the compile time, then the
+ * time to mask one row of logits (compute the allowed set and apply it) per token per sequence,
+ * p50 and p99, over random walks through the grammar; the first walks meet every state for the
+ * first time (cold), the same walks again find their masks kept (warm). Then decode tokens/s of
+ * the engine on the 0.5B-dimension random model at 1 and 16 streams, with and without the nested
+ * schema, alternating in one run. Run: {@code bin/bench structured}.
+ */
+public final class StructuredBenchmark {
+
+    private static final int WALKS = Integer.getInteger("vela.bench.walks", 100);
+    private static final int STEPS = Integer.getInteger("vela.bench.steps", 60);
+    private static final int DECODE = Integer.getInteger("vela.bench.decode", 32);
+    private static final int ROUNDS = Integer.getInteger("vela.bench.rounds", 2);
+    private static final int[] STREAMS = Stats.intList("vela.bench.streams", "1,16");
+
+    private StructuredBenchmark() {
+    }
+
+    static Map<String, Object> nestedSchema() {
+        Map<String, Object> address = object(List.of(
+                "street", Map.of("type", "string", "maxLength", BigDecimal.valueOf(40)),
+                "zip", Map.of("type", "string", "pattern", "[0-9]{5}")), List.of("street", "zip"));
+        Map<String, Object> item = object(List.of(
+                "id", Map.of("type", "integer", "minimum", BigDecimal.ZERO, "maximum", BigDecimal.valueOf(99999)),
+                "price", Map.of("type", "number"),
+                "kind", Map.of("enum", List.of("book", "pen", "lamp"))), List.of("id", "kind"));
+        return object(List.of(
+                "name", Map.of("type", "string"),
+                "age", Map.of("type", "integer", "minimum", BigDecimal.ZERO, "maximum", BigDecimal.valueOf(150)),
+                "active", Map.of("type", "boolean"),
+                "address", address,
+                "items", Map.of("type", "array", "items", item, "maxItems", BigDecimal.valueOf(4))),
+                List.of("name", "age", "address", "items"));
+    }
+
+    /** An object schema with {@code properties} given as name, schema, name, schema... in order. */
+    private static Map<String, Object> object(List<Object> properties, List<String> required) {
+        Map<String, Object> byName = new LinkedHashMap<>();
+        for (int i = 0; i < properties.size(); i += 2) {
+            byName.put((String) properties.get(i), properties.get(i + 1));
+        }
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("type", "object");
+        schema.put("properties", byName);
+        schema.put("required", required);
+        return schema;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int threads = Integer.getInteger("vela.bench.threads", Runtime.getRuntime().availableProcessors());
+        // the masks need only the vocabulary: the small model with R1-Distill's tokenizer has it
+        HfModelDirectory vocabularyModel = HfModelDirectory.open(BenchModels.model(ModelPreset.R1_DISTILL_VOCAB_TINY,
+                WeightType.BFLOAT16));
+        HfTokenizer tokenizer = HfTokenizer.load(vocabularyModel.tokenizerJson());
+        int vocabularySize = vocabularyModel.config().vocabSize();
+        int[] eos = vocabularyModel.generationConfig().eosTokenIds().stream().mapToInt(Integer::intValue).toArray();
+
+        long start = System.nanoTime();
+        TokenVocabulary vocabulary = TokenVocabulary.of(tokenizer, vocabularySize);
+        double trieMillis = (System.nanoTime() - start) / 1e6;
+
+        Map<String, OutputConstraint> constraints = new LinkedHashMap<>();
+        constraints.put("json_object", new OutputConstraint.JsonObject(JsonWhitespace.BOUNDED, "response_format"));
+        constraints.put("nested schema", new OutputConstraint.JsonSchema(nestedSchema(), JsonWhitespace.BOUNDED, "response_format"));
+        constraints.put("regex", new OutputConstraint.Regex(
+                "[a-z0-9._%+-]{1,20}@[a-z0-9-]{1,12}\\.(com|org|net)|\\(\\d{3}\\) \\d{3}-\\d{4}", "regex"));
+        List<String> rows = new ArrayList<>();
+        for (Map.Entry<String, OutputConstraint> entry : constraints.entrySet()) {
+            StructuredOutputs outputs = new StructuredOutputs(vocabulary);
+            start = System.nanoTime();
+            CompiledGrammar grammar = outputs.compile(entry.getValue());
+            double compileMillis = (System.nanoTime() - start) / 1e6;
+            double[] cold = walks(grammar, vocabularySize, eos);
+            double[] warm = walks(grammar, vocabularySize, eos);
+            rows.add(String.format("%-13s | %7.1f | %6d | %9.1f | %9.1f | %9.1f | %9.1f | %6d", entry.getKey(), compileMillis,
+                    grammar.automatonStates(), Stats.median(cold), Stats.percentile(cold, 99), Stats.median(warm),
+                    Stats.percentile(warm, 99), warm.length));
+        }
+
+        System.out.println(Machine.describe());
+        System.out.printf("vocabulary: %d ids, trie of %d tokens' bytes built in %.0f ms%n", vocabularySize,
+                vocabulary.tokenCount(), trieMillis);
+        System.out.println("mask per token per sequence (compute the allowed set and apply it to a row of logits), µs;"
+                + " random walks, " + WALKS + " x up to " + STEPS + " tokens");
+        System.out.println("constraint    | compile ms | states | cold p50 | cold p99 | warm p50 | warm p99 | tokens");
+        rows.forEach(System.out::println);
+        if (Boolean.getBoolean("vela.bench.masks-only")) {
+            return;
+        }
+        HfModelDirectory model = HfModelDirectory.open(BenchModels.model(ModelPreset.QWEN2_5_0_5B, WeightType.BFLOAT16));
+        double[][] rates = decode(model, tokenizer, eos, threads, constraints.get("nested schema"));
+
+        System.out.println();
+        System.out.printf("decode, %s, %d threads, %d tokens per stream, best of %d alternating rounds:%n",
+                ModelPreset.QWEN2_5_0_5B.modelName(), threads, DECODE, ROUNDS);
+        System.out.println("streams | free tok/s | nested schema tok/s | schema / free");
+        for (int i = 0; i < STREAMS.length; i++) {
+            System.out.printf("%7d | %10.2f | %19.2f | %13.3f%n", STREAMS[i], rates[i][0], rates[i][1], rates[i][1] / rates[i][0]);
+        }
+        System.out.println("reproduce: bin/bench structured   (-Dvela.bench.threads=" + threads + " -Dvela.bench.walks=" + WALKS
+                + " -Dvela.bench.rounds=" + ROUNDS + ")");
+    }
+
+    /** Microseconds to mask each step of {@link #WALKS} seeded random walks through the grammar. */
+    private static double[] walks(CompiledGrammar grammar, int vocabularySize, int[] eos) {
+        List<Double> micros = new ArrayList<>();
+        float[] logits = new float[vocabularySize];
+        for (int walk = 0; walk < WALKS; walk++) {
+            SplittableRandom random = new SplittableRandom(walk);
+            GrammarMatcher matcher = grammar.matcher();
+            for (int step = 0; step < STEPS && !matcher.complete(); step++) {
+                Arrays.fill(logits, 0f);
+                long start = System.nanoTime();
+                matcher.restrict(logits, eos);
+                micros.add((System.nanoTime() - start) / 1e3);
+                int token = pick(logits, random);
+                if (Arrays.stream(eos).anyMatch(id -> id == token)) {
+                    break;
+                }
+                matcher.accept(token);
+            }
+        }
+        return micros.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** A random allowed token: as often a short one as a long one, so walks go deep. */
+    private static int pick(float[] logits, SplittableRandom random) {
+        int allowed = 0;
+        for (float l : logits) {
+            allowed += l == 0f ? 1 : 0;
+        }
+        int k = random.nextInt(allowed);
+        for (int i = 0; i < logits.length; i++) {
+            if (logits[i] == 0f && k-- == 0) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no allowed token");
+    }
+
+    /** Per stream count: {free tok/s, constrained tok/s}, the best of alternating rounds. */
+    private static double[][] decode(HfModelDirectory model, HfTokenizer tokenizer, int[] eos, int threads,
+                                     OutputConstraint schema) throws InterruptedException {
+        double[][] best = new double[STREAMS.length][2];
+        try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles());
+             PanamaModelRunner runner = PanamaModelRunner.load(model.config(), weights, threads);
+             Engine engine = new Engine(runner, tokenizer, EngineConfig.of(1024, 16, 1024), List.of())) {
+            PromptTokens prompt = new PromptTokens("Describe a customer as JSON:",
+                    tokenizer.encode("Describe a customer as JSON:", true));
+            rate(engine, prompt, eos, 2, null);                    // warm-up
+            rate(engine, prompt, eos, 2, schema);
+            for (int round = 0; round < ROUNDS; round++) {
+                for (int i = 0; i < STREAMS.length; i++) {
+                    best[i][0] = Math.max(best[i][0], rate(engine, prompt, eos, STREAMS[i], null));
+                    best[i][1] = Math.max(best[i][1], rate(engine, prompt, eos, STREAMS[i], schema));
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Generated tokens per second of {@code streams} requests at once, from first submission to last token. */
+    private static double rate(Engine engine, PromptTokens prompt, int[] eos, int streams, OutputConstraint constraint)
+            throws InterruptedException {
+        List<Generation> generations = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int s = 0; s < streams; s++) {
+            SamplingParams params = SamplingParams.builder().temperature(1.0).seed((long) s).maxTokens(DECODE)
+                    .ignoreEos(constraint == null).structuredOutput(constraint).build();
+            generations.add(engine.submit(List.of(new Engine.PromptRequest(prompt, params)), 1, eos, false));
+        }
+        long tokens = 0;
+        for (Generation generation : generations) {
+            GenerationEvent event;
+            while ((event = generation.poll(600, TimeUnit.SECONDS)) != null) {
+                if (event instanceof GenerationEvent.Finished finished) {
+                    tokens += finished.completionTokens();
+                } else if (event instanceof GenerationEvent.Failed failed) {
+                    throw new IllegalStateException("a stream failed", failed.error());
+                }
+            }
+        }
+        return tokens / ((System.nanoTime() - start) / 1e9);
+    }
+}
