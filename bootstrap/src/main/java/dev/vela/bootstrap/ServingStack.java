@@ -13,6 +13,7 @@ import dev.vela.application.port.out.ChatTemplates;
 import dev.vela.application.port.out.EngineObserver;
 import dev.vela.application.port.out.RunnerInfo;
 import dev.vela.application.service.ChatService;
+import dev.vela.application.service.ChatSettings;
 import dev.vela.application.service.CompletionService;
 import dev.vela.application.service.ModelsService;
 import dev.vela.application.service.RequestTemplatePolicy;
@@ -50,14 +51,14 @@ final class ServingStack implements AutoCloseable {
 
     private ServingStack(ServedModel served, HfTokenizer tokenizer, ChatTemplates templates,
                          RequestTemplatePolicy templatePolicy, RunnerChoice.Loaded loaded, Engine engine,
-                         boolean splitReasoning) {
+                         ChatSettings chatSettings) {
         this.served = served;
         this.tokenizer = tokenizer;
         this.loaded = loaded;
         this.engine = engine;
         this.models = new ModelsService(served);
         this.completions = new CompletionService(served, tokenizer, engine);
-        this.chat = new ChatService(served, tokenizer, templates, templatePolicy, engine, splitReasoning);
+        this.chat = new ChatService(served, tokenizer, templates, templatePolicy, engine, chatSettings);
         this.tokenize = new TokenizeService(served, tokenizer, templates, templatePolicy);
     }
 
@@ -81,7 +82,8 @@ final class ServingStack implements AutoCloseable {
     private static ServingStack start(VelaSettings settings, String root, HfModelDirectory model, HfTokenizer tokenizer,
                                       List<EngineObserver> observers) {
         ModelConfig config = model.config();
-        ChatTemplates templates = JinjavaChatTemplates.forModel(model.chatTemplate());
+        ChatTemplates templates = JinjavaChatTemplates.forModel(settings.chatTemplate().map(model::chatTemplateWith)
+                .or(model::chatTemplate));
         LOG.info("Loading the weights: " + model.modelFiles().size() + " file(s), " + size(model.modelFiles()) + ", "
                 + config.dtype() + ", " + config.numLayers() + " layers, hidden size " + config.hiddenSize());
         RunnerChoice.Loaded loaded = RunnerChoice.load(settings, model);
@@ -108,7 +110,8 @@ final class ServingStack implements AutoCloseable {
         }
         return new ServingStack(served, tokenizer, templates,
                 new RequestTemplatePolicy(settings.trustRequestChatTemplate()), loaded, engine,
-                settings.reasoningParser().isPresent());
+                new ChatSettings(settings.reasoningParser().isPresent(), settings.toolCallParser(),
+                        settings.thinkingTokenBudget()));
     }
 
     private static String size(List<Path> files) {

@@ -20,12 +20,10 @@ import java.util.function.Function;
  *                     value; null for no such sentence
  * @param fallbackKey  read when {@link #key} is not set: the environment variable vLLM reads for it;
  *                     null for none
- * @param unsupported  why start-up stops when it is set: a vLLM feature this build does not have; null
- *                     when it is supported
  * @param type         how its text becomes a value, and what a bad value is told to be
  */
 record Setting<T>(String key, List<String> flags, boolean negatable, String label, String help, String defaultValue,
-                  String defaultHelp, String fallbackKey, String unsupported, Type<T> type) {
+                  String defaultHelp, String fallbackKey, Type<T> type) {
 
     /** What {@code --help} and the docs show where the value of a setting with a default goes. */
     static final String DEFAULT_VALUE = "${DEFAULT-VALUE}";
@@ -97,61 +95,57 @@ record Setting<T>(String key, List<String> flags, boolean negatable, String labe
     /** A setting with a flag that takes a value, its label the choices where there are some. */
     static <T> Setting<T> option(String flag, String key, Type<T> type) {
         String label = type.choices().isEmpty() ? null : String.join("|", type.choices());
-        return new Setting<>(key, List.of(flag), false, label, "", null, null, null, null, type);
+        return new Setting<>(key, List.of(flag), false, label, "", null, null, null, type);
     }
 
     /** A flag that takes no value and turns something on. */
     static Setting<Boolean> toggle(String flag, String key) {
-        return new Setting<>(key, List.of(flag), false, null, "", "false", null, null, null, Type.bool());
+        return new Setting<>(key, List.of(flag), false, null, "", "false", null, null, Type.bool());
     }
 
     /** A setting only MicroProfile Config sets. */
     static <T> Setting<T> keyOnly(String key, Type<T> type) {
-        return new Setting<>(key, List.of(), false, null, "", null, null, null, null, type);
+        return new Setting<>(key, List.of(), false, null, "", null, null, null, type);
     }
 
     Setting<T> label(String name) {
-        return new Setting<>(key, flags, negatable, name, help, defaultValue, defaultHelp, fallbackKey, unsupported, type);
+        return new Setting<>(key, flags, negatable, name, help, defaultValue, defaultHelp, fallbackKey, type);
     }
 
     Setting<T> alias(String flag) {
         List<String> names = new ArrayList<>(flags);
         names.add(flag);
         return new Setting<>(key, List.copyOf(names), negatable, label, help, defaultValue, defaultHelp, fallbackKey,
-                unsupported, type);
+                type);
     }
 
     /** Also {@code --no-flag}, which turns it off. */
     Setting<T> withNegatedForm() {
-        return new Setting<>(key, flags, true, label, help, defaultValue, defaultHelp, fallbackKey, unsupported, type);
+        return new Setting<>(key, flags, true, label, help, defaultValue, defaultHelp, fallbackKey, type);
     }
 
     Setting<T> help(String text) {
-        return new Setting<>(key, flags, negatable, label, text, defaultValue, defaultHelp, fallbackKey, unsupported, type);
+        return new Setting<>(key, flags, negatable, label, text, defaultValue, defaultHelp, fallbackKey, type);
     }
 
     /** A default, which {@code --help} states. */
     Setting<T> byDefault(String value) {
-        return new Setting<>(key, flags, negatable, label, help, value, DEFAULT_VALUE, fallbackKey, unsupported, type);
+        return new Setting<>(key, flags, negatable, label, help, value, DEFAULT_VALUE, fallbackKey, type);
     }
 
     /** A default, which {@code --help} states with what it means. */
     Setting<T> byDefault(String value, String meaning) {
         return new Setting<>(key, flags, negatable, label, help, value, DEFAULT_VALUE + ", " + meaning, fallbackKey,
-                unsupported, type);
+                type);
     }
 
     /** No default: what happens when the setting is not given, as {@code --help} says it. */
     Setting<T> whenAbsent(String meaning) {
-        return new Setting<>(key, flags, negatable, label, help, null, meaning, fallbackKey, unsupported, type);
+        return new Setting<>(key, flags, negatable, label, help, null, meaning, fallbackKey, type);
     }
 
     Setting<T> fallback(String otherKey) {
-        return new Setting<>(key, flags, negatable, label, help, defaultValue, defaultHelp, otherKey, unsupported, type);
-    }
-
-    Setting<T> unsupported(String why) {
-        return new Setting<>(key, flags, negatable, label, help, defaultValue, defaultHelp, fallbackKey, why, type);
+        return new Setting<>(key, flags, negatable, label, help, defaultValue, defaultHelp, otherKey, type);
     }
 
     /** How messages name it: its flag, or its key where it has no flag. */

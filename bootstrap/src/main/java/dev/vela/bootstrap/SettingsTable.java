@@ -114,16 +114,28 @@ final class SettingsTable {
             .help("Let requests bring their own chat template (chat_template, or chat_template in chat_template_kwargs); "
                     + "without it such requests are refused with 400. Templates always run sandboxed.");
 
+    static final Setting<Integer> THINKING_TOKEN_BUDGET = option("--thinking-token-budget", "vela.thinking-token-budget",
+            Type.nonNegative("a number of tokens (0 or more)")).label("TOKENS")
+            .help("Vela: the reasoning budget of a request that sends no thinking_token_budget: after that many tokens "
+                    + "inside <think>, </think> is forced and the answer follows.")
+            .whenAbsent("unbounded");
+
+    static final Setting<String> CHAT_TEMPLATE = option("--chat-template", "vela.chat-template", Type.text())
+            .label("FILE|TEMPLATE")
+            .help("A Jinja chat template used instead of the model's: a file, or the template itself (text holding {, } "
+                    + "or a line break, its backslash escapes decoded), as in vLLM.")
+            .whenAbsent("the model's");
+
     static final Setting<Boolean> ENABLE_AUTO_TOOL_CHOICE = toggle("--enable-auto-tool-choice",
             "vela.enable-auto-tool-choice")
-            .help("Not supported: tool calling needs a tool call parser, which this build lacks; start-up stops with "
-                    + "a message.")
-            .unsupported("tool calling is not supported by this build of Vela (tools in a request are still rendered "
-                    + "by the chat template)");
+            .help("Let the model decide whether to call tools (tool_choice \"auto\", the default when a request sends "
+                    + "tools); needs --tool-call-parser. \"required\" and named tools need no flag.");
 
     static final Setting<String> TOOL_CALL_PARSER = option("--tool-call-parser", "vela.tool-call-parser", Type.text())
-            .label("NAME").help("Not supported (see --enable-auto-tool-choice).")
-            .unsupported("tool calling is not supported by this build of Vela, so there is no tool call parser to choose");
+            .label("NAME")
+            .help("How calls are read from answers with --enable-auto-tool-choice: hermes (Qwen2.5, Qwen3: "
+                    + "<tool_call>{...}</tool_call>) or deepseek_v3 (the form the DeepSeek-R1 templates render).")
+            .whenAbsent("none");
 
     static final Setting<Boolean> DISABLE_FASTAPI_DOCS = toggle("--disable-fastapi-docs", "vela.disable-fastapi-docs")
             .help("Serve no /docs, /openapi and /openapi.json.");
@@ -180,7 +192,8 @@ final class SettingsTable {
     static final List<Setting<?>> ALL = List.of(MODEL, SERVED_MODEL_NAME, REVISION, DOWNLOAD_DIR, MAX_MODEL_LEN, HOST,
             PORT, API_KEY, DEVICE, CPU_RUNNER, CPU_THREADS, DTYPE, TENSOR_PARALLEL_SIZE, GPU_MEMORY_UTILIZATION,
             KV_CACHE_MEMORY, BLOCK_SIZE, ENABLE_PREFIX_CACHING, MAX_NUM_SEQS, MAX_NUM_BATCHED_TOKENS, GENERATION_CONFIG,
-            MAX_LOGPROBS, REASONING_PARSER, TRUST_REQUEST_CHAT_TEMPLATE, ENABLE_AUTO_TOOL_CHOICE, TOOL_CALL_PARSER,
+            MAX_LOGPROBS, REASONING_PARSER, THINKING_TOKEN_BUDGET, CHAT_TEMPLATE, TRUST_REQUEST_CHAT_TEMPLATE,
+            ENABLE_AUTO_TOOL_CHOICE, TOOL_CALL_PARSER,
             DISABLE_FASTAPI_DOCS, UVICORN_LOG_LEVEL, DISABLE_UVICORN_ACCESS_LOG, DISABLE_LOG_REQUESTS,
             TRUST_REMOTE_CODE, MAX_REQUEST_BYTES, SHUTDOWN_TIMEOUT, TIMEOUT_KEEP_ALIVE, READ_TIMEOUT, MAX_CONNECTIONS,
             STREAM_WRITE_TIMEOUT, CACHE_DIR);

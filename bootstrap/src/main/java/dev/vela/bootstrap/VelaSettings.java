@@ -1,10 +1,12 @@
 package dev.vela.bootstrap;
 
+import dev.vela.domain.tools.ToolCallParser;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.TreeSet;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -16,6 +18,9 @@ import org.eclipse.microprofile.config.Config;
  * @param kvCacheMemoryBytes 0: the runner decides
  * @param dtype              vLLM's {@code --dtype}: auto, half, float16, bfloat16, float or float32
  * @param reasoningParser    the only one Vela has is {@code deepseek_r1}
+ * @param thinkingTokenBudget {@code --thinking-token-budget}: the reasoning budget of a request that sets none
+ * @param chatTemplate       {@code --chat-template}, read: the template's source, used instead of the model's
+ * @param toolCallParser     the parser of {@code --tool-call-parser} when {@code --enable-auto-tool-choice} is on
  * @param trustRequestChatTemplate whether a request may bring its own chat template
  * @param apiKey             {@code --api-key}, else {@code VLLM_API_KEY}; never logged
  * @param logLevel           {@code --uvicorn-log-level}, applied to Vela's own loggers
@@ -27,6 +32,7 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
                     long kvCacheMemoryBytes, boolean prefixCaching, Device device, CpuRunner cpuRunner, int cpuThreads,
                     String dtype, int tensorParallelSize,
                     double gpuMemoryUtilization, int maxLogprobs, Optional<String> reasoningParser,
+                    Optional<Integer> thinkingTokenBudget, Optional<String> chatTemplate, Optional<String> toolCallParser,
                     boolean trustRequestChatTemplate,
                     Optional<String> apiKey, boolean docsEnabled, boolean accessLog, String logLevel,
                     long maxRequestBytes, int shutdownTimeoutSeconds, Path cacheDir, HubSettings hub,
@@ -69,7 +75,6 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
 
     static VelaSettings from(Config config) {
         Reader read = new Reader(config);
-        SettingsTable.ALL.forEach(read::refuseUnsupported);
         return new VelaSettings(
                 read.optional(SettingsTable.MODEL),
                 read.optional(SettingsTable.SERVED_MODEL_NAME),
@@ -88,6 +93,9 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
                 read.value(SettingsTable.GPU_MEMORY_UTILIZATION),
                 read.value(SettingsTable.MAX_LOGPROBS),
                 read.optional(SettingsTable.REASONING_PARSER),
+                read.optional(SettingsTable.THINKING_TOKEN_BUDGET),
+                read.optional(SettingsTable.CHAT_TEMPLATE).map(ChatTemplateOption::source),
+                toolCallParser(read),
                 read.value(SettingsTable.TRUST_REQUEST_CHAT_TEMPLATE),
                 read.optional(SettingsTable.API_KEY),
                 !read.value(SettingsTable.DISABLE_FASTAPI_DOCS),
@@ -100,6 +108,20 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
                 hub(read),
                 new Connections(read.value(SettingsTable.TIMEOUT_KEEP_ALIVE), read.value(SettingsTable.READ_TIMEOUT),
                         read.value(SettingsTable.MAX_CONNECTIONS)));
+    }
+
+    /** vLLM's checks of the tool flags, with its messages; the parser only counts with auto tool choice on. */
+    private static Optional<String> toolCallParser(Reader read) {
+        Optional<String> parser = read.optional(SettingsTable.TOOL_CALL_PARSER);
+        boolean auto = read.value(SettingsTable.ENABLE_AUTO_TOOL_CHOICE);
+        if (auto && parser.isEmpty()) {
+            throw new SettingsException("--enable-auto-tool-choice requires --tool-call-parser");
+        }
+        if (parser.isPresent() && !ToolCallParser.NAMES.contains(parser.get())) {
+            throw new SettingsException("invalid tool call parser: " + parser.get() + " (chose from { "
+                    + String.join(",", new TreeSet<>(ToolCallParser.NAMES)) + " })");
+        }
+        return auto ? parser : Optional.empty();
     }
 
     private static HubSettings hub(Reader read) {
@@ -152,16 +174,6 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
         /** The value of a setting that has a default. */
         <T> T value(Setting<T> setting) {
             return optional(setting).orElseThrow(() -> new IllegalStateException(setting.key() + " has no default"));
-        }
-
-        /** A vLLM setting Vela accepts only to say clearly that it does not have the feature: set, it stops start-up. */
-        void refuseUnsupported(Setting<?> setting) {
-            if (setting.unsupported() == null) {
-                return;
-            }
-            text(setting.key()).filter(value -> !"false".equalsIgnoreCase(value)).ifPresent(value -> {
-                throw new SettingsException(setting.flag() + " (" + setting.key() + "): " + setting.unsupported());
-            });
         }
     }
 }

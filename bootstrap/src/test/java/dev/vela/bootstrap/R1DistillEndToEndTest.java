@@ -79,13 +79,14 @@ class R1DistillEndToEndTest {
                                      {"role": "assistant", "content": "<think>\\nx\\n</think>\\n\\n4"},
                                      {"role": "user", "content": "3+3?"}]""",
                         BOS_TEXT + "SYS<｜User｜>2+2?<｜Assistant｜>\n\n4" + EOS_TEXT + "<｜User｜>3+3?<｜Assistant｜><think>\n"),
-                // vLLM hands the template "" for a null content, so the tool-call turn is an empty assistant turn
+                // vLLM hands the template "" for a null content, which drops the call; Vela keeps it null, as transformers
                 new Conversation("a tool call with content null and its output", """
                         "messages": [{"role": "user", "content": "Weather in Paris?"},
                                      {"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function",
                                        "function": {"name": "get_weather", "arguments": "{\\"city\\": \\"Paris\\"}"}}]},
                                      {"role": "tool", "tool_call_id": "call_1", "content": "18C"}]""",
-                        BOS_TEXT + "<｜User｜>Weather in Paris?<｜Assistant｜>" + EOS_TEXT
+                        BOS_TEXT + "<｜User｜>Weather in Paris?<｜Assistant｜><｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function"
+                                + "<｜tool▁sep｜>get_weather\n```json\n{\"city\": \"Paris\"}\n```<｜tool▁call▁end｜>"
                                 + "<｜tool▁outputs▁begin｜><｜tool▁output▁begin｜>18C<｜tool▁output▁end｜><｜tool▁outputs▁end｜>"),
                 new Conversation("continue_final_message", """
                         "messages": [{"role": "user", "content": "Write a haiku"},

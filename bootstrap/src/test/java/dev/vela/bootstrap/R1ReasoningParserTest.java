@@ -12,6 +12,7 @@ import com.openai.models.chat.completions.ChatCompletionMessage;
 import dev.vela.adapters.hf.random.ModelPreset;
 import dev.vela.adapters.hf.random.WeightType;
 import jakarta.json.JsonObject;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -121,6 +122,29 @@ class R1ReasoningParserTest {
         assertTrue(message.isNull("reasoning_content"));
         assertTrue(message.isNull("content"));
         assertEquals(new Streamed(null, null), streamed(client, request));
+    }
+
+    /**
+     * The R1-Distill template leaves {@code <think>} open, so the answer starts in the reasoning; a
+     * budget of two tokens forces {@code </think>} after them (never inside a character), and the
+     * answer fills the rest of {@code max_tokens}. The forced ids show in the logprobs.
+     */
+    @Test
+    void aThinkingTokenBudgetEndsTheReasoningAndTheAnswerFollows(TestClient client) {
+        String request = "{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], \"max_tokens\": 8, "
+                + "\"temperature\": 0, \"ignore_eos\": true, \"logprobs\": true, \"thinking_token_budget\": 2";
+        TestClient.Reply reply = client.post("/v1/chat/completions", request + "}");
+        JsonObject message = R1DistillEndToEndTest.message(reply);
+        assertFalse(message.isNull("reasoning_content"));
+        assertFalse(message.isNull("content"), "the answer follows the forced end of the reasoning");
+        assertEquals(8, reply.json().getJsonObject("usage").getInt("completion_tokens"), "max_tokens bounds the whole output");
+        List<String> tokens = reply.json().getJsonArray("choices").getJsonObject(0).getJsonObject("logprobs")
+                .getJsonArray("content").getValuesAs(JsonObject.class).stream().map(t -> t.getString("token")).toList();
+        assertEquals("</think>", tokens.get(tokens.indexOf("</think>")));
+        assertTrue(tokens.indexOf("</think>") >= 2, "two reasoning tokens, or the rest of a character, come first: " + tokens);
+        Streamed streamed = streamed(client, request);
+        assertEquals(message.getString("reasoning_content"), streamed.reasoning());
+        assertEquals(message.getString("content"), streamed.content());
     }
 
     /** The SDK has no reasoning field of its own; it keeps reasoning_content among the message's other properties. */

@@ -1,18 +1,20 @@
 package dev.vela.bootstrap;
 
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Settings are checked whichever source they come from (-D, environment, properties file), and a
@@ -77,12 +79,32 @@ class VelaSettingsTest {
     }
 
     @Test
-    void toolCallingFlagsStopStartUpRatherThanPretend() {
-        assertTrue(refusal("vela.enable-auto-tool-choice", "true")
-                .startsWith("--enable-auto-tool-choice (vela.enable-auto-tool-choice): tool calling is not supported"));
-        assertTrue(refusal("vela.tool-call-parser", "hermes")
-                .startsWith("--tool-call-parser (vela.tool-call-parser): tool calling is not supported"));
-        assertDoesNotThrow(() -> settings("vela.enable-auto-tool-choice", "false"), "switched off, it is no request");
+    void autoToolChoiceTakesTheParserItNamesAndRefusesOthersWithVllmsMessages() {
+        assertEquals(Optional.of("hermes"), settings("vela.enable-auto-tool-choice", "true", "vela.tool-call-parser", "hermes")
+                .toolCallParser());
+        assertEquals(Optional.empty(), settings("vela.tool-call-parser", "deepseek_v3").toolCallParser(),
+                "without --enable-auto-tool-choice the parser is not used");
+        assertEquals("--enable-auto-tool-choice requires --tool-call-parser", refusal("vela.enable-auto-tool-choice", "true"));
+        assertEquals("invalid tool call parser: qwen25 (chose from { deepseek_v3,hermes })",
+                refusal("vela.enable-auto-tool-choice", "true", "vela.tool-call-parser", "qwen25"));
+    }
+
+    @Test
+    void theThinkingTokenBudgetIsANonNegativeNumberOfTokens() {
+        assertEquals(Optional.of(0), settings("vela.thinking-token-budget", "0").thinkingTokenBudget());
+        assertEquals(Optional.empty(), settings().thinkingTokenBudget());
+        assertTrue(refusal("vela.thinking-token-budget", "-1").startsWith("--thinking-token-budget (vela.thinking-token-budget) must be"));
+    }
+
+    @Test
+    void aChatTemplateIsAFileOrTheTemplateItselfAsVllmReadsIt(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("t.jinja"), "{{ messages[0]['content'] }}");
+        assertEquals(Optional.of("{{ messages[0]['content'] }}"), settings("vela.chat-template", file.toString()).chatTemplate());
+        assertEquals(Optional.of("{% for m in messages %}\n{{ m.content }}{% endfor %}"),
+                settings("vela.chat-template", "{% for m in messages %}\\n{{ m.content }}{% endfor %}").chatTemplate(),
+                "an inline template's escapes are decoded");
+        assertTrue(refusal("vela.chat-template", "/no/such/template.jinja")
+                .startsWith("The supplied chat template (/no/such/template.jinja) looks like a file path, but it failed to be opened."));
     }
 
     @Test

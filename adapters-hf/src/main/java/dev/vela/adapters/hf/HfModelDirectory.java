@@ -139,15 +139,28 @@ public record HfModelDirectory(Path path, ModelConfig config, GenerationConfig g
         return List.of(file.requiredInt("eos_token_id"));
     }
 
+    /** Another template ({@code --chat-template}) with this model's special tokens. */
+    public ChatTemplate chatTemplateWith(String source) {
+        Optional<JsonFile> tokenizerConfig = tokenizerConfig(path);
+        return new ChatTemplate(source, specialToken(tokenizerConfig, "bos_token"), specialToken(tokenizerConfig, "eos_token"));
+    }
+
     private static Optional<ChatTemplate> chatTemplate(Path dir) {
-        Path file = dir.resolve("tokenizer_config.json");
-        Optional<JsonFile> tokenizerConfig = Files.exists(file) ? Optional.of(JsonFile.read(file)) : Optional.empty();
+        Optional<JsonFile> tokenizerConfig = tokenizerConfig(dir);
         // As in transformers, a chat_template.jinja file overrides the template inside tokenizer_config.json.
         Optional<String> source = templateFile(dir.resolve("chat_template.jinja"))
                 .or(() -> tokenizerConfig.flatMap(HfModelDirectory::templateSource));
-        String bos = tokenizerConfig.flatMap(config -> specialTokenText(config, "bos_token")).orElse(null);
-        String eos = tokenizerConfig.flatMap(config -> specialTokenText(config, "eos_token")).orElse(null);
-        return source.filter(text -> !text.isBlank()).map(text -> new ChatTemplate(text, bos, eos));
+        return source.filter(text -> !text.isBlank()).map(text -> new ChatTemplate(text,
+                specialToken(tokenizerConfig, "bos_token"), specialToken(tokenizerConfig, "eos_token")));
+    }
+
+    private static Optional<JsonFile> tokenizerConfig(Path dir) {
+        Path file = dir.resolve("tokenizer_config.json");
+        return Files.exists(file) ? Optional.of(JsonFile.read(file)) : Optional.empty();
+    }
+
+    private static String specialToken(Optional<JsonFile> tokenizerConfig, String name) {
+        return tokenizerConfig.flatMap(config -> specialTokenText(config, name)).orElse(null);
     }
 
     /** {@code chat_template} is the source itself, or a list of named sources of which "default" is the chat one. */

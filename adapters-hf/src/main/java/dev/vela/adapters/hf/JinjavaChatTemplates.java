@@ -124,7 +124,7 @@ public final class JinjavaChatTemplates implements ChatTemplates {
     private static Map<String, Object> templateToolCall(ToolCall call) {
         Map<String, Object> function = new LinkedHashMap<>();
         function.put("name", call.functionName());
-        function.put("arguments", call.arguments());
+        function.put("arguments", ToolCallArguments.of(call.arguments()));
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("id", call.id());
         fields.put("type", call.type());

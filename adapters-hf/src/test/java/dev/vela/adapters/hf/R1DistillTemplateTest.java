@@ -192,7 +192,7 @@ class R1DistillTemplateTest {
                 + "Paris 18C, Rome 21C.<｜end▁of▁sentence｜>", render(conversation, noGenerationPrompt()));
     }
 
-    /** vLLM hands the template {@code ""} for a null content, so this is what it renders for a tool-call turn. */
+    /** A turn with calls and an empty text (not null) is, for this template, an empty assistant turn. */
     @Test
     void toolCallsWithEmptyTextRenderAsAnEmptyAssistantTurn() {
         List<ChatMessage> conversation = List.of(

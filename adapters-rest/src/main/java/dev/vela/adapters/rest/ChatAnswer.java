@@ -3,12 +3,16 @@ package dev.vela.adapters.rest;
 import dev.vela.adapters.rest.wire.ChatCompletionChunk;
 import dev.vela.adapters.rest.wire.ChatCompletionResponse;
 import dev.vela.adapters.rest.wire.ChatLogprobs;
+import dev.vela.adapters.rest.wire.ChatToolCall;
+import dev.vela.adapters.rest.wire.ChatToolCallDelta;
 import dev.vela.adapters.rest.wire.StreamOptions;
 import dev.vela.adapters.rest.wire.UsageInfo;
 import dev.vela.application.port.in.Generation;
 import dev.vela.application.port.in.GenerationEvent;
 import dev.vela.application.port.in.TokenLogprob;
 import dev.vela.domain.reasoning.ReasoningSplit;
+import dev.vela.domain.tools.ParsedToolCalls;
+import dev.vela.domain.tools.ToolCallPiece;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,17 +49,24 @@ final class ChatAnswer extends Answer {
         });
         List<ChatCompletionResponse.Choice> list = new ArrayList<>(choices);
         for (int i = 0; i < choices; i++) {
-            ReasoningSplit split = finished[i] == null ? null : finished[i].reasoning();
-            ChatCompletionResponse.Message message = split == null
-                    ? new ChatCompletionResponse.Message(ROLE, texts[i].toString(), null, List.of())
-                    : new ChatCompletionResponse.Message(ROLE, split.content(), split.reasoning(), List.of());
             ChatLogprobs lp = logprobs ? new ChatLogprobs(LogprobsFormat.chat(tokens[i])) : null;
-            list.add(new ChatCompletionResponse.Choice(i, message, lp,
+            list.add(new ChatCompletionResponse.Choice(i, message(texts[i].toString(), finished[i]), lp,
                     finished[i] == null ? null : finished[i].reason().wireName(),
                     finished[i] == null ? null : finished[i].stopReason()));
         }
         return new ChatCompletionResponse(id, "chat.completion", created, model, list, usage(),
                 prompt.isEmpty() ? null : LogprobsFormat.prompt(prompt.getFirst()));
+    }
+
+    /** A choice's whole message: its reasoning split and its calls, where the server reads them. */
+    private static ChatCompletionResponse.Message message(String text, GenerationEvent.Finished finished) {
+        ReasoningSplit split = finished == null ? null : finished.reasoning();
+        ParsedToolCalls calls = finished == null ? null : finished.toolCalls();
+        String content = calls != null ? calls.content() : split != null ? split.content() : text;
+        List<ChatToolCall> toolCalls = calls == null ? List.of() : calls.calls().stream()
+                .map(call -> new ChatToolCall(call.id(), call.type(), new ChatToolCall.Function(call.functionName(), call.arguments())))
+                .toList();
+        return new ChatCompletionResponse.Message(ROLE, content, split == null ? null : split.reasoning(), toolCalls);
     }
 
     @Override
@@ -69,10 +80,12 @@ final class ChatAnswer extends Answer {
     Object chunk(GenerationEvent event, UsageInfo usage) {
         return switch (event) {
             case GenerationEvent.Delta d -> {
-                ChatCompletionChunk.Delta delta = d.reasoning() != null
+                ChatCompletionChunk.Delta delta = d.toolCalls() != null ? withToolCalls(d)
+                        : d.reasoning() != null
                         ? new ChatCompletionChunk.Delta(null, d.reasoning().content(), d.reasoning().reasoning())
                         : new ChatCompletionChunk.Delta(null, d.text().isEmpty() ? null : d.text(), null);
-                if (delta.content() == null && delta.reasoningContent() == null && d.logprobs().isEmpty()) {
+                if (delta.content() == null && delta.reasoningContent() == null && delta.toolCalls() == null
+                        && d.logprobs().isEmpty()) {
                     yield null;                 // nothing to show: held-back text, or only a reasoning marker
                 }
                 ChatLogprobs lp = logprobs ? new ChatLogprobs(LogprobsFormat.chat(d.logprobs())) : null;
@@ -83,6 +96,34 @@ final class ChatAnswer extends Answer {
             case GenerationEvent.PromptLogprobs p -> null;     // prompt_logprobs cannot be streamed
             case GenerationEvent.Failed f -> null;
         };
+    }
+
+    /**
+     * A delta whose content was read for calls: the text it completes, and its call pieces, a call's
+     * start and the arguments that follow it in the same delta making one entry.
+     */
+    private static ChatCompletionChunk.Delta withToolCalls(GenerationEvent.Delta d) {
+        StringBuilder content = new StringBuilder();
+        List<ChatToolCallDelta> calls = new ArrayList<>();
+        for (ToolCallPiece piece : d.toolCalls()) {
+            switch (piece) {
+                case ToolCallPiece.Content c -> content.append(c.text());
+                case ToolCallPiece.CallStart start -> calls.add(new ChatToolCallDelta(start.index(), start.id(), "function",
+                        new ChatToolCallDelta.Function(start.name(), "")));
+                case ToolCallPiece.Arguments a -> {
+                    ChatToolCallDelta last = calls.isEmpty() ? null : calls.getLast();
+                    if (last != null && last.index() == a.index()) {
+                        calls.set(calls.size() - 1, new ChatToolCallDelta(last.index(), last.id(), last.type(),
+                                new ChatToolCallDelta.Function(last.function().name(), last.function().arguments() + a.text())));
+                    } else {
+                        calls.add(new ChatToolCallDelta(a.index(), null, null, new ChatToolCallDelta.Function(null, a.text())));
+                    }
+                }
+            }
+        }
+        String reasoning = d.reasoning() == null ? null : d.reasoning().reasoning();
+        return new ChatCompletionChunk.Delta(null, content.isEmpty() ? null : content.toString(), reasoning,
+                calls.isEmpty() ? null : calls);
     }
 
     @Override

@@ -419,8 +419,10 @@ public final class Engine implements EngineStatus, AutoCloseable {
                 sequence.restrict(logits);      // here, on the runner's thread, beside the sampling
             }
             Integer logprobs = sequence.sampling.params.logprobs();
-            Sampler.Sample sample = samplers.get().sample(logits, sequence.sampling, sequence.outputLength(),
-                    logprobs == null ? 0 : logprobs);
+            int forced = sequence.forcedToken();
+            Sampler.Sample sample = forced >= 0
+                    ? samplers.get().logprobsOf(forced, logits, logprobs == null ? 0 : logprobs)
+                    : samplers.get().sample(logits, sequence.sampling, sequence.outputLength(), logprobs == null ? 0 : logprobs);
             return new Outcome(slice, position, sequence, sample, false, null);
         } catch (RuntimeException | Error e) {
             return new Outcome(slice, position, sequence, null, false, e);

@@ -46,6 +46,7 @@ final class Sequence {
     private double cumulativeLogprob;
     private FinishReason finishReason;
     private Object stopReason;
+    private final ReasoningBudget reasoningBudget;
     /** What the output must match (null: free text), and from when: see {@link #constrained()}. */
     private final GrammarMatcher grammar;
     private final int[] eosIds;
@@ -79,6 +80,7 @@ final class Sequence {
                 params.logprobs() != null || request.wantsCumulativeLogprob());
         this.detokenizer = new IncrementalDetokenizer(tokenizer, params.skipSpecialTokens());
         this.stopStrings = new StopStrings(params.stop(), params.includeStopStrInOutput());
+        this.reasoningBudget = ReasoningBudget.of(params, promptIds, tokenizer);
         this.promptLogprobCount = reportsPromptLogprobs && params.promptLogprobs() != null
                 ? params.promptLogprobs() : -1;
         this.grammar = grammar == null ? null : grammar.matcher();
@@ -136,6 +138,11 @@ final class Sequence {
         return finishReason != null;
     }
 
+    /** The token the reasoning budget makes the next step take, or -1 when the sampler chooses. */
+    int forcedToken() {
+        return reasoningBudget == null ? -1 : reasoningBudget.forcedToken();
+    }
+
     /** True while the next token must fit the grammar: there is one, and any reasoning has ended. */
     boolean constrained() {
         return grammar != null && reasoningEnded;
@@ -166,6 +173,9 @@ final class Sequence {
         }
         outputIds[outputLength++] = token;
         sampling.outputTokens.add(token);
+        if (reasoningBudget != null) {
+            reasoningBudget.accept(token, tokenizer.tokenBytes(token));
+        }
         boolean grammarComplete = false;
         if (constrained()) {
             grammar.accept(token);

@@ -56,12 +56,12 @@ class EmptyPromptTest {
 
     @Test
     void aChatWhoseTemplateRendersNothingIsRefusedNamingMessages() throws InterruptedException {
-        ChatService chats = new ChatService(model, tokenizer, (messages, options) -> "", new RequestTemplatePolicy(false), engine, false);
+        ChatService chats = new ChatService(model, tokenizer, (messages, options) -> "", new RequestTemplatePolicy(false), engine, ChatSettings.plain());
         InvalidRequestException refused = assertThrows(InvalidRequestException.class, () -> chats.chat(
                 new ChatCommand(null, List.of(ChatMessage.user("Q")), ChatRenderOptions.defaults(), greedy(), true)));
         assertEquals("The decoder prompt cannot be empty", refused.getMessage());
         assertEquals("messages", refused.param());
-        assertAnswers(new ChatService(model, tokenizer, (messages, options) -> "Hi", new RequestTemplatePolicy(false), engine, false).chat(
+        assertAnswers(new ChatService(model, tokenizer, (messages, options) -> "Hi", new RequestTemplatePolicy(false), engine, ChatSettings.plain()).chat(
                 new ChatCommand(null, List.of(ChatMessage.user("Q")), ChatRenderOptions.defaults(), greedy(), true)));
     }
 

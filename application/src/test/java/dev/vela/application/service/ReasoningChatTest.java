@@ -22,6 +22,7 @@ import dev.vela.domain.sampling.SamplingParams;
 import dev.vela.domain.structured.OutputConstraint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -225,7 +226,8 @@ class ReasoningChatTest {
         ServedModel model = new ServedModel(new ModelCard("r1", "r1", 4096, 0, "vllm"),
                 new GenerationConfig(SamplingDefaults.none(), List.of(ThinkTokenizer.EOS)), new TokenBudget(4096), ThinkTokenizer.SIZE);
         ChatService chats = new ChatService(model, tokenizer, (messages, options) -> PROMPT,
-                new RequestTemplatePolicy(false), engine, splitReasoning);
+                new RequestTemplatePolicy(false), engine,
+                new ChatSettings(splitReasoning, Optional.empty(), Optional.empty()));
         SamplingParams sampling = SamplingParams.builder().temperature(0.0).maxTokens(200)
                 .stop(delivery.neverMatchingStops).structuredOutput(constraint).build();
 

@@ -69,6 +69,10 @@ public record SamplingParams(
         }
         verify(n, bestOf, temperature, topP, topK, minP, presencePenalty, frequencyPenalty,
                 repetitionPenalty, stop, maxTokens, minTokens, logprobs, promptLogprobs, allowedTokenIds);
+        if (thinkingTokenBudget != null && thinkingTokenBudget < 0) {
+            throw new InvalidRequestException("thinking_token_budget must be a non-negative integer, got "
+                    + thinkingTokenBudget + ".", "thinking_token_budget");
+        }
         // Checked before greedy sampling switches truncation off, as vLLM does: an out-of-range
         // top_p is the client's mistake whatever the temperature.
         if (temperature != null && temperature < GREEDY_TEMPERATURE) {
@@ -248,6 +252,22 @@ public record SamplingParams(
                 frequencyPenalty, repetitionPenalty, seed, stop, stopTokenIds, includeStopStrInOutput,
                 ignoreEos, resolvedMaxTokens, minTokens, logprobs, promptLogprobs, logitBias, allowedTokenIds,
                 skipSpecialTokens, spacesBetweenSpecialTokens, structuredOutput, thinkingTokenBudget);
+    }
+
+    /** These parameters with the answer constrained by {@code constraint} (tool calls that must be made). */
+    public SamplingParams withStructuredOutput(OutputConstraint constraint) {
+        return new SamplingParams(n, bestOf, temperature, topP, topK, minP, presencePenalty,
+                frequencyPenalty, repetitionPenalty, seed, stop, stopTokenIds, includeStopStrInOutput,
+                ignoreEos, maxTokens, minTokens, logprobs, promptLogprobs, logitBias, allowedTokenIds,
+                skipSpecialTokens, spacesBetweenSpecialTokens, constraint, thinkingTokenBudget);
+    }
+
+    /** These parameters with a reasoning budget (the server's default, for a request that sent none). */
+    public SamplingParams withThinkingTokenBudget(Integer budget) {
+        return new SamplingParams(n, bestOf, temperature, topP, topK, minP, presencePenalty,
+                frequencyPenalty, repetitionPenalty, seed, stop, stopTokenIds, includeStopStrInOutput,
+                ignoreEos, maxTokens, minTokens, logprobs, promptLogprobs, logitBias, allowedTokenIds,
+                skipSpecialTokens, spacesBetweenSpecialTokens, structuredOutput, budget);
     }
 
     /** How many sequences are generated: {@code best_of}, or {@code n} when it is not given. */

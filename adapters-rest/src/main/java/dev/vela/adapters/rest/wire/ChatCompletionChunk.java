@@ -30,9 +30,13 @@ public record ChatCompletionChunk(String id,
 
     /** The text (or role) added by this chunk; absent fields did not change. */
     @Schema(name = "ChatCompletionDelta")
-    @JsonbPropertyOrder({"role", "content", "reasoningContent"})
-    public record Delta(String role, String content, String reasoningContent) {
+    @JsonbPropertyOrder({"role", "content", "reasoningContent", "toolCalls"})
+    public record Delta(String role, String content, String reasoningContent, List<ChatToolCallDelta> toolCalls) {
 
-        public static final Delta EMPTY = new Delta(null, null, null);
+        public static final Delta EMPTY = new Delta(null, null, null, null);
+
+        public Delta(String role, String content, String reasoningContent) {
+            this(role, content, reasoningContent, null);
+        }
     }
 }

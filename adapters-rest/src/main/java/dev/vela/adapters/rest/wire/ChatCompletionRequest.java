@@ -5,6 +5,7 @@ import dev.vela.domain.chat.ChatMessage;
 import dev.vela.domain.chat.ChatRenderOptions;
 import dev.vela.domain.error.InvalidRequestException;
 import dev.vela.domain.sampling.SamplingParams;
+import dev.vela.domain.tools.ToolChoice;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -38,8 +39,11 @@ public record ChatCompletionRequest(
         @Schema(description = "in [0, 2]; 0 is greedy; default from the model's generation_config.json") Double temperature,
         @Schema(description = "in (0, 1]; default from the model's generation_config.json") Double topP,
         @Schema(description = "functions the model may call; rendered by the chat template") List<Map<String, Object>> tools,
-        @Schema(description = "none, auto, required or a named function; only none is served without a tool parser")
-        Object toolChoice,
+        @Schema(description = "none, auto (the default with tools; needs --enable-auto-tool-choice), required, or "
+                + "{\"type\": \"function\", \"function\": {\"name\": ...}}", oneOf = {String.class, Map.class})
+        ToolChoice toolChoice,
+        @Schema(description = "whether a required answer may call more than one tool", defaultValue = "true")
+        Boolean parallelToolCalls,
         @Schema(description = "ignored") String user,
         @Schema(description = "vLLM: generate best_of choices and return the n most likely") Integer bestOf,
         @Schema(description = "vLLM: keep the k most likely tokens; 0 or -1 disables") Integer topK,
@@ -63,6 +67,8 @@ public record ChatCompletionRequest(
                 + "not with stream") Integer promptLogprobs,
         @Schema(description = "vLLM: accepted and checked; the answer does not repeat the last message") Boolean echo,
         ResponseFormat responseFormat,
+        @Schema(description = "vLLM: tokens the reasoning may take before </think> is forced; default "
+                + "--thinking-token-budget, else unbounded") Integer thinkingTokenBudget,
         @Schema(description = "vLLM: what the answer must match; guided_json, guided_regex, guided_choice, "
                 + "guided_grammar and guided_whitespace_pattern are read into it") StructuredOutputsParams structuredOutputs)
         implements SamplingFields {
@@ -87,13 +93,14 @@ public record ChatCompletionRequest(
                     + ", which is greater than max allowed: " + SamplingParams.MAX_LOGPROBS, "top_logprobs");
         }
         List<Map<String, Object>> tools = Tools.read(json);
-        Object toolChoice = toolChoice(json, tools);
+        ToolChoice toolChoice = toolChoice(json, tools);
         RequestJson kwargs = json.object("chat_template_kwargs");
         return new ChatCompletionRequest(messages(messageJson), json.string("model"), json.number("frequency_penalty"),
                 json.numberMap("logit_bias"), logprobs, topLogprobs, json.integer("max_tokens"),
                 json.integer("max_completion_tokens"), json.integer("n"), json.number("presence_penalty"),
                 json.int64("seed"), json.stringOrList("stop"), json.bool("stream"), StreamOptions.read(json),
-                json.number("temperature"), json.number("top_p"), tools, toolChoice, json.string("user"),
+                json.number("temperature"), json.number("top_p"), tools, toolChoice, json.bool("parallel_tool_calls"),
+                json.string("user"),
                 json.integer("best_of"), json.integer("top_k"), json.number("min_p"), json.number("repetition_penalty"),
                 json.intList("stop_token_ids"), json.bool("include_stop_str_in_output"), json.bool("ignore_eos"),
                 json.integer("min_tokens"), json.bool("skip_special_tokens"), json.bool("spaces_between_special_tokens"),
@@ -101,6 +108,7 @@ public record ChatCompletionRequest(
                 json.bool("continue_final_message"), json.string("chat_template"),
                 kwargs == null ? null : JsonValues.toMap(kwargs.raw()), json.bool("include_reasoning"),
                 CompletionRequest.promptLogprobs(json), json.bool("echo"), ResponseFormat.read(json),
+                json.integer("thinking_token_budget"),
                 StructuredOutputsParams.read(json));
     }
 
@@ -111,8 +119,9 @@ public record ChatCompletionRequest(
         Integer limit = maxCompletionTokens != null ? maxCompletionTokens : maxTokens;
         Integer reportedLogprobs = Boolean.TRUE.equals(logprobs) ? (topLogprobs == null ? 0 : topLogprobs) : null;
         return new ChatCommand(model, domainMessages, render,
-                sampling().maxTokens(limit).logprobs(reportedLogprobs).promptLogprobs(promptLogprobs).build(),
-                !Boolean.FALSE.equals(includeReasoning));
+                sampling().maxTokens(limit).logprobs(reportedLogprobs).promptLogprobs(promptLogprobs)
+                        .thinkingTokenBudget(thinkingTokenBudget).build(),
+                !Boolean.FALSE.equals(includeReasoning), toolChoice, !Boolean.FALSE.equals(parallelToolCalls));
     }
 
     /** Chat choices report exactly {@code top_logprobs} alternatives; null when logprobs are off. */
@@ -128,52 +137,45 @@ public record ChatCompletionRequest(
         return messages;
     }
 
-    private static Object toolChoice(RequestJson json, List<Map<String, Object>> tools) {
+    /**
+     * vLLM's reading of {@code tool_choice}: tools sent without one mean {@code "auto"}; any other
+     * choice than {@code "none"} needs {@code tools}; {@code "required"} over an empty list is none.
+     */
+    private static ToolChoice toolChoice(RequestJson json, List<Map<String, Object>> tools) {
         JsonValue choice = json.value("tool_choice");
         boolean hasTools = tools != null && !tools.isEmpty();
         if (choice == null) {
-            if (hasTools) {
-                throw autoToolChoiceUnavailable();
-            }
-            return null;
+            return hasTools ? ToolChoice.AUTO : ToolChoice.NONE;
+        }
+        if (choice instanceof JsonString s && s.getString().equals("none")) {
+            return ToolChoice.NONE;
+        }
+        if (!(choice instanceof JsonString) && !(choice instanceof JsonObject)) {
+            throw invalidToolChoice(choice.toString());
+        }
+        if (choice instanceof JsonString s && !List.of("auto", "required").contains(s.getString())) {
+            throw invalidToolChoice(s.getString());
+        }
+        if (tools == null) {
+            throw new InvalidRequestException("When using `tool_choice`, `tools` must be set.", "tool_choice");
         }
         if (choice instanceof JsonString s) {
-            switch (s.getString()) {
-                case "none":
-                    return "none";
-                case "auto":
-                    if (tools == null) {
-                        throw new InvalidRequestException("When using `tool_choice`, `tools` must be set.", "tool_choice");
-                    }
-                    throw autoToolChoiceUnavailable();
-                case "required":
-                    if (tools == null) {
-                        throw new InvalidRequestException("When using `tool_choice`, `tools` must be set.", "tool_choice");
-                    }
-                    if (!hasTools) {
-                        return "none";
-                    }
-                    throw new InvalidRequestException(
-                            "tool_choice \"required\" needs guided decoding, which this server does not support.",
-                            "tool_choice");
-                default:
-                    throw new InvalidRequestException("Invalid value for `tool_choice`: " + s.getString()
-                            + "! Only named tools, \"none\", \"auto\" or \"required\" are supported.", "tool_choice");
-            }
+            return s.getString().equals("auto") ? ToolChoice.AUTO : hasTools ? ToolChoice.REQUIRED : ToolChoice.NONE;
         }
-        if (choice instanceof JsonObject) {
-            if (tools == null) {
-                throw new InvalidRequestException("When using `tool_choice`, `tools` must be set.", "tool_choice");
-            }
-            throw new InvalidRequestException(
-                    "a named tool_choice needs guided decoding, which this server does not support.", "tool_choice");
+        RequestJson named = json.object("tool_choice");
+        RequestJson function = named.object("function");
+        if (function == null) {
+            throw named.missing("function");
         }
-        throw new InvalidRequestException("Invalid value for `tool_choice`: " + choice
-                + "! Only named tools, \"none\", \"auto\" or \"required\" are supported.", "tool_choice");
+        String name = function.string("name");
+        if (name == null || name.isEmpty()) {
+            throw function.missing("name");
+        }
+        return new ToolChoice.Named(name);
     }
 
-    private static InvalidRequestException autoToolChoiceUnavailable() {
-        return new InvalidRequestException(
-                "\"auto\" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set", "tool_choice");
+    private static InvalidRequestException invalidToolChoice(String choice) {
+        return new InvalidRequestException("Invalid value for `tool_choice`: " + choice
+                + "! Only named tools, \"none\", \"auto\" or \"required\" are supported.", "tool_choice");
     }
 }

@@ -35,6 +35,7 @@ public record ChatCompletionResponse(@Schema(example = "chatcmpl-0f3a...") Strin
                           @JsonbNillable String content,
                           @JsonbNillable @Schema(description = "the reasoning, with --reasoning-parser deepseek_r1")
                           String reasoningContent,
-                          List<Object> toolCalls) {
+                          @Schema(description = "the calls the answer makes; content is null when it only calls")
+                          List<ChatToolCall> toolCalls) {
     }
 }

@@ -70,8 +70,9 @@ public record ChatMessageParam(
                 extra.put(key, JsonValues.toJava(value));
             }
         });
-        return new ChatMessageParam(role, content(json), json.string("name"), toolCalls,
-                json.string("tool_call_id"), extra);
+        String content = toolCalls.isEmpty() || json.value("content") != null && json.value("content") != JsonValue.NULL
+                ? content(json) : null;
+        return new ChatMessageParam(role, content, json.string("name"), toolCalls, json.string("tool_call_id"), extra);
     }
 
     ChatMessage toDomain() {
@@ -91,8 +92,9 @@ public record ChatMessageParam(
 
     /**
      * vLLM joins the text parts of a message with newlines, and reads a missing or null content as
-     * no parts: the template sees {@code ""} (for R1-Distill, a tool-call turn renders as an empty
-     * assistant turn).
+     * no parts: the template sees {@code ""}. An assistant message that only calls tools is the
+     * exception ({@link #read}): its content stays null, as transformers gets it, because vLLM's
+     * {@code ""} makes the R1-Distill template drop the calls from the prompt.
      */
     private static String content(RequestJson json) {
         JsonValue content = json.value("content");

@@ -2,12 +2,14 @@ package dev.vela.adapters.rest.wire;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vela.application.port.in.ChatCommand;
 import dev.vela.domain.error.InvalidRequestException;
+import dev.vela.domain.tools.ToolChoice;
 import jakarta.json.Json;
 import java.io.StringReader;
 import java.util.LinkedHashMap;
@@ -196,32 +198,56 @@ class ChatCompletionRequestTest {
 
     @Test
     void toolChoiceNoneIsServedWithOrWithoutTools() {
-        assertEquals("none", read(MESSAGES + ", \"tool_choice\": \"none\"").toolChoice());
-        assertEquals("none", read(MESSAGES + ", " + TOOLS + ", \"tool_choice\": \"none\"").toolChoice());
+        assertEquals(ToolChoice.NONE, read(MESSAGES + ", \"tool_choice\": \"none\"").toolChoice());
+        assertEquals(ToolChoice.NONE, read(MESSAGES + ", " + TOOLS + ", \"tool_choice\": \"none\"").toolChoice());
     }
 
     @Test
-    void toolsWithoutToolChoiceMeanAutoWhichNeedsAToolParser() {
-        InvalidRequestException e = refused(MESSAGES + ", " + TOOLS);
-        assertEquals("tool_choice", e.param());
-        assertEquals("\"auto\" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set", e.getMessage());
-        assertEquals(e.getMessage(), refused(MESSAGES + ", " + TOOLS + ", \"tool_choice\": \"auto\"").getMessage());
+    void toolsWithoutToolChoiceMeanAutoAndNoToolsMeanNone() {
+        assertEquals(ToolChoice.AUTO, read(MESSAGES + ", " + TOOLS).toolChoice());
+        assertEquals(ToolChoice.NONE, read(MESSAGES + ", \"tools\": []").toolChoice());
+        assertEquals(ToolChoice.NONE, read(MESSAGES).toolChoice());
+        assertEquals(ToolChoice.AUTO, read(MESSAGES + ", " + TOOLS + ", \"tool_choice\": \"auto\"").toolChoice());
     }
 
     @Test
-    void toolChoiceRequiredIsNoneWithAnEmptyToolListAndNeedsGuidedDecodingOtherwise() {
-        assertEquals("none", read(MESSAGES + ", \"tools\": [], \"tool_choice\": \"required\"").toolChoice());
-        assertEquals("tool_choice \"required\" needs guided decoding, which this server does not support.",
-                refused(MESSAGES + ", " + TOOLS + ", \"tool_choice\": \"required\"").getMessage());
+    void toolChoiceRequiredIsNoneWithAnEmptyToolListAndNeedsTools() {
+        assertEquals(ToolChoice.NONE, read(MESSAGES + ", \"tools\": [], \"tool_choice\": \"required\"").toolChoice());
+        assertEquals(ToolChoice.REQUIRED, read(MESSAGES + ", " + TOOLS + ", \"tool_choice\": \"required\"").toolChoice());
         assertEquals("When using `tool_choice`, `tools` must be set.", refused(MESSAGES + ", \"tool_choice\": \"required\"").getMessage());
+        assertEquals("When using `tool_choice`, `tools` must be set.", refused(MESSAGES + ", \"tool_choice\": \"auto\"").getMessage());
     }
 
     @Test
-    void aNamedToolChoiceNeedsToolsAndGuidedDecoding() {
+    void aNamedToolChoiceNeedsToolsAndAFunctionName() {
         String named = ", \"tool_choice\": {\"type\": \"function\", \"function\": {\"name\": \"f\"}}";
         assertEquals("When using `tool_choice`, `tools` must be set.", refused(MESSAGES + named).getMessage());
-        assertEquals("a named tool_choice needs guided decoding, which this server does not support.",
-                refused(MESSAGES + ", " + TOOLS + named).getMessage());
+        assertEquals(new ToolChoice.Named("f"), read(MESSAGES + ", " + TOOLS + named).toolChoice());
+        assertEquals("tool_choice.function", refused(MESSAGES + ", " + TOOLS + ", \"tool_choice\": {\"type\": \"function\"}").param());
+    }
+
+    @Test
+    void anAssistantMessageThatOnlyCallsToolsKeepsANullContentForTheTemplate() {
+        String call = "\"tool_calls\": [{\"id\": \"c\", \"type\": \"function\", \"function\": {\"name\": \"f\", \"arguments\": \"{}\"}}]";
+        ChatCommand command = read("\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}, "
+                + "{\"role\": \"assistant\", \"content\": null, " + call + "}, {\"role\": \"assistant\", " + call + "}, "
+                + "{\"role\": \"assistant\", \"content\": \"\", " + call + "}, {\"role\": \"assistant\", \"content\": null}]")
+                .toCommand();
+        assertNull(command.messages().get(1).content());
+        assertNull(command.messages().get(2).content());
+        assertEquals("", command.messages().get(3).content(), "an empty text is kept");
+        assertEquals("", command.messages().get(4).content(), "without calls, vLLM's empty text");
+    }
+
+    @Test
+    void parallelToolCallsAndTheThinkingBudgetReachTheCommand() {
+        ChatCommand command = read(MESSAGES + ", " + TOOLS + ", \"tool_choice\": \"required\", \"parallel_tool_calls\": false, "
+                + "\"thinking_token_budget\": 7").toCommand();
+        assertEquals(ToolChoice.REQUIRED, command.toolChoice());
+        assertFalse(command.parallelToolCalls());
+        assertEquals(7, command.sampling().thinkingTokenBudget());
+        assertEquals("thinking_token_budget", assertThrows(InvalidRequestException.class,
+                () -> read(MESSAGES + ", \"thinking_token_budget\": -1").toCommand()).param());
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.vela.domain.chat.ChatMessage;
 import dev.vela.domain.chat.ChatRenderOptions;
 import dev.vela.domain.error.InvalidRequestException;
 import dev.vela.domain.sampling.SamplingParams;
+import dev.vela.domain.tools.ToolChoice;
 import java.util.List;
 
 /**
@@ -15,9 +16,17 @@ import java.util.List;
  * @param sampling the request's sampling fields, before server defaults
  * @param includeReasoning with a reasoning parser, whether the answer carries the reasoning
  *                         ({@code include_reasoning}, default true)
+ * @param toolChoice whether and how the answer calls the tools in {@code render}
+ * @param parallelToolCalls whether a {@code "required"} answer may make more than one call
  */
 public record ChatCommand(String model, List<ChatMessage> messages, ChatRenderOptions render, SamplingParams sampling,
-                          boolean includeReasoning) {
+                          boolean includeReasoning, ToolChoice toolChoice, boolean parallelToolCalls) {
+
+    /** A request that calls no tools. */
+    public ChatCommand(String model, List<ChatMessage> messages, ChatRenderOptions render, SamplingParams sampling,
+                       boolean includeReasoning) {
+        this(model, messages, render, sampling, includeReasoning, ToolChoice.NONE, true);
+    }
 
     public ChatCommand {
         if (messages == null || messages.isEmpty()) {
@@ -25,5 +34,6 @@ public record ChatCommand(String model, List<ChatMessage> messages, ChatRenderOp
         }
         messages = List.copyOf(messages);
         render = render == null ? ChatRenderOptions.defaults() : render;
+        toolChoice = toolChoice == null ? ToolChoice.NONE : toolChoice;
     }
 }

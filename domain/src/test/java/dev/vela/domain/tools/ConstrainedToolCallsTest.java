@@ -1,0 +1,77 @@
+package dev.vela.domain.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.vela.domain.chat.ToolCall;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class ConstrainedToolCallsTest {
+
+    private static final String REQUIRED = "[{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\"}},\n"
+            + " {\"name\":\"search\",\"parameters\":{\"q\":\"a \\\"}]\\\" b\",\"n\":[1,{\"x\":2}]}}]";
+
+    @Test
+    void eachItemOfARequiredAnswerIsACallWithItsParametersWrittenAsVllmWritesThem() {
+        ParsedToolCalls parsed = ParsedToolCalls.parse(new RequiredToolCalls(ids()), REQUIRED);
+        assertNull(parsed.content());
+        assertEquals(List.of(new ToolCall("call-0", "function", "get_weather", "{\"city\": \"Paris\"}"),
+                new ToolCall("call-1", "function", "search", "{\"q\": \"a \\\"}]\\\" b\", \"n\": [1, {\"x\": 2}]}")),
+                parsed.calls());
+    }
+
+    @Test
+    void aRequiredAnswerCutOffKeepsItsWholeCallsAndTheRestIsContent() {
+        ParsedToolCalls parsed = ParsedToolCalls.parse(new RequiredToolCalls(ids()),
+                "[{\"name\": \"a\", \"parameters\": {}}, {\"name\": \"b\", \"para");
+        assertEquals(1, parsed.calls().size());
+        assertEquals(", {\"name\": \"b\", \"para", parsed.content());
+    }
+
+    @Test
+    void everySplitOfARequiredAnswerGivesTheSameCalls() {
+        ParsedToolCalls expected = ParsedToolCalls.parse(new RequiredToolCalls(ids()), REQUIRED);
+        for (int i = 0; i <= REQUIRED.length(); i++) {
+            for (int j = i; j <= REQUIRED.length(); j++) {
+                List<String> chunks = List.of(REQUIRED.substring(0, i), REQUIRED.substring(i, j), REQUIRED.substring(j));
+                assertEquals(expected, streamed(new RequiredToolCalls(ids()), chunks), () -> "split " + chunks);
+            }
+        }
+    }
+
+    @Test
+    void aNamedAnswerIsOneCallWhoseArgumentsAreTheAnswerStreamedAsItComes() {
+        NamedToolCall reader = new NamedToolCall("get_weather", ids());
+        List<ToolCallPiece> pieces = new ArrayList<>(reader.next("{\"city\""));
+        pieces.addAll(reader.next(": \"Paris\"}"));
+        pieces.addAll(reader.finish());
+        assertEquals(List.of(new ToolCallPiece.CallStart(0, "call-0", "get_weather"),
+                new ToolCallPiece.Arguments(0, "{\"city\""), new ToolCallPiece.Arguments(0, ": \"Paris\"}")), pieces);
+        assertEquals(List.of(new ToolCall("call-0", "function", "get_weather", "{\"city\": \"Paris\"}")),
+                ParsedToolCalls.of(pieces).calls());
+    }
+
+    @Test
+    void anEmptyNamedAnswerIsStillOneCall() {
+        assertEquals(List.of(new ToolCall("call-0", "function", "f", "")),
+                ParsedToolCalls.parse(new NamedToolCall("f", ids()), "").calls());
+    }
+
+    private static ParsedToolCalls streamed(ToolCallReader reader, List<String> chunks) {
+        List<ToolCallPiece> pieces = new ArrayList<>();
+        for (String chunk : chunks) {
+            pieces.addAll(reader.next(chunk));
+        }
+        pieces.addAll(reader.finish());
+        return ParsedToolCalls.of(pieces);
+    }
+
+    private static Supplier<String> ids() {
+        AtomicInteger next = new AtomicInteger();
+        return () -> "call-" + next.getAndIncrement();
+    }
+}

@@ -1,0 +1,179 @@
+package dev.vela.domain.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.vela.domain.chat.ToolCall;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class ToolCallParserTest {
+
+    // Outputs written the way Qwen2.5-Instruct and DeepSeek-R1 write them (their templates' own forms).
+    private static final String HERMES_ONE = "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": "
+            + "{\"city\": \"Paris\", \"unit\": \"celsius\"}}\n</tool_call>";
+    private static final String HERMES_NESTED = "Let me look that up.\n<tool_call>\n{\"name\": \"search\", \"arguments\": "
+            + "{\"query\": {\"text\": \"</tool_call> in \\\"quotes\\\"\", \"filters\": [{\"k\": [1, 2.5, {\"z\": null}]}]}, "
+            + "\"limit\": 3}}\n</tool_call>";
+    private static final String HERMES_TWO = "<tool_call>\n{\"name\": \"a\", \"arguments\": {\"x\": 1}}\n</tool_call>\n"
+            + "<tool_call>\n{\"name\": \"b\", \"arguments\": {}}\n</tool_call>";
+    private static final String R1_TWO = "I will call both.<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>get_weather\n"
+            + "```json\n{\"city\": \"Beijing\"}\n```<｜tool▁call▁end｜>\n<｜tool▁call▁begin｜>function<｜tool▁sep｜>get_time\n"
+            + "```json\n{\"zone\": {\"name\": \"Asia/Shanghai\", \"dst\": false}}\n```<｜tool▁call▁end｜><｜tool▁calls▁end｜>";
+
+    @Test
+    void aHermesCallIsFoundWithItsArgumentsAsVllmWritesThem() {
+        ParsedToolCalls parsed = whole("hermes", HERMES_ONE);
+        assertNull(parsed.content());
+        assertEquals(List.of(new ToolCall("call-0", "function", "get_weather", "{\"city\": \"Paris\", \"unit\": \"celsius\"}")),
+                parsed.calls());
+    }
+
+    @Test
+    void argumentsAreWrittenWithPythonsSeparatorsWhateverTheModelWrote() {
+        ParsedToolCalls parsed = whole("hermes", "<tool_call>{\"name\":\"f\",\"arguments\":{\"a\":[1,true],\"b\":\"é\\n\"}}</tool_call>");
+        assertEquals("{\"a\": [1, true], \"b\": \"é\\n\"}", parsed.calls().getFirst().arguments());
+    }
+
+    @Test
+    void textBeforeACallIsContentAndNestedArgumentsSurvive() {
+        ParsedToolCalls parsed = whole("hermes", HERMES_NESTED);
+        assertEquals("Let me look that up.", parsed.content());
+        assertEquals("{\"query\": {\"text\": \"</tool_call> in \\\"quotes\\\"\", \"filters\": [{\"k\": [1, 2.5, {\"z\": null}]}]}, "
+                + "\"limit\": 3}", parsed.calls().getFirst().arguments());
+    }
+
+    @Test
+    void severalCallsAreNumberedInOrder() {
+        ParsedToolCalls parsed = whole("hermes", HERMES_TWO);
+        assertEquals(List.of("a", "b"), parsed.calls().stream().map(ToolCall::functionName).toList());
+        assertEquals(List.of("call-0", "call-1"), parsed.calls().stream().map(ToolCall::id).toList());
+        assertEquals("{}", parsed.calls().get(1).arguments());
+        assertNull(parsed.content());
+    }
+
+    @Test
+    void textAfterTheCallsIsContentToo() {
+        ParsedToolCalls parsed = whole("hermes", "Sure.\n" + HERMES_ONE + "\nDone.  ");
+        assertEquals("Sure.Done.  ", parsed.content());
+        assertEquals(1, parsed.calls().size());
+    }
+
+    @Test
+    void anOutputWithoutCallsIsAllContentWhitespaceIncluded() {
+        ParsedToolCalls parsed = whole("hermes", "  Just text, <tool no call>\n\n");
+        assertEquals("  Just text, <tool no call>\n\n", parsed.content());
+        assertEquals(List.of(), parsed.calls());
+    }
+
+    @Test
+    void aCallWithBrokenJsonIsReturnedAsText() {
+        String broken = "Hi <tool_call>\n{\"name\": \"f\", \"arguments\": {\"a\": }\n</tool_call>";
+        ParsedToolCalls parsed = whole("hermes", broken);
+        assertEquals(broken, parsed.content());
+        assertEquals(List.of(), parsed.calls());
+    }
+
+    @Test
+    void aCallWithoutANameOrArgumentsIsReturnedAsText() {
+        assertEquals(List.of(), whole("hermes", "<tool_call>{\"arguments\": {}}</tool_call>").calls());
+        assertEquals(List.of(), whole("hermes", "<tool_call>{\"name\": \"f\"}</tool_call>").calls());
+        assertEquals(List.of(), whole("hermes", "<tool_call>[1]</tool_call>").calls());
+    }
+
+    @Test
+    void aBrokenCallDoesNotHideTheGoodOnesAroundIt() {
+        ParsedToolCalls parsed = whole("hermes", HERMES_ONE + "\n<tool_call>{oops}</tool_call>\n" + HERMES_ONE);
+        assertEquals(2, parsed.calls().size());
+        assertEquals("<tool_call>{oops}</tool_call>", parsed.content());
+    }
+
+    @Test
+    void aCallCutOffBeforeItsEndMarkerCountsWhenItsBodyParses() {
+        assertEquals(1, whole("hermes", "<tool_call>\n{\"name\": \"f\", \"arguments\": {}}\n").calls().size());
+        ParsedToolCalls cut = whole("hermes", "<tool_call>\n{\"name\": \"f\", \"argu");
+        assertEquals(List.of(), cut.calls());
+        assertEquals("<tool_call>\n{\"name\": \"f\", \"argu", cut.content());
+    }
+
+    @Test
+    void deepSeekCallsKeepTheModelsArgumentTextAndDropTheMarkers() {
+        ParsedToolCalls parsed = whole("deepseek_v3", R1_TWO);
+        assertEquals("I will call both.", parsed.content());
+        assertEquals(List.of(new ToolCall("call-0", "function", "get_weather", "{\"city\": \"Beijing\"}"),
+                new ToolCall("call-1", "function", "get_time", "{\"zone\": {\"name\": \"Asia/Shanghai\", \"dst\": false}}")),
+                parsed.calls());
+    }
+
+    @Test
+    void deepSeekArgumentsMaySpanLines() {
+        ParsedToolCalls parsed = whole("deepseek_v3", "<｜tool▁call▁begin｜>function<｜tool▁sep｜>f\n```json\n{\n  \"a\": [1,\n 2]\n}\n```"
+                + "<｜tool▁call▁end｜>");
+        assertEquals("{\n  \"a\": [1,\n 2]\n}", parsed.calls().getFirst().arguments());
+    }
+
+    @Test
+    void aDeepSeekCallWithoutItsFenceOrWithBadJsonIsText() {
+        String noFence = "<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>f\n{\"a\": 1}<｜tool▁call▁end｜>";
+        assertEquals(List.of(), whole("deepseek_v3", noFence).calls());
+        assertEquals("<｜tool▁call▁begin｜>function<｜tool▁sep｜>f\n{\"a\": 1}<｜tool▁call▁end｜>",
+                whole("deepseek_v3", noFence).content());
+        String badJson = "<｜tool▁call▁begin｜>function<｜tool▁sep｜>f\n```json\n{\"a\": \n```<｜tool▁call▁end｜>";
+        assertEquals(List.of(), whole("deepseek_v3", badJson).calls());
+    }
+
+    @Test
+    void everySplitIntoTwoOrThreePiecesGivesTheSameAnswer() {
+        List<String[]> outputs = List.of(new String[] {"hermes", HERMES_NESTED}, new String[] {"hermes", HERMES_TWO},
+                new String[] {"hermes", "Sure.\n" + HERMES_ONE + "\nDone.  "},
+                new String[] {"hermes", "a <tool_call>{bad}</tool_call> b <tool_call>{\"name\": \"f\", \"arguments\": 1}"},
+                new String[] {"deepseek_v3", R1_TWO},
+                new String[] {"deepseek_v3", "x<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>f\n{}<｜tool▁call▁end｜> y"});
+        for (String[] output : outputs) {
+            ParsedToolCalls expected = whole(output[0], output[1]);
+            String text = output[1];
+            for (int i = 0; i <= text.length(); i++) {
+                for (int j = i; j <= text.length(); j++) {
+                    List<String> chunks = List.of(text.substring(0, i), text.substring(i, j), text.substring(j));
+                    assertEquals(expected, streamed(output[0], chunks), () -> "split " + chunks);
+                }
+            }
+            List<String> characters = text.codePoints().mapToObj(Character::toString).toList();
+            assertEquals(expected, streamed(output[0], characters));
+        }
+    }
+
+    @Test
+    void aStreamSendsACallsStartBeforeItsArguments() {
+        List<ToolCallPiece> pieces = new ArrayList<>();
+        ToolCallParser parser = ToolCallParser.create("hermes", ids());
+        for (String chunk : List.of("Hi <tool_", "call>{\"name\": \"f\", \"arguments\": {\"a\"", ": 1}}</tool_call>")) {
+            pieces.addAll(parser.next(chunk));
+        }
+        pieces.addAll(parser.finish());
+        assertEquals(List.of(new ToolCallPiece.Content("Hi"), new ToolCallPiece.CallStart(0, "call-0", "f"),
+                new ToolCallPiece.Arguments(0, "{\"a\": 1}")), pieces);
+    }
+
+    private static ParsedToolCalls whole(String parser, String output) {
+        return ParsedToolCalls.parse(ToolCallParser.create(parser, ids()), output);
+    }
+
+    private static ParsedToolCalls streamed(String name, List<String> chunks) {
+        ToolCallParser parser = ToolCallParser.create(name, ids());
+        List<ToolCallPiece> pieces = new ArrayList<>();
+        for (String chunk : chunks) {
+            pieces.addAll(parser.next(chunk));
+        }
+        pieces.addAll(parser.finish());
+        return ParsedToolCalls.of(pieces);
+    }
+
+    private static Supplier<String> ids() {
+        AtomicInteger next = new AtomicInteger();
+        return () -> "call-" + next.getAndIncrement();
+    }
+}
