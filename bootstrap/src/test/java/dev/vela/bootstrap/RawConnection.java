@@ -48,15 +48,33 @@ final class RawConnection implements AutoCloseable {
     }
 
     private int readHead() throws IOException {
+        Head head = head();
+        if (head.contentLength >= 0) {
+            throw new IOException("expected a chunked response, got " + head.status);
+        }
+        return head.status;
+    }
+
+    /** A response's status and, when it gives one, its Content-Length (else -1: chunked). */
+    private record Head(int status, long contentLength) {
+    }
+
+    private Head head() throws IOException {
         String status = line();
-        boolean chunked = false;
+        long contentLength = -1;
         for (String header = line(); !header.isEmpty(); header = line()) {
-            chunked |= header.equalsIgnoreCase("Transfer-Encoding: chunked");
+            if (header.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                contentLength = Long.parseLong(header.substring(15).trim());
+            }
         }
-        if (!chunked) {
-            throw new IOException("expected a chunked response, got " + status);
-        }
-        return Integer.parseInt(status.split(" ")[1]);
+        return new Head(Integer.parseInt(status.split(" ")[1]), contentLength);
+    }
+
+    /** Reads the next whole response, framed either way; its body as text, after its status code and a space. */
+    String response() throws IOException {
+        Head head = head();
+        byte[] body = head.contentLength >= 0 ? in.readNBytes((int) head.contentLength) : chunkedBody();
+        return head.status + " " + new String(body, StandardCharsets.UTF_8);
     }
 
     /**

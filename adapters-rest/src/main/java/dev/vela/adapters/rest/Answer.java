@@ -1,6 +1,7 @@
 package dev.vela.adapters.rest;
 
 import dev.vela.adapters.rest.error.ErrorResponses;
+import dev.vela.adapters.rest.http.ClientDeparture;
 import dev.vela.adapters.rest.wire.StreamOptions;
 import dev.vela.adapters.rest.wire.UsageInfo;
 import dev.vela.application.port.in.Generation;
@@ -14,8 +15,8 @@ import java.util.UUID;
 
 /**
  * What the completions and chat answers share: the response id and time, the served model name,
- * the generation being answered, and the streaming loop (chunks, usage, errors, {@code [DONE]},
- * cancelling when the client goes away).
+ * the generation being answered, and the streaming loop (chunks, usage, errors, {@code [DONE]}).
+ * Whether streamed or collected, the generation is cancelled as soon as the client goes away.
  */
 abstract class Answer {
 
@@ -24,12 +25,14 @@ abstract class Answer {
     final String model;
     final Generation generation;
     private final StreamOptions streamOptions;
+    private final ClientDeparture departure;
 
-    Answer(String idPrefix, String model, Generation generation, StreamOptions streamOptions) {
+    Answer(String idPrefix, String model, Generation generation, StreamOptions streamOptions, ClientDeparture departure) {
         this.id = idPrefix + UUID.randomUUID().toString().replace("-", "");
         this.model = model;
         this.generation = generation;
         this.streamOptions = streamOptions;
+        this.departure = departure;
     }
 
     /** Chunks to send before any event (chat's role chunks). */
@@ -54,7 +57,7 @@ abstract class Answer {
         return out -> {
             SseWriter sse = new SseWriter(out, writeTimeout, generation::cancel);
             boolean answered = false;
-            try {
+            try (ClientDeparture.Watch _ = departure.watch(generation::cancel)) {
                 start(sse);
                 GenerationEvent event;
                 boolean failed = false;
@@ -90,7 +93,7 @@ abstract class Answer {
 
     /** Takes every event of a non-streamed answer, handing each to {@code onEvent}. */
     void collect(java.util.function.Consumer<GenerationEvent> onEvent) {
-        try {
+        try (ClientDeparture.Watch _ = departure.watch(generation::cancel)) {
             GenerationEvent event;
             while ((event = generation.next()) != null) {
                 if (event instanceof GenerationEvent.Failed failed) {

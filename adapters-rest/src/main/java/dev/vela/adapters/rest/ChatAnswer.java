@@ -1,5 +1,6 @@
 package dev.vela.adapters.rest;
 
+import dev.vela.adapters.rest.http.ClientDeparture;
 import dev.vela.adapters.rest.wire.ChatCompletionChunk;
 import dev.vela.adapters.rest.wire.ChatCompletionResponse;
 import dev.vela.adapters.rest.wire.ChatLogprobs;
@@ -23,8 +24,8 @@ final class ChatAnswer extends Answer {
     private static final String ROLE = "assistant";
     private final boolean logprobs;
 
-    ChatAnswer(String model, boolean logprobs, StreamOptions streamOptions, Generation generation) {
-        super("chatcmpl-", model, generation, streamOptions);
+    ChatAnswer(String model, boolean logprobs, StreamOptions streamOptions, Generation generation, ClientDeparture departure) {
+        super("chatcmpl-", model, generation, streamOptions, departure);
         this.logprobs = logprobs;
     }
 

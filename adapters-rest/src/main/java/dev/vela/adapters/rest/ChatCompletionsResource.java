@@ -1,5 +1,6 @@
 package dev.vela.adapters.rest;
 
+import dev.vela.adapters.rest.http.ClientDeparture;
 import dev.vela.adapters.rest.wire.ChatCompletionChunk;
 import dev.vela.adapters.rest.wire.ChatCompletionRequest;
 import dev.vela.adapters.rest.wire.ChatCompletionResponse;
@@ -33,12 +34,15 @@ public class ChatCompletionsResource {
     private final ChatUseCase chat;
     private final ListModelsUseCase models;
     private final StreamWriteTimeout writeTimeout;
+    private final ClientDeparture departure;
 
     @Inject
-    public ChatCompletionsResource(ChatUseCase chat, ListModelsUseCase models, StreamWriteTimeout writeTimeout) {
+    public ChatCompletionsResource(ChatUseCase chat, ListModelsUseCase models, StreamWriteTimeout writeTimeout,
+                                   ClientDeparture departure) {
         this.chat = chat;
         this.models = models;
         this.writeTimeout = writeTimeout;
+        this.departure = departure;
     }
 
     @POST
@@ -69,7 +73,7 @@ public class ChatCompletionsResource {
         ChatCompletionRequest request = ChatCompletionRequest.read(RequestBodies.parse(body, "ChatCompletionRequest"));
         Generation generation = chat.chat(request.toCommand());
         ChatAnswer answer = new ChatAnswer(models.listModels().getFirst().id(), request.reportedTopLogprobs() != null,
-                request.streamOptions(), generation);
+                request.streamOptions(), generation, departure);
         if (request.streaming()) {
             return Response.ok(answer.stream(writeTimeout.timeout()), MediaType.SERVER_SENT_EVENTS_TYPE).build();
         }

@@ -1,5 +1,6 @@
 package dev.vela.adapters.rest;
 
+import dev.vela.adapters.rest.http.ClientDeparture;
 import dev.vela.adapters.rest.wire.CompletionRequest;
 import dev.vela.adapters.rest.wire.CompletionResponse;
 import dev.vela.adapters.rest.wire.PromptLogprob;
@@ -36,8 +37,8 @@ final class CompletionAnswer extends Answer {
         GenerationEvent.Finished finished;
     }
 
-    CompletionAnswer(String model, CompletionRequest request, Generation generation) {
-        super("cmpl-", model, generation, request.streamOptions());
+    CompletionAnswer(String model, CompletionRequest request, Generation generation, ClientDeparture departure) {
+        super("cmpl-", model, generation, request.streamOptions(), departure);
         this.echo = Boolean.TRUE.equals(request.echo());
         this.echoOnly = request.echoOnly();
         this.logprobs = request.logprobs() != null;

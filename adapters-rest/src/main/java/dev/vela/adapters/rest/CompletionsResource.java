@@ -1,5 +1,6 @@
 package dev.vela.adapters.rest;
 
+import dev.vela.adapters.rest.http.ClientDeparture;
 import dev.vela.adapters.rest.wire.CompletionRequest;
 import dev.vela.adapters.rest.wire.CompletionResponse;
 import dev.vela.adapters.rest.wire.ErrorBody;
@@ -32,12 +33,15 @@ public class CompletionsResource {
     private final CompletionUseCase completions;
     private final ListModelsUseCase models;
     private final StreamWriteTimeout writeTimeout;
+    private final ClientDeparture departure;
 
     @Inject
-    public CompletionsResource(CompletionUseCase completions, ListModelsUseCase models, StreamWriteTimeout writeTimeout) {
+    public CompletionsResource(CompletionUseCase completions, ListModelsUseCase models, StreamWriteTimeout writeTimeout,
+                               ClientDeparture departure) {
         this.completions = completions;
         this.models = models;
         this.writeTimeout = writeTimeout;
+        this.departure = departure;
     }
 
     @POST
@@ -66,7 +70,7 @@ public class CompletionsResource {
                            String body) {
         CompletionRequest request = CompletionRequest.read(RequestBodies.parse(body, "CompletionRequest"));
         Generation generation = completions.complete(request.toCommand());
-        CompletionAnswer answer = new CompletionAnswer(servedModel(), request, generation);
+        CompletionAnswer answer = new CompletionAnswer(servedModel(), request, generation, departure);
         if (request.streaming()) {
             boolean bestOf = request.bestOf() != null && request.bestOf() != (request.n() == null ? 1 : request.n());
             return Response.ok(bestOf ? answer.streamWhole(writeTimeout.timeout()) : answer.stream(writeTimeout.timeout()), MediaType.SERVER_SENT_EVENTS_TYPE).build();

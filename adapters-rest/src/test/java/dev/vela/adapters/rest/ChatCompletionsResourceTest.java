@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.adapters.rest.http.ClientDeparture;
 import dev.vela.application.port.in.ChatCommand;
 import dev.vela.application.port.in.Generation;
 import dev.vela.application.port.in.GenerationEvent;
@@ -35,7 +36,7 @@ class ChatCompletionsResourceTest {
         ChatCompletionsResource resource = new ChatCompletionsResource(command -> {
             commands.add(command);
             return generation;
-        }, ServedModel.LIST, new StreamWriteTimeout(30));
+        }, ServedModel.LIST, new StreamWriteTimeout(30), ClientDeparture.UNWATCHED);
         return WireReply.of(resource.create("{" + fields + "}"));
     }
 
@@ -283,7 +284,7 @@ class ChatCompletionsResourceTest {
     void anUnknownModelIs404NamingTheModel() {
         ChatCompletionsResource resource = new ChatCompletionsResource(command -> {
             throw new NotFoundException("The model `gpt-4` does not exist.", "model");
-        }, ServedModel.LIST, new StreamWriteTimeout(30));
+        }, ServedModel.LIST, new StreamWriteTimeout(30), ClientDeparture.UNWATCHED);
         WireReply reply = WireReply.ofError(assertThrows(NotFoundException.class,
                 () -> resource.create("{\"model\": \"gpt-4\", " + HI + "}")));
         assertEquals(404, reply.status());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.adapters.rest.http.ClientDeparture;
 import dev.vela.application.port.in.CompletionCommand;
 import dev.vela.application.port.in.Generation;
 import dev.vela.application.port.in.GenerationEvent;
@@ -30,7 +31,7 @@ class CompletionsResourceTest {
         CompletionsResource resource = new CompletionsResource(command -> {
             commands.add(command);
             return generation;
-        }, ServedModel.LIST, new StreamWriteTimeout(30));
+        }, ServedModel.LIST, new StreamWriteTimeout(30), ClientDeparture.UNWATCHED);
         return WireReply.of(resource.create("{" + fields + "}"));
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.adapters.rest.http.ClientDeparture;
 import dev.vela.application.port.in.ChatUseCase;
 import dev.vela.application.port.in.CompletionUseCase;
 import dev.vela.domain.error.InvalidRequestException;
@@ -111,9 +112,9 @@ class RequestValidationTest {
     private static WireReply refused(String path, String body) {
         InvalidRequestException error = assertThrows(InvalidRequestException.class, () -> {
             if (path.equals(CHAT)) {
-                new ChatCompletionsResource(NO_CHAT, ServedModel.LIST, new StreamWriteTimeout(30)).create(body);
+                new ChatCompletionsResource(NO_CHAT, ServedModel.LIST, new StreamWriteTimeout(30), ClientDeparture.UNWATCHED).create(body);
             } else {
-                new CompletionsResource(NO_COMPLETION, ServedModel.LIST, new StreamWriteTimeout(30)).create(body);
+                new CompletionsResource(NO_COMPLETION, ServedModel.LIST, new StreamWriteTimeout(30), ClientDeparture.UNWATCHED).create(body);
             }
         });
         return WireReply.ofError(error);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.adapters.rest.http.ClientDeparture;
 import dev.vela.application.port.in.Generation;
 import dev.vela.application.port.in.GenerationEvent;
 import dev.vela.domain.generation.Usage;
@@ -18,7 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** A streamed answer that cannot be delivered cancels its generation, however the delivery fails. */
+/**
+ * An answer that cannot be delivered cancels its generation, however the delivery fails, and
+ * whether streamed or collected when its client leaves.
+ */
 class StreamCancellationTest {
 
     /** A generation that produces one token after another until it is cancelled. */
@@ -63,6 +67,30 @@ class StreamCancellationTest {
         @Override
         public Usage usage() {
             return new Usage(2, produced.get());
+        }
+    }
+
+    /** A client that leaves once its generation has produced {@code after} tokens; counts the watches still open. */
+    private static final class LeavesAfter implements ClientDeparture {
+        private final Endless generation;
+        private final int after;
+        final AtomicInteger open = new AtomicInteger();
+
+        LeavesAfter(Endless generation, int after) {
+            this.generation = generation;
+            this.after = after;
+        }
+
+        @Override
+        public Watch watch(Runnable onDeparture) {
+            open.incrementAndGet();
+            Thread.ofVirtual().start(() -> {
+                while (generation.produced.get() < after && generation.cancelled.getCount() > 0) {
+                    Thread.onSpinWait();
+                }
+                onDeparture.run();
+            });
+            return open::decrementAndGet;
         }
     }
 
@@ -117,7 +145,7 @@ class StreamCancellationTest {
     @Test
     void aWriteThatFailsUncheckedCancelsTheGenerationAtThatEvent() throws Exception {
         Endless generation = new Endless();
-        new ChatAnswer("m", false, null, generation).stream(Duration.ofSeconds(30)).write(new ClosedAfter(3));
+        new ChatAnswer("m", false, null, generation, ClientDeparture.UNWATCHED).stream(Duration.ofSeconds(30)).write(new ClosedAfter(3));
         assertEquals(0, generation.cancelled.getCount(), "cancelled");
         // the role chunk and two deltas went out; the third delta's write failed
         assertEquals(3, generation.produced.get());
@@ -127,10 +155,29 @@ class StreamCancellationTest {
     void aClientThatStopsReadingIsGivenUpAfterTheWriteTimeoutAndItsGenerationCancelled() throws Exception {
         Endless generation = new Endless();
         NeverRead out = new NeverRead();
-        new ChatAnswer("m", false, null, generation).stream(Duration.ofMillis(50)).write(out);
+        new ChatAnswer("m", false, null, generation, ClientDeparture.UNWATCHED).stream(Duration.ofMillis(50)).write(out);
         assertEquals(0, out.blocked.getCount(), "a write blocked");
         assertEquals(0, generation.cancelled.getCount(), "cancelled");
         assertTrue(out.interrupted, "the blocked write was interrupted, which closes its connection");
         assertFalse(Thread.currentThread().isInterrupted(), "the thread goes back to the server uninterrupted");
+    }
+
+    @Test
+    void aCollectedAnswerCancelsItsGenerationWhenItsClientLeaves() throws Exception {
+        Endless generation = new Endless();
+        LeavesAfter departure = new LeavesAfter(generation, 5);
+        new ChatAnswer("m", false, null, generation, departure).body();
+        assertEquals(0, generation.cancelled.getCount(), "cancelled");
+        assertEquals(0, departure.open.get(), "the watch ended with the answer");
+    }
+
+    @Test
+    void aStreamedAnswerCancelsItsGenerationWhenItsClientLeavesThoughEveryWriteSucceeds() throws Exception {
+        Endless generation = new Endless();
+        LeavesAfter departure = new LeavesAfter(generation, 5);
+        new ChatAnswer("m", false, null, generation, departure).stream(Duration.ofSeconds(30))
+                .write(OutputStream.nullOutputStream());
+        assertEquals(0, generation.cancelled.getCount(), "cancelled");
+        assertEquals(0, departure.open.get(), "the watch ended with the answer");
     }
 }

@@ -3,6 +3,7 @@ package dev.vela.adapters.rest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vela.adapters.rest.http.ClientDeparture;
 import dev.vela.adapters.rest.wire.StreamOptions;
 import dev.vela.application.port.in.GenerationEvent;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +21,7 @@ class StreamErrorTest {
         ScriptedGeneration generation = ScriptedGeneration.of("Hi", new int[] {1, 2},
                 new GenerationEvent.Delta(0, "Hel", new int[] {5}, List.of()),
                 new GenerationEvent.Failed(0, new IllegalStateException("the model produced NaN logits")));
-        ChatAnswer answer = new ChatAnswer("m", false, new StreamOptions(true, false), generation);
+        ChatAnswer answer = new ChatAnswer("m", false, new StreamOptions(true, false), generation, ClientDeparture.UNWATCHED);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         answer.stream(Duration.ofSeconds(30)).write(out);
         String[] events = out.toString(StandardCharsets.UTF_8).split("\n\n");

@@ -1,5 +1,6 @@
 package dev.vela.bootstrap.http;
 
+import dev.vela.adapters.rest.http.ClientDeparture;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.task.InterruptableTask;
@@ -13,7 +14,8 @@ import java.util.Optional;
  * One accepted connection, served by Helidon's HTTP/1.1 code over {@link TimedReads} and an
  * {@link Http10Writer}, with Helidon's direct answers in the OpenAI shape. While it serves a
  * request, {@link ConnectionFilter} reaches it through {@link #current()} to say when routing
- * starts and ends, and whether the connection must close after the response.
+ * starts and ends, and whether the connection must close after the response, and
+ * {@link GuardedConnectionDeparture} to watch for the client's leaving while the answer is prepared.
  */
 final class GuardedConnection implements ServerConnection, InterruptableTask<Void> {
 
@@ -45,6 +47,11 @@ final class GuardedConnection implements ServerConnection, InterruptableTask<Voi
     /** Routing has the request: its head is read, and its body is read with the read timeout. */
     void routed() {
         reads.routed();
+    }
+
+    /** Runs {@code onEnd} if the client closes the connection before the watch is closed; see {@link TimedReads#watchForEnd}. */
+    ClientDeparture.Watch watchForEnd(Runnable onEnd) {
+        return reads.watchForEnd(onEnd);
     }
 
     /** Whether the request being routed came as HTTP/1.0. */

@@ -1,5 +1,6 @@
 package dev.vela.bootstrap.http;
 
+import dev.vela.adapters.rest.http.ClientDeparture;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
@@ -9,12 +10,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -32,6 +34,10 @@ import java.util.function.Supplier;
  * A request that times out is answered with 400 and its connection closed: the connection's
  * thread writes the answer while the abandoned read is still blocked, and closing the socket ends it.
  *
+ * <p>While a request is answered, a read may already wait for the client's next bytes
+ * ({@link #watchForEnd}): if the client closes its side instead, the answer learns it at once;
+ * bytes that arrive are the next request's, handed to Helidon when it asks for them.
+ *
  * <p>HTTP/1.0 requests are read as HTTP/1.1 (Helidon refuses 1.0 outright): the request line's
  * version is rewritten, a Host header added where there is none, and the connection is closed
  * after the response, which {@link Http10Writer} frames for a 1.0 client.
@@ -48,7 +54,8 @@ final class TimedReads implements Supplier<byte[]> {
     private final ConnectionPolicy policy;
     private Phase phase = Phase.IDLE;
     private long headDeadline;
-    private Future<byte[]> pending;
+    /** The read in flight, if any: only the connection's thread starts reads and takes their data. */
+    private CompletableFuture<byte[]> pending;
     /** Why the connection can read no more: every later read fails the same way, so that the first cause is the one reported. */
     private RuntimeException failure;
     private volatile boolean http10;
@@ -63,9 +70,6 @@ final class TimedReads implements Supplier<byte[]> {
         if (failure != null) {
             throw failure;
         }
-        if (pending == null) {
-            pending = READS.submit(socket::get);
-        }
         long wait = switch (phase) {
             case IDLE -> policy.keepAlive().toNanos();
             case HEAD -> headDeadline - System.nanoTime();
@@ -73,7 +77,7 @@ final class TimedReads implements Supplier<byte[]> {
         };
         byte[] data;
         try {
-            data = pending.get(Math.max(0, wait), TimeUnit.NANOSECONDS);
+            data = read().get(Math.max(0, wait), TimeUnit.NANOSECONDS);
             pending = null;
         } catch (TimeoutException e) {
             failure = phase == Phase.IDLE ? new CloseConnectionException("No request within the keep-alive timeout") : timedOut();
@@ -95,6 +99,33 @@ final class TimedReads implements Supplier<byte[]> {
             data = asHttp11(data);
         }
         return data;
+    }
+
+    /**
+     * Runs {@code onEnd} once if the client's side of the connection ends (or the connection
+     * breaks) before anything more arrives from it and before the returned watch is closed.
+     * Called between reads by the connection's thread, once the request's body has been read.
+     */
+    ClientDeparture.Watch watchForEnd(Runnable onEnd) {
+        if (failure != null) {
+            return () -> { };
+        }
+        AtomicReference<Runnable> hook = new AtomicReference<>(onEnd);
+        read().whenComplete((data, error) -> {
+            Runnable ended = data == null ? hook.getAndSet(null) : null;
+            if (ended != null) {
+                ended.run();
+            }
+        });
+        return () -> hook.set(null);
+    }
+
+    /** The read in flight, started if none is. */
+    private CompletableFuture<byte[]> read() {
+        if (pending == null) {
+            pending = CompletableFuture.supplyAsync(socket::get, READS);
+        }
+        return pending;
     }
 
     /** The request's head has been read and routing starts: from now on each read waits the read timeout. */
