@@ -7,9 +7,7 @@ import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * no float copy of the weights.
  *
  * <p>Packed layout: for each group of {@link #GROUP} rows, for each block of 32 columns, the
- * group's {@code GROUP} scales (fp16, row order), then for each quant byte {@code i} of a llama.cpp
+ * group's {@code GROUP} fp16 scales as {@link #L} pairs (row {@code i} then row {@code L + i}), then for each quant byte {@code i} of a llama.cpp
  * block ({@code 32} for Q8_0, {@code 16} for Q4_0) the {@code GROUP} rows' byte {@code i} (row
  * order). It is the group's llama.cpp blocks transposed, so one load of {@link #L} bytes gives
  * {@code L} rows' quants of one column (Q4_0: of two columns, {@code i} and {@code i + 16}). Blocks
@@ -33,9 +31,7 @@ import jdk.incubator.vector.VectorSpecies;
 abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
 
     /** One row group's quant bytes of one column as {@link #L} byte lanes. */
-    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
-    /** One row group's fp16 scales as {@link #L} short lanes. */
-    static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, L * 16)));
+    static final VectorSpecies<Byte> B = VectorWidth.QUARTER_BYTES;
     static final int BLOCK = BlockQuantizer.BLOCK;
     /** 2^112: an fp16's exponent and mantissa shifted into a float's, times this, is its value (subnormals included). */
     private static final float HALF_TO_FLOAT = Float.intBitsToFloat((127 + 112) << 23);
@@ -77,8 +73,9 @@ abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
                 long at = g * groupBytes + b * packedBlock;
                 for (int lane = 0; lane < GROUP; lane++) {
                     long r = (long) g * GROUP + lane;
+                    long scaleAt = at + 4L * (lane % L) + 2L * (lane / L);
                     if (r >= rows) {
-                        packed.set(SHORT, at + 2L * lane, (short) 0);
+                        packed.set(SHORT, scaleAt, (short) 0);
                         for (int i = 0; i < quants; i++) {
                             packed.set(ValueLayout.JAVA_BYTE, at + 2L * GROUP + (long) i * GROUP + lane, (byte) 0);
                         }
@@ -92,7 +89,7 @@ abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
                         BlockQuantizer.quantize(type, floats, 0, scratch, 0);
                         block = scratch;
                     }
-                    packed.set(SHORT, at + 2L * lane, block.get(SHORT, 0));
+                    packed.set(SHORT, scaleAt, block.get(SHORT, 0));
                     for (int i = 0; i < quants; i++) {
                         packed.set(ValueLayout.JAVA_BYTE, at + 2L * GROUP + (long) i * GROUP + lane,
                                 block.get(ValueLayout.JAVA_BYTE, 2 + i));
@@ -102,17 +99,23 @@ abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
         }
     }
 
-    /** The {@link #L} fp16 scales at {@code at} as floats (exactly). */
-    final FloatVector scales(long at) {
-        IntVector half = (IntVector) ShortVector.fromMemorySegment(S, packed, at, LE).convertShape(VectorOperators.S2I, I, 0);
-        FloatVector magnitude = half.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(HALF_TO_FLOAT);
-        return magnitude.reinterpretAsInts().or(half.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+    /**
+     * {@code sums[at, at + GROUP) = fma(low | high, the scales of the block at {@code block}, sums[...])}.
+     * One vector of ints holds the group's scales, as a bf16 group holds its weights: row {@code i}
+     * in the low half of int {@code i}, row {@code L + i} in the high half, so that widening them
+     * takes only operations within an int lane (the Vector API's short-to-int conversion across
+     * shapes is not compiled to vector instructions).
+     */
+    final void scaleInto(FloatVector low, FloatVector high, long block, float[] sums, int at) {
+        IntVector halves = IntVector.fromMemorySegment(I, packed, block, LE);
+        low.fma(floats(halves.and(0xFFFF)), FloatVector.fromArray(F, sums, at)).intoArray(sums, at);
+        high.fma(floats(halves.lanewise(VectorOperators.LSHR, 16)), FloatVector.fromArray(F, sums, at + L)).intoArray(sums, at + L);
     }
 
-    /** {@code sums[at, at + GROUP) = fma(low | high, the scales of the block at {@code block}, sums[...])}. */
-    final void scaleInto(FloatVector low, FloatVector high, long block, float[] sums, int at) {
-        low.fma(scales(block), FloatVector.fromArray(F, sums, at)).intoArray(sums, at);
-        high.fma(scales(block + 2L * L), FloatVector.fromArray(F, sums, at + L)).intoArray(sums, at + L);
+    /** The fp16 values in the low halves of {@code half}'s lanes (the high halves zero) as floats, exactly. */
+    private static FloatVector floats(IntVector half) {
+        FloatVector magnitude = half.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(HALF_TO_FLOAT);
+        return magnitude.reinterpretAsInts().or(half.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
     }
 
     @Override
