@@ -34,7 +34,7 @@ abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
     static final VectorSpecies<Byte> B = VectorWidth.QUARTER_BYTES;
     static final int BLOCK = BlockQuantizer.BLOCK;
     /** 2^112: an fp16's exponent and mantissa shifted into a float's, times this, is its value (subnormals included). */
-    private static final float HALF_TO_FLOAT = Float.intBitsToFloat((127 + 112) << 23);
+    static final float HALF_TO_FLOAT = Float.intBitsToFloat((127 + 112) << 23);
 
     /** Packed bytes of one block of the group: its scales, then its quants. */
     final long blockBytes;
@@ -77,7 +77,7 @@ abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
                     if (r >= rows) {
                         packed.set(SHORT, scaleAt, (short) 0);
                         for (int i = 0; i < quants; i++) {
-                            packed.set(ValueLayout.JAVA_BYTE, at + 2L * GROUP + (long) i * GROUP + lane, (byte) 0);
+                            packed.set(ValueLayout.JAVA_BYTE, at + quantAt(lane, i), (byte) 0);
                         }
                         continue;
                     }
@@ -91,8 +91,8 @@ abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
                     }
                     packed.set(SHORT, scaleAt, block.get(SHORT, 0));
                     for (int i = 0; i < quants; i++) {
-                        packed.set(ValueLayout.JAVA_BYTE, at + 2L * GROUP + (long) i * GROUP + lane,
-                                block.get(ValueLayout.JAVA_BYTE, 2 + i));
+                        byte quant = block.get(ValueLayout.JAVA_BYTE, 2 + i);
+                        packed.set(ValueLayout.JAVA_BYTE, at + quantAt(lane, i), type == WeightTensor.Type.Q8_0 ? (byte) (quant ^ 0x80) : quant);
                     }
                 }
             }
@@ -100,23 +100,16 @@ abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
     }
 
     /**
-     * {@code sums[at, at + GROUP) = fma(low | high, the scales of the block at {@code block}, sums[...])}.
-     * One vector of ints holds the group's scales, as a bf16 group holds its weights: row {@code i}
-     * in the low half of int {@code i}, row {@code L + i} in the high half, so that widening them
-     * takes only operations within an int lane (the Vector API's short-to-int conversion across
-     * shapes is not compiled to vector instructions).
+     * Where quant byte {@code i} of row {@code lane} of a group lies in a packed block: each four
+     * bytes of a row are one int, and the group's ints of bytes {@code [4c, 4c + 4)} are two
+     * vectors, the first {@link #L} rows' then the last {@code L} rows'.
      */
-    final void scaleInto(FloatVector low, FloatVector high, long block, float[] sums, int at) {
-        IntVector halves = IntVector.fromMemorySegment(I, packed, block, LE);
-        low.fma(floats(halves.and(0xFFFF)), FloatVector.fromArray(F, sums, at)).intoArray(sums, at);
-        high.fma(floats(halves.lanewise(VectorOperators.LSHR, 16)), FloatVector.fromArray(F, sums, at + L)).intoArray(sums, at + L);
+    static long quantAt(int lane, int i) {
+        return 2L * GROUP + ((long) (i / 4 * 2 + lane / L) * L + lane % L) * 4 + i % 4;
     }
 
-    /** The fp16 values in the low halves of {@code half}'s lanes (the high halves zero) as floats, exactly. */
-    private static FloatVector floats(IntVector half) {
-        FloatVector magnitude = half.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(HALF_TO_FLOAT);
-        return magnitude.reinterpretAsInts().or(half.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-    }
+    /** 2^23: an int {@code u < 2^23} with this float's bits set is the float {@code 2^23 + u}. */
+    static final int MAGIC = 0x4B000000;
 
     @Override
     final void twoTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at) {
