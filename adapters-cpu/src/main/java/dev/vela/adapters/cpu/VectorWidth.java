@@ -26,6 +26,8 @@ final class VectorWidth {
      * {@code -XX:TieredStopAtLevel=1}) the loops run boxed, and start-up must not wait for them.
      */
     private static final long PROBE_BUDGET_NANOS = 1_000_000_000L;
+    /** GB/s below which the probe cannot have run compiled: any core streams faster than this. */
+    private static final double COMPILED_RATE = 1.0;
     /** Columns of the probe's matrix: a group of rows is a contiguous run of this many vectors. */
     private static final int PROBE_COLUMNS = 1024;
     private static final int PROBE_ROUNDS = 7;
@@ -104,6 +106,13 @@ final class VectorWidth {
             long end = System.nanoTime();
             best256 = Math.max(best256, 4.0 * data.length / (middle - start));
             best512 = Math.max(best512, 4.0 * data.length / (end - middle));
+        }
+        if (Math.max(best256, best512) < COMPILED_RATE) {
+            // the loops never ran compiled within the budget (no C2, or a starved machine): no measurement to go by
+            LOG.log(System.Logger.Level.INFO, String.format("CPU kernels use 256-bit vectors: the start-up measurement"
+                    + " did not run compiled within its budget (%.2f GB/s at 512 bits, %.2f at 256), and 256 bits are"
+                    + " never far from the best", best512, best256));
+            return 256;
         }
         int bits = best512 > best256 ? 512 : 256;
         LOG.log(System.Logger.Level.INFO, String.format("CPU kernels use %d-bit vectors: measured at start-up, a decode product "
