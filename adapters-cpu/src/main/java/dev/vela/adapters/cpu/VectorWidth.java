@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The vector width every CPU kernel uses, chosen once per process and logged. The widest the CPU
  * has is not always the fastest: on some AVX-512 machines 512-bit vectors stream the weights at
  * half the speed of 256-bit ones. So where the CPU has vectors wider than 256 bits, a short
- * measurement at start-up (about a second) streams a buffer larger than the caches through a
+ * measurement at start-up (at most about two seconds) streams a buffer larger than the caches through a
  * decode product's inner loop at 256 and 512 bits, alternating, and the faster wins. The JVM
  * property {@code vela.cpu.vector-bits} ({@code 128}, {@code 256}, {@code 512}; default
  * {@code auto}) overrides it.
@@ -25,7 +25,7 @@ final class VectorWidth {
      * The most the measurement may take: where the JIT that vectorizes is off (as with
      * {@code -XX:TieredStopAtLevel=1}) the loops run boxed, and start-up must not wait for them.
      */
-    private static final long PROBE_BUDGET_NANOS = 1_000_000_000L;
+    private static final long PROBE_BUDGET_NANOS = 2_000_000_000L;
     /** GB/s below which the probe cannot have run compiled: any core streams faster than this. */
     private static final double COMPILED_RATE = 1.0;
     /** Columns of the probe's matrix: a group of rows is a contiguous run of this many vectors. */
@@ -110,8 +110,8 @@ final class VectorWidth {
         if (Math.max(best256, best512) < COMPILED_RATE) {
             // the loops never ran compiled within the budget (no C2, or a starved machine): no measurement to go by
             LOG.log(System.Logger.Level.INFO, String.format("CPU kernels use 256-bit vectors: the start-up measurement"
-                    + " did not run compiled within its budget (%.2f GB/s at 512 bits, %.2f at 256), and 256 bits are"
-                    + " never far from the best", best512, best256));
+                    + " did not run compiled within its budget (%.2f GB/s at 512 bits, %.2f at 256); vela.cpu.vector-bits=512"
+                    + " would set the widest", best512, best256));
             return 256;
         }
         int bits = best512 > best256 ? 512 : 256;
