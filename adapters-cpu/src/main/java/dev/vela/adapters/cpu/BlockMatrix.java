@@ -1,6 +1,5 @@
 package dev.vela.adapters.cpu;
 
-import dev.vela.application.port.out.BlockQuantizer;
 import dev.vela.application.port.out.WeightTensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -21,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * order). It is the group's llama.cpp blocks transposed, so one load of {@link #L} bytes gives
  * {@code L} rows' quants of one column (Q4_0: of two columns, {@code i} and {@code i + 16}). Blocks
  * from a file of that type are copied unchanged; float weights are quantized by
- * {@link BlockQuantizer} as they are packed.
+ * {@link WeightTensor#quantizeBlock} as they are packed.
  *
  * <p>Each output is, block after block, {@code total = fma(acc, d, total)} with {@code acc} the
  * block's chain of fused multiply-adds of the quants (as floats) by the activations, from zero, in
@@ -32,7 +31,7 @@ abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
 
     /** One row group's quant bytes of one column as {@link #L} byte lanes. */
     static final VectorSpecies<Byte> B = VectorWidth.QUARTER_BYTES;
-    static final int BLOCK = BlockQuantizer.BLOCK;
+    static final int BLOCK = WeightTensor.BLOCK;
     /** 2^112: an fp16's exponent and mantissa shifted into a float's, times this, is its value (subnormals included). */
     static final float HALF_TO_FLOAT = Float.intBitsToFloat((127 + 112) << 23);
 
@@ -86,7 +85,7 @@ abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
                         block = tensor.data().asSlice((r * blocks + b) * type.blockBytes(), type.blockBytes());
                     } else {
                         tensor.copyFloats(r * cols + (long) b * BLOCK, BLOCK, floats, 0);
-                        BlockQuantizer.quantize(type, floats, 0, scratch, 0);
+                        WeightTensor.quantizeBlock(type, floats, 0, scratch, 0);
                         block = scratch;
                     }
                     packed.set(SHORT, scaleAt, block.get(SHORT, 0));

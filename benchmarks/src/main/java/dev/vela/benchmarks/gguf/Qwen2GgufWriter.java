@@ -2,7 +2,6 @@ package dev.vela.benchmarks.gguf;
 
 import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
-import dev.vela.application.port.out.BlockQuantizer;
 import dev.vela.application.port.out.Qwen2Tensor;
 import dev.vela.application.port.out.WeightTensor;
 import dev.vela.domain.model.ModelConfig;
@@ -204,7 +203,7 @@ public final class Qwen2GgufWriter {
         }
     }
 
-    /** The tensor quantized row by row into llama.cpp blocks ({@link BlockQuantizer}), a row at a time. */
+    /** The tensor quantized row by row into llama.cpp blocks ({@link WeightTensor#quantizeBlock}), a row at a time. */
     private static void writeBlocks(WeightTensor tensor, WeightTensor.Type type, FileChannel out) throws IOException {
         int cols = Math.toIntExact(tensor.dim(tensor.rank() - 1));
         long rows = tensor.elements() / cols;
@@ -212,8 +211,8 @@ public final class Qwen2GgufWriter {
         MemorySegment blocks = MemorySegment.ofArray(new byte[(int) type.bytesOf(cols)]);
         for (long r = 0; r < rows; r++) {
             tensor.copyFloats(r * cols, cols, row, 0);
-            for (int b = 0; b < cols / BlockQuantizer.BLOCK; b++) {
-                BlockQuantizer.quantize(type, row, b * BlockQuantizer.BLOCK, blocks, (long) b * type.blockBytes());
+            for (int b = 0; b < cols / WeightTensor.BLOCK; b++) {
+                WeightTensor.quantizeBlock(type, row, b * WeightTensor.BLOCK, blocks, (long) b * type.blockBytes());
             }
             GgufWriter.writeFully(out, blocks.asByteBuffer());
         }
