@@ -10,6 +10,7 @@ import dev.vela.adapters.gpu.GpuUnavailableException;
 import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.application.port.out.ModelRunner;
+import dev.vela.application.port.out.Quantization;
 import dev.vela.domain.model.ModelConfig;
 import java.nio.file.Path;
 import java.util.logging.Logger;
@@ -71,6 +72,11 @@ final class RunnerChoice {
                 yield probe.available();
             }
         };
+        if (settings.quantization() != Quantization.NONE && (gpu || settings.cpuRunner() == VelaSettings.CpuRunner.JLAMA)) {
+            throw new SettingsException("--quantization " + settings.quantization().flagValue()
+                    + " (vela.quantization): only the Panama CPU runner quantizes weights, not the "
+                    + (gpu ? "GPU runner" : "Jlama runner"));
+        }
         if (gpu) {
             return gpu(settings, model);
         }
@@ -142,7 +148,8 @@ final class RunnerChoice {
         SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles());
         try {
             Path packed = PackedWeightsCache.under(settings.cacheDir()).prepare(model.path());
-            return new Loaded(PanamaModelRunner.load(config, weights, settings.cpuThreads(), packed), maxModelLen, weights);
+            return new Loaded(PanamaModelRunner.load(config, weights, settings.quantization(), settings.cpuThreads(), packed),
+                    maxModelLen, weights);
         } catch (RuntimeException e) {
             weights.close();
             throw e;

@@ -93,7 +93,7 @@ public final class GgufWriter {
             }
             elements = Math.multiplyExact(elements, d);
         }
-        tensors.add(new Tensor(name, dims.clone(), type, elements * type.bytes(), data));
+        tensors.add(new Tensor(name, dims.clone(), type, type.bytesOf(elements), data));
         return this;
     }
 

@@ -71,7 +71,7 @@ public final class Qwen2GgufWriter {
             putTokenizer(gguf, tokenizer);
             for (String name : tensorOrder(weights, config)) {
                 WeightTensor tensor = weights.tensor(name);
-                GgmlType stored = tensor.rank() == 1 ? GgmlType.F32 : type;
+                GgmlType stored = tensor.rank() == 1 ? GgmlType.F32 : matrixType(name, config, type);
                 gguf.addTensor(ggufName(name), reversed(tensor.shape()), stored, out -> writeAs(tensor, stored, out));
             }
             gguf.write(partial);
@@ -163,9 +163,22 @@ public final class Qwen2GgufWriter {
         return dims;
     }
 
+    /**
+     * The type a matrix is written in: {@code type}, but the output matrix (the embedding, when tied)
+     * of a quantized file at Q8_0, the weights Vela's CPU runner serves at either quantization.
+     */
+    private static GgmlType matrixType(String name, ModelConfig config, GgmlType type) {
+        boolean output = name.equals(Qwen2Tensor.LM_HEAD) || name.equals(Qwen2Tensor.EMBEDDING) && config.tieWordEmbeddings();
+        return output && type.weightType().quantized() ? GgmlType.Q8_0 : type;
+    }
+
     /** Copies the tensor's bytes when they are already {@code type}, else converts a chunk at a time. */
     private static void writeAs(WeightTensor tensor, GgmlType type, FileChannel out) throws IOException {
         MemorySegment data = tensor.data();
+        if (type.weightType().quantized()) {
+            writeBlocks(tensor, type.weightType(), out);
+            return;
+        }
         boolean alreadyInType = tensor.type() == WeightTensor.Type.F32 && type == GgmlType.F32
                 || tensor.type() == WeightTensor.Type.BF16 && type == GgmlType.BF16;
         if (alreadyInType) {
@@ -174,7 +187,7 @@ public final class Qwen2GgufWriter {
             }
             return;
         }
-        ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK * type.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer chunk = ByteBuffer.allocateDirect((int) type.bytesOf(CHUNK)).order(ByteOrder.LITTLE_ENDIAN);
         long elements = tensor.elements();
         for (long i = 0; i < elements; ) {
             chunk.clear();
@@ -187,6 +200,21 @@ public final class Qwen2GgufWriter {
                 }
             }
             GgufWriter.writeFully(out, chunk.flip());
+        }
+    }
+
+    /** The tensor quantized row by row into llama.cpp blocks ({@link WeightTensor#quantizeBlock}), a row at a time. */
+    private static void writeBlocks(WeightTensor tensor, WeightTensor.Type type, FileChannel out) throws IOException {
+        int cols = Math.toIntExact(tensor.dim(tensor.rank() - 1));
+        long rows = tensor.elements() / cols;
+        float[] row = new float[cols];
+        MemorySegment blocks = MemorySegment.ofArray(new byte[(int) type.bytesOf(cols)]);
+        for (long r = 0; r < rows; r++) {
+            tensor.copyFloats(r * cols, cols, row, 0);
+            for (int b = 0; b < cols / WeightTensor.BLOCK; b++) {
+                WeightTensor.quantizeBlock(type, row, b * WeightTensor.BLOCK, blocks, (long) b * type.blockBytes());
+            }
+            GgufWriter.writeFully(out, blocks.asByteBuffer());
         }
     }
 

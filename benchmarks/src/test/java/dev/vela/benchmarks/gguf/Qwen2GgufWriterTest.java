@@ -272,7 +272,7 @@ class Qwen2GgufWriterTest {
                 case F32 -> tensor.data().getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i);
                 case BF16 -> Float.intBitsToFloat(
                         tensor.data().getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i) << 16);
-                case F16 -> throw new AssertionError("random models are f32 or bf16");
+                case F16, Q8_0, Q4_0 -> throw new AssertionError("random models are f32 or bf16");
             };
         }
         return values;
