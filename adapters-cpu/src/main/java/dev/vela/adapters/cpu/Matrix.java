@@ -10,8 +10,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A weight matrix {@code [rows, cols]} (float32 or bfloat16), repacked once for the products the
- * forward pass needs: {@code out[t][j] = sum_k x[t][k] * W[j][k]}.
+ * A weight matrix {@code [rows, cols]}, repacked once for the products the forward pass needs:
+ * {@code out[t][j] = sum_k x[t][k] * W[j][k]}. bfloat16 weights are packed as they are; float32,
+ * float16 and the block types (Q8_0, Q4_0) are packed as float32, which holds each of their values
+ * exactly.
  *
  * <p>The packed layout keeps groups of {@link #GROUP} rows together column by column: for column
  * {@code k} of group {@code g}, one vector load gives the {@code GROUP} rows' weights, so a
@@ -65,7 +67,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         this.groups = (rows + GROUP - 1) / GROUP;
         this.groupBytes = (long) cols * GROUP * elementBytes;
         this.packed = store.segment(tensor, groupBytes * groups, pool,
-                memory -> pool.run(groups, (from, to) -> pack(tensor.data(), memory, from, to)));
+                memory -> pool.run(groups, (from, to) -> pack(tensor, memory, from, to)));
         this.blockGroups = (int) Math.max(1, BLOCK_BYTES / Math.min(groupBytes, (long) COLUMN_CHUNK * GROUP * elementBytes));
     }
 
@@ -79,9 +81,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         }
         return switch (tensor.type()) {
             case BF16 -> new Bf16(tensor, store, pool);
-            case F32 -> new F32(tensor, store, pool);
-            case F16 -> throw new IllegalArgumentException(tensor.name()
-                    + ": float16 weights are not supported by the CPU runner (convert to bfloat16 or float32)");
+            case F32, F16, Q8_0, Q4_0 -> new F32(tensor, store, pool);
         };
     }
 
@@ -98,8 +98,8 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         return tokens == 1 ? 4 : blockGroups;
     }
 
-    /** Copies groups {@code [from, to)} from the row-major {@code data} into the packed layout in {@code packed}. */
-    abstract void pack(MemorySegment data, MemorySegment packed, int from, int to);
+    /** Copies groups {@code [from, to)} from the row-major {@code source} into the packed layout in {@code packed}. */
+    abstract void pack(WeightTensor source, MemorySegment packed, int from, int to);
 
     /**
      * {@code out[t * outStride + outOffset + j] = sum_k x[t][k] * W[j][k]} for the rows of groups
@@ -221,7 +221,8 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         }
 
         @Override
-        void pack(MemorySegment data, MemorySegment packed, int from, int to) {
+        void pack(WeightTensor source, MemorySegment packed, int from, int to) {
+            MemorySegment data = source.data();
             long rowBytes = 2L * cols;
             for (int g = from; g < to; g++) {
                 long base = g * groupBytes;
@@ -453,7 +454,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         }
     }
 
-    /** float32 weights: a group's column is its {@code GROUP} rows' floats in row order. */
+    /** float32 weights (or weights float32 holds exactly): a group's column is its {@code GROUP} rows' floats in row order. */
     static final class F32 extends Matrix {
 
         F32(WeightTensor tensor, PackedStore store, WorkerPool pool) {
@@ -461,15 +462,20 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         }
 
         @Override
-        void pack(MemorySegment data, MemorySegment packed, int from, int to) {
-            long rowBytes = 4L * cols;
+        void pack(WeightTensor source, MemorySegment packed, int from, int to) {
+            float[] row = new float[cols];
             for (int g = from; g < to; g++) {
                 long base = g * groupBytes;
                 for (int lane = 0; lane < GROUP; lane++) {
                     int r = g * GROUP + lane;
                     long at = base + 4L * lane;
+                    if (r < rows) {
+                        source.copyFloats((long) r * cols, cols, row, 0);
+                    } else {
+                        java.util.Arrays.fill(row, 0f);
+                    }
                     for (int k = 0; k < cols; k++) {
-                        packed.set(FLOAT, at + 4L * GROUP * k, r < rows ? data.get(FLOAT, r * rowBytes + 4L * k) : 0f);
+                        packed.set(FLOAT, at + 4L * GROUP * k, row[k]);
                     }
                 }
             }

@@ -180,6 +180,7 @@ public final class CpuBackend implements Backend {
                     case F32 -> data.get(FLOAT, at);
                     case BF16 -> WeightTensor.bfloat16ToFloat(data.get(SHORT, at));
                     case F16 -> Float.float16ToFloat(data.get(SHORT, at));
+                    case Q8_0, Q4_0 -> throw new IllegalArgumentException(source.type() + " weights are not read on a GPU");
                 };
                 d.set(destinationStart + c, value);
             }

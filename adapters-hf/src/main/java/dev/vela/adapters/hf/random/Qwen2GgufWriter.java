@@ -1,7 +1,9 @@
-package dev.vela.benchmarks.gguf;
+package dev.vela.adapters.hf.random;
 
 import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
+import dev.vela.adapters.hf.gguf.GgmlType;
+import dev.vela.adapters.hf.gguf.Qwen2GgufNames;
 import dev.vela.application.port.out.Qwen2Tensor;
 import dev.vela.application.port.out.WeightTensor;
 import dev.vela.domain.model.ModelConfig;
@@ -16,10 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * Writes a Hugging Face Qwen2 model directory as the GGUF file llama.cpp loads for its {@code qwen2}
@@ -34,20 +33,6 @@ public final class Qwen2GgufWriter {
     public static final int REVISION = 1;
 
     private static final int CHUNK = 1 << 20;
-    /** llama.cpp's name for each tensor of a layer. */
-    private static final Map<Qwen2Tensor, String> LAYER_NAMES = new EnumMap<>(Map.ofEntries(
-            Map.entry(Qwen2Tensor.INPUT_LAYERNORM, "attn_norm.weight"),
-            Map.entry(Qwen2Tensor.Q_PROJ, "attn_q.weight"),
-            Map.entry(Qwen2Tensor.Q_PROJ_BIAS, "attn_q.bias"),
-            Map.entry(Qwen2Tensor.K_PROJ, "attn_k.weight"),
-            Map.entry(Qwen2Tensor.K_PROJ_BIAS, "attn_k.bias"),
-            Map.entry(Qwen2Tensor.V_PROJ, "attn_v.weight"),
-            Map.entry(Qwen2Tensor.V_PROJ_BIAS, "attn_v.bias"),
-            Map.entry(Qwen2Tensor.O_PROJ, "attn_output.weight"),
-            Map.entry(Qwen2Tensor.POST_ATTENTION_LAYERNORM, "ffn_norm.weight"),
-            Map.entry(Qwen2Tensor.GATE_PROJ, "ffn_gate.weight"),
-            Map.entry(Qwen2Tensor.UP_PROJ, "ffn_up.weight"),
-            Map.entry(Qwen2Tensor.DOWN_PROJ, "ffn_down.weight")));
 
     private Qwen2GgufWriter() {
     }
@@ -72,7 +57,7 @@ public final class Qwen2GgufWriter {
             for (String name : tensorOrder(weights, config)) {
                 WeightTensor tensor = weights.tensor(name);
                 GgmlType stored = tensor.rank() == 1 ? GgmlType.F32 : type;
-                gguf.addTensor(ggufName(name), reversed(tensor.shape()), stored, out -> writeAs(tensor, stored, out));
+                gguf.addTensor(Qwen2GgufNames.ggufName(name), reversed(tensor.shape()), stored, out -> writeAs(tensor, stored, out));
             }
             gguf.write(partial);
         } catch (IOException | RuntimeException e) {
@@ -139,22 +124,6 @@ public final class Qwen2GgufWriter {
         return Qwen2Tensor.layerOf(name).orElse(name.equals(Qwen2Tensor.EMBEDDING) ? -1 : Integer.MAX_VALUE);
     }
 
-    /** llama.cpp's name for a Hugging Face Qwen2 tensor. */
-    static String ggufName(String name) {
-        return switch (name) {
-            case Qwen2Tensor.EMBEDDING -> "token_embd.weight";
-            case Qwen2Tensor.FINAL_NORM -> "output_norm.weight";
-            case Qwen2Tensor.LM_HEAD -> "output.weight";
-            default -> {
-                Optional<Qwen2Tensor> inLayer = Qwen2Tensor.inLayer(name);
-                if (inLayer.isEmpty()) {
-                    throw new IllegalArgumentException("no llama.cpp qwen2 tensor for " + name);
-                }
-                yield "blk." + Qwen2Tensor.layerOf(name).orElseThrow() + "." + LAYER_NAMES.get(inLayer.get());
-            }
-        };
-    }
-
     private static long[] reversed(long[] shape) {
         long[] dims = new long[shape.length];
         for (int i = 0; i < shape.length; i++) {
@@ -163,27 +132,32 @@ public final class Qwen2GgufWriter {
         return dims;
     }
 
-    /** Copies the tensor's bytes when they are already {@code type}, else converts a chunk at a time. */
+    /** Copies the tensor's bytes when they are already {@code type}, else converts a chunk of rows at a time. */
     private static void writeAs(WeightTensor tensor, GgmlType type, FileChannel out) throws IOException {
         MemorySegment data = tensor.data();
-        boolean alreadyInType = tensor.type() == WeightTensor.Type.F32 && type == GgmlType.F32
-                || tensor.type() == WeightTensor.Type.BF16 && type == GgmlType.BF16;
-        if (alreadyInType) {
+        if (tensor.type() == type.tensorType()) {
             for (long at = 0; at < data.byteSize(); at += CHUNK) {
                 GgufWriter.writeFully(out, data.asSlice(at, Math.min(CHUNK, data.byteSize() - at)).asByteBuffer());
             }
             return;
         }
-        ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK * type.bytes()).order(ByteOrder.LITTLE_ENDIAN);
-        long elements = tensor.elements();
-        for (long i = 0; i < elements; ) {
+        int row = Math.toIntExact(tensor.dim(tensor.rank() - 1));
+        int rowsPerChunk = Math.max(1, CHUNK / row);
+        long rows = tensor.elements() / row;
+        float[] values = new float[rowsPerChunk * row];
+        ByteBuffer chunk = ByteBuffer.allocateDirect(Math.toIntExact(type.tensorType().bytesOf(values.length)))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        for (long r = 0; r < rows; r += rowsPerChunk) {
+            int n = (int) Math.min(rowsPerChunk, rows - r) * row;
+            tensor.copyFloats(r * row, n, values, 0);
             chunk.clear();
-            for (int n = 0; n < CHUNK && i < elements; n++, i++) {
-                float value = tensor.floatAt(i);
-                if (type == GgmlType.F32) {
-                    chunk.putFloat(value);
-                } else {
-                    chunk.putShort(bfloat16(value));
+            for (int i = 0; i < n; i += type.blockElements()) {
+                switch (type) {
+                    case F32 -> chunk.putFloat(values[i]);
+                    case F16 -> chunk.putShort(Float.floatToFloat16(values[i]));
+                    case BF16 -> chunk.putShort(bfloat16(values[i]));
+                    case Q8_0 -> GgmlBlocks.q8_0(values, i, chunk);
+                    case Q4_0 -> GgmlBlocks.q4_0(values, i, chunk);
                 }
             }
             GgufWriter.writeFully(out, chunk.flip());

@@ -1,5 +1,6 @@
-package dev.vela.benchmarks.gguf;
+package dev.vela.adapters.hf.random;
 
+import dev.vela.adapters.hf.gguf.GgmlType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -93,7 +94,10 @@ public final class GgufWriter {
             }
             elements = Math.multiplyExact(elements, d);
         }
-        tensors.add(new Tensor(name, dims.clone(), type, elements * type.bytes(), data));
+        if (dims[0] % type.blockElements() != 0) {
+            throw new IllegalArgumentException(name + ": rows of " + dims[0] + " are not whole " + type + " blocks");
+        }
+        tensors.add(new Tensor(name, dims.clone(), type, elements / type.blockElements() * type.blockBytes(), data));
         return this;
     }
 
