@@ -8,8 +8,8 @@ import dev.vela.adapters.gpu.CudaModelRunner;
 import dev.vela.adapters.gpu.GpuSettings;
 import dev.vela.adapters.gpu.GpuUnavailableException;
 import dev.vela.adapters.hf.HfModelDirectory;
-import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.application.port.out.ModelRunner;
+import dev.vela.application.port.out.ModelWeights;
 import dev.vela.domain.model.ModelConfig;
 import java.nio.file.Path;
 import java.util.logging.Logger;
@@ -108,7 +108,7 @@ final class RunnerChoice {
                 .withMaxNumBatchedTokens(settings.maxNumBatchedTokens())
                 .withMaxModelLen(maxModelLen);
         // the GPU runner copies the weights onto its devices, so the mapping is released right after
-        try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles())) {
+        try (ModelWeights weights = model.openWeights()) {
             return new Loaded(CudaModelRunner.load(config, weights, gpu), maxModelLen, () -> { });
         } catch (GpuUnavailableException | IllegalArgumentException e) {
             throw new StartupException(e.getMessage(), e);
@@ -139,7 +139,7 @@ final class RunnerChoice {
             }
             return (int) Math.min(config.maxPositionEmbeddings(), fits);
         });
-        SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles());
+        ModelWeights weights = model.openWeights();
         try {
             Path packed = PackedWeightsCache.under(settings.cacheDir()).prepare(model.path());
             return new Loaded(PanamaModelRunner.load(config, weights, settings.cpuThreads(), packed), maxModelLen, weights);
@@ -150,6 +150,10 @@ final class RunnerChoice {
     }
 
     private static Loaded jlama(VelaSettings settings, HfModelDirectory model) {
+        if (model.isGguf()) {
+            throw new SettingsException("--cpu-runner jlama reads safetensors model directories only; a GGUF file is "
+                    + "served by the default runner (--cpu-runner panama)");
+        }
         ModelConfig config = model.config();
         int maxModelLen = settings.maxModelLen().orElse(JlamaModelRunner.maxPositions(config));
         return new Loaded(JlamaModelRunner.load(model.path(), config, maxModelLen), maxModelLen, () -> { });

@@ -22,7 +22,7 @@ import org.eclipse.microprofile.config.Config;
  * @param hub                where and how hub repositories are downloaded
  * @param connections        how long connections may idle or take to send a request, and how many may be open
  */
-record VelaSettings(Optional<String> model, Optional<String> servedModelName, Optional<Integer> maxModelLen,
+record VelaSettings(Optional<String> model, Optional<String> tokenizer, Optional<String> servedModelName, Optional<Integer> maxModelLen,
                     String generationConfig, int maxNumSeqs, int maxNumBatchedTokens, int blockSize,
                     long kvCacheMemoryBytes, boolean prefixCaching, Device device, CpuRunner cpuRunner, int cpuThreads,
                     String dtype, int tensorParallelSize,
@@ -72,6 +72,7 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
         SettingsTable.ALL.forEach(read::refuseUnsupported);
         return new VelaSettings(
                 read.optional(SettingsTable.MODEL),
+                read.optional(SettingsTable.TOKENIZER),
                 read.optional(SettingsTable.SERVED_MODEL_NAME),
                 read.optional(SettingsTable.MAX_MODEL_LEN),
                 read.value(SettingsTable.GENERATION_CONFIG),
@@ -130,7 +131,7 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
 
     @Override
     public String toString() {
-        return "VelaSettings[model=" + model + ", servedModelName=" + servedModelName + ", maxModelLen=" + maxModelLen
+        return "VelaSettings[model=" + model + ", tokenizer=" + tokenizer + ", servedModelName=" + servedModelName + ", maxModelLen=" + maxModelLen
                 + ", device=" + device + ", dtype=" + dtype + ", apiKey=" + (apiKey.isPresent() ? "set" : "none") + "]";
     }
 

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vela.adapters.cpu.RunnerFixture.Blocks;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
-import dev.vela.adapters.hf.gguf.GgmlType;
-import dev.vela.adapters.hf.gguf.GgufFile;
-import dev.vela.adapters.hf.gguf.GgufModelConfig;
-import dev.vela.adapters.hf.gguf.GgufModelWeights;
+import dev.vela.adapters.hf.GgmlType;
+import dev.vela.adapters.hf.GgufFile;
+import dev.vela.adapters.hf.GgufModelConfig;
+import dev.vela.adapters.hf.GgufModelWeights;
 import dev.vela.adapters.hf.random.ModelPreset;
 import dev.vela.adapters.hf.random.Qwen2GgufWriter;
 import dev.vela.adapters.hf.random.RandomModelWriter;

@@ -1,7 +1,7 @@
 package dev.vela.benchmarks.gguf;
 
 import dev.vela.adapters.hf.HfModelDirectory;
-import dev.vela.adapters.hf.gguf.GgmlType;
+import dev.vela.adapters.hf.GgmlType;
 import dev.vela.adapters.hf.random.Qwen2GgufWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,8 @@ package dev.vela.benchmarks.gguf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import dev.vela.adapters.hf.gguf.GgmlType;
-import dev.vela.adapters.hf.gguf.GgufFile;
+import dev.vela.adapters.hf.GgmlType;
+import dev.vela.adapters.hf.GgufFile;
 import dev.vela.adapters.hf.random.ModelPreset;
 import dev.vela.adapters.hf.random.RandomModelWriter;
 import dev.vela.adapters.hf.random.WeightType;

@@ -1,6 +1,6 @@
 package dev.vela.adapters.hf.random;
 
-import dev.vela.adapters.hf.gguf.GgmlType;
+import dev.vela.adapters.hf.GgmlType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -2,8 +2,8 @@ package dev.vela.adapters.hf.random;
 
 import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
-import dev.vela.adapters.hf.gguf.GgmlType;
-import dev.vela.adapters.hf.gguf.Qwen2GgufNames;
+import dev.vela.adapters.hf.GgmlType;
+import dev.vela.adapters.hf.Qwen2GgufNames;
 import dev.vela.application.port.out.Qwen2Tensor;
 import dev.vela.application.port.out.WeightTensor;
 import dev.vela.domain.model.ModelConfig;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vela.adapters.hf.SafetensorsModelWeights;
-import dev.vela.adapters.hf.gguf.GgmlType;
-import dev.vela.adapters.hf.gguf.Qwen2GgufNames;
+import dev.vela.adapters.hf.GgmlType;
+import dev.vela.adapters.hf.Qwen2GgufNames;
 import dev.vela.application.port.out.WeightTensor;
 import dev.vela.domain.model.ModelConfig;
 import jakarta.json.Json;

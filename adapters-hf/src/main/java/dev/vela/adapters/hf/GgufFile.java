@@ -1,6 +1,5 @@
-package dev.vela.adapters.hf.gguf;
+package dev.vela.adapters.hf;
 
-import dev.vela.adapters.hf.ModelDirectoryException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

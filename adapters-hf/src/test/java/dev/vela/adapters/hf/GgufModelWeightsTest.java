@@ -1,4 +1,4 @@
-package dev.vela.adapters.hf.gguf;
+package dev.vela.adapters.hf;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vela.adapters.hf.HfModelDirectory;
-import dev.vela.adapters.hf.ModelDirectoryException;
-import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.adapters.hf.random.GgmlBlocks;
 import dev.vela.adapters.hf.random.ModelPreset;
 import dev.vela.adapters.hf.random.Qwen2GgufWriter;

@@ -1,4 +1,4 @@
-package dev.vela.adapters.hf.gguf;
+package dev.vela.adapters.hf;
 
 import dev.vela.application.port.out.WeightTensor;
 import java.util.Optional;

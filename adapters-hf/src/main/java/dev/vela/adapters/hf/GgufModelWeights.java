@@ -1,6 +1,5 @@
-package dev.vela.adapters.hf.gguf;
+package dev.vela.adapters.hf;
 
-import dev.vela.adapters.hf.ModelDirectoryException;
 import dev.vela.application.port.out.ModelWeights;
 import dev.vela.application.port.out.WeightTensor;
 import java.io.IOException;

@@ -1,6 +1,5 @@
-package dev.vela.adapters.hf.gguf;
+package dev.vela.adapters.hf;
 
-import dev.vela.adapters.hf.ModelDirectoryException;
 import dev.vela.application.port.out.Qwen2Tensor;
 import dev.vela.domain.model.ModelConfig;
 import java.util.Arrays;
