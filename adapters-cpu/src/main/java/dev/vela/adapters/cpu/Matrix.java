@@ -1,5 +1,6 @@
 package dev.vela.adapters.cpu;
 
+import dev.vela.application.port.out.Quantization;
 import dev.vela.application.port.out.WeightTensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -10,10 +11,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A weight matrix {@code [rows, cols]}, repacked once for the products the forward pass needs:
- * {@code out[t][j] = sum_k x[t][k] * W[j][k]}. bfloat16 weights are packed as they are; float32,
- * float16 and the block types (Q8_0, Q4_0) are packed as float32, which holds each of their values
- * exactly.
+ * A weight matrix {@code [rows, cols]} (float32, bfloat16, or llama.cpp's Q8_0 / Q4_0 blocks:
+ * {@link Q8Matrix}, {@link Q4Matrix}), repacked once for the products the forward pass needs:
+ * {@code out[t][j] = sum_k x[t][k] * W[j][k]}. float16 weights are packed as float32, which holds
+ * each of their values exactly.
  *
  * <p>The packed layout keeps groups of {@link #GROUP} rows together column by column: for column
  * {@code k} of group {@code g}, one vector load gives the {@code GROUP} rows' weights, so a
@@ -28,7 +29,7 @@ import jdk.incubator.vector.VectorSpecies;
  * in a batch. The kernels are written out per weight type without calls, because the JIT turns
  * Vector API code into vector instructions only when every call in it inlines.
  */
-abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
+abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32, BlockMatrix {
 
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
@@ -40,8 +41,8 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Packed weight bytes per block of groups in a batched product: well inside a core's L2 cache. */
     private static final long BLOCK_BYTES = 96 << 10;
-    /** Columns per pass of a batched product, so that the activations of a tile of tokens stay in L1. */
-    private static final int COLUMN_CHUNK = 1024;
+    /** Columns per pass of a batched product, so that the activations of a tile of tokens stay in L1 (whole quantized blocks). */
+    static final int COLUMN_CHUNK = 1024;
     /** Tokens in the widest tile of a batched product and in the next one ({@link #tiles}). */
     private static final int WIDE = 6;
     private static final int NARROW = 4;
@@ -59,31 +60,48 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
     /** Groups per block of a batched product. */
     private final int blockGroups;
 
-    /** Packs {@code tensor} (the subclass's {@link #pack} only reads the fields set before it runs). */
-    private Matrix(WeightTensor tensor, int elementBytes, PackedStore store, WorkerPool pool) {
+    /**
+     * Packs {@code tensor} as {@code packedType} (the subclass's {@link #pack} only reads the fields
+     * set before it runs).
+     *
+     * @param packedType the element type of the packed layout, part of the packed file's identity
+     */
+    Matrix(WeightTensor tensor, WeightTensor.Type packedType, PackedStore store, WorkerPool pool) {
         this.name = tensor.name();
         this.rows = Math.toIntExact(tensor.dim(0));
         this.cols = Math.toIntExact(tensor.dim(1));
         this.groups = (rows + GROUP - 1) / GROUP;
-        this.groupBytes = (long) cols * GROUP * elementBytes;
-        this.packed = store.segment(tensor, groupBytes * groups, pool,
+        this.groupBytes = packedType.bytesOf((long) cols * GROUP);
+        this.packed = store.segment(tensor, packedType, groupBytes * groups, pool,
                 memory -> pool.run(groups, (from, to) -> pack(tensor, memory, from, to)));
-        this.blockGroups = (int) Math.max(1, BLOCK_BYTES / Math.min(groupBytes, (long) COLUMN_CHUNK * GROUP * elementBytes));
+        this.blockGroups = (int) Math.max(1, BLOCK_BYTES / Math.min(groupBytes, packedType.bytesOf((long) COLUMN_CHUNK * GROUP)));
     }
 
     /**
      * The matrix in {@code tensor}, packed into {@code store} (or found there, packed by an earlier
-     * start); the groups are packed in parallel on {@code pool}.
+     * start); the groups are packed in parallel on {@code pool}. Float weights are quantized to
+     * {@code quantization}; weights already in blocks stay as they are.
      */
-    static Matrix pack(WeightTensor tensor, PackedStore store, WorkerPool pool) {
+    static Matrix pack(WeightTensor tensor, Quantization quantization, PackedStore store, WorkerPool pool) {
         if (tensor.rank() != 2) {
             throw new IllegalArgumentException(tensor.name() + " is not a matrix");
         }
-        return switch (tensor.type()) {
+        WeightTensor.Type packedType = tensor.type().quantized() ? tensor.type() : quantization.packedType(tensor.type());
+        return switch (packedType) {
             case BF16 -> new Bf16(tensor, store, pool);
-            case F32, F16, Q8_0, Q4_0 -> new F32(tensor, store, pool);
+            case F32, F16 -> new F32(tensor, store, pool);
+            case Q8_0 -> new Q8Matrix(tensor, store, pool);
+            case Q4_0 -> new Q4Matrix(tensor, store, pool);
         };
     }
+
+    /** The matrix in {@code tensor} packed as it is stored. */
+    static Matrix pack(WeightTensor tensor, PackedStore store, WorkerPool pool) {
+        return pack(tensor, Quantization.NONE, store, pool);
+    }
+
+    /** The element type of the packed layout. */
+    abstract WeightTensor.Type packedType();
 
     /** Bytes the packed matrix occupies, all read by one product. */
     long bytes() {
@@ -98,8 +116,8 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
         return tokens == 1 ? 4 : blockGroups;
     }
 
-    /** Copies groups {@code [from, to)} from the row-major {@code source} into the packed layout in {@code packed}. */
-    abstract void pack(WeightTensor source, MemorySegment packed, int from, int to);
+    /** Copies groups {@code [from, to)} from the row-major {@code tensor} into the packed layout in {@code packed}. */
+    abstract void pack(WeightTensor tensor, MemorySegment packed, int from, int to);
 
     /**
      * {@code out[t * outStride + outOffset + j] = sum_k x[t][k] * W[j][k]} for the rows of groups
@@ -217,12 +235,17 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
     static final class Bf16 extends Matrix {
 
         Bf16(WeightTensor tensor, PackedStore store, WorkerPool pool) {
-            super(tensor, 2, store, pool);
+            super(tensor, WeightTensor.Type.BF16, store, pool);
         }
 
         @Override
-        void pack(WeightTensor source, MemorySegment packed, int from, int to) {
-            MemorySegment data = source.data();
+        WeightTensor.Type packedType() {
+            return WeightTensor.Type.BF16;
+        }
+
+        @Override
+        void pack(WeightTensor tensor, MemorySegment packed, int from, int to) {
+            MemorySegment data = tensor.data();
             long rowBytes = 2L * cols;
             for (int g = from; g < to; g++) {
                 long base = g * groupBytes;
@@ -458,11 +481,16 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
     static final class F32 extends Matrix {
 
         F32(WeightTensor tensor, PackedStore store, WorkerPool pool) {
-            super(tensor, 4, store, pool);
+            super(tensor, WeightTensor.Type.F32, store, pool);
         }
 
         @Override
-        void pack(WeightTensor source, MemorySegment packed, int from, int to) {
+        WeightTensor.Type packedType() {
+            return WeightTensor.Type.F32;
+        }
+
+        @Override
+        void pack(WeightTensor tensor, MemorySegment packed, int from, int to) {
             float[] row = new float[cols];
             for (int g = from; g < to; g++) {
                 long base = g * groupBytes;
@@ -470,7 +498,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32 {
                     int r = g * GROUP + lane;
                     long at = base + 4L * lane;
                     if (r < rows) {
-                        source.copyFloats((long) r * cols, cols, row, 0);
+                        tensor.copyFloats((long) r * cols, cols, row, 0);
                     } else {
                         java.util.Arrays.fill(row, 0f);
                     }

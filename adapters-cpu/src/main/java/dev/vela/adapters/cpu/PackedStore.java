@@ -31,7 +31,8 @@ import java.util.zip.CRC32C;
  * shared by every process serving the same weights). Without one, off-heap memory.
  *
  * <p>A file is named after the tensor and a digest of what determines its bytes: the layout
- * version, the vector width, the element type, the shape and where the source bytes come from
+ * version, the vector width, the element type, the packed element type (a changed
+ * {@code --quantization} packs again), the shape and where the source bytes come from
  * ({@link ModelWeights#origin}: file, size, modification time, offset), or a CRC-32C of them when
  * the weights cannot say (reading them all at every start otherwise). It is written beside its
  * final name and renamed into place, so a file under a final name is complete.
@@ -112,13 +113,14 @@ final class PackedStore implements AutoCloseable {
      * there is one that still holds what was packed into it, else filled by {@code pack} (and kept
      * in a file when there is a directory); digests are computed and checked on {@code pool}.
      */
-    MemorySegment segment(WeightTensor source, long bytes, WorkerPool pool, Consumer<MemorySegment> pack) {
+    MemorySegment segment(WeightTensor source, WeightTensor.Type packedType, long bytes, WorkerPool pool,
+                          Consumer<MemorySegment> pack) {
         if (directory.isEmpty()) {
             MemorySegment memory = arena.allocate(bytes, 64);
             pack.accept(memory);
             return memory;
         }
-        Path file = directory.get().resolve(fileName(source));
+        Path file = directory.get().resolve(fileName(source, packedType));
         Path record = recordOf(file);
         used.add(file);
         used.add(record);
@@ -281,9 +283,9 @@ final class PackedStore implements AutoCloseable {
         return file.resolveSibling(file.getFileName() + RECORD);
     }
 
-    private String fileName(WeightTensor source) {
+    private String fileName(WeightTensor source, WeightTensor.Type packedType) {
         String origin = weights.origin(source.name()).orElseGet(() -> "crc32c:" + crc(source.data()));
-        String identity = LAYOUT + "|" + Matrix.L + "|" + source.type() + "|" + java.util.Arrays.toString(source.shape())
+        String identity = LAYOUT + "|" + Matrix.L + "|" + source.type() + "|" + packedType + "|" + java.util.Arrays.toString(source.shape())
                 + "|" + source.data().byteSize() + "|" + origin;
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));

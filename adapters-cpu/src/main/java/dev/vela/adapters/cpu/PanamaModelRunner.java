@@ -4,6 +4,7 @@ import dev.vela.adapters.cpu.WorkerPool.RangeTask;
 import dev.vela.application.port.out.LogitsSink;
 import dev.vela.application.port.out.ModelRunner;
 import dev.vela.application.port.out.ModelWeights;
+import dev.vela.application.port.out.Quantization;
 import dev.vela.application.port.out.RunnerInfo;
 import dev.vela.application.port.out.SequenceSlice;
 import dev.vela.application.port.out.WeightTensor;
@@ -71,7 +72,8 @@ public final class PanamaModelRunner implements ModelRunner {
     /** For the reductions the engine thread runs; attention has its own per thread. */
     private final float[] lanes = new float[VectorMath.LANES];
 
-    private PanamaModelRunner(ModelConfig config, ModelWeights weights, int threads, PackedStore packed) {
+    private PanamaModelRunner(ModelConfig config, ModelWeights weights, Quantization quantization, int threads,
+                              PackedStore packed) {
         this.config = config;
         this.packed = packed;
         this.hidden = config.hiddenSize();
@@ -82,7 +84,7 @@ public final class PanamaModelRunner implements ModelRunner {
         this.eps = (float) config.rmsNormEps();
         this.pool = new WorkerPool(threads);
         try {
-            this.weights = new Qwen2Weights(config, weights, packed, pool);
+            this.weights = new Qwen2Weights(config, weights, quantization, packed, pool);
             packed.logSummary();
             packed.removeUnused();
         } catch (RuntimeException e) {
@@ -104,7 +106,8 @@ public final class PanamaModelRunner implements ModelRunner {
         this.logitInput = new Activations(hidden);
         int vocab = lmHead.rows;
         this.row = ThreadLocal.withInitial(() -> new float[vocab]);
-        this.info = new RunnerInfo("cpu/panama", config.dtype(), lmHead.rows, config.maxPositionEmbeddings(), true);
+        this.info = new RunnerInfo("cpu/panama", config.dtype(), this.weights.served().flagValue(), lmHead.rows,
+                config.maxPositionEmbeddings(), true);
     }
 
     /**
@@ -113,7 +116,12 @@ public final class PanamaModelRunner implements ModelRunner {
      * @param threads cores to use; the physical cores are usually best
      */
     public static PanamaModelRunner load(ModelConfig config, ModelWeights weights, int threads) {
-        return new PanamaModelRunner(config, weights, threads, PackedStore.inMemory());
+        return load(config, weights, Quantization.NONE, threads);
+    }
+
+    /** A runner over {@code weights} quantized to {@code quantization} as they are packed, in memory. */
+    public static PanamaModelRunner load(ModelConfig config, ModelWeights weights, Quantization quantization, int threads) {
+        return new PanamaModelRunner(config, weights, quantization, threads, PackedStore.inMemory());
     }
 
     /**
@@ -122,7 +130,13 @@ public final class PanamaModelRunner implements ModelRunner {
      * directory is these weights' own: files in it that this load does not use are deleted.
      */
     public static PanamaModelRunner load(ModelConfig config, ModelWeights weights, int threads, Path packedDirectory) {
-        return new PanamaModelRunner(config, weights, threads, PackedStore.inFiles(packedDirectory, weights));
+        return load(config, weights, Quantization.NONE, threads, packedDirectory);
+    }
+
+    /** {@link #load(ModelConfig, ModelWeights, int, Path)} with the matrices quantized to {@code quantization}. */
+    public static PanamaModelRunner load(ModelConfig config, ModelWeights weights, Quantization quantization, int threads,
+                                         Path packedDirectory) {
+        return new PanamaModelRunner(config, weights, quantization, threads, PackedStore.inFiles(packedDirectory, weights));
     }
 
     @Override

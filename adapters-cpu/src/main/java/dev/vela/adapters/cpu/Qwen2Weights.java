@@ -1,6 +1,7 @@
 package dev.vela.adapters.cpu;
 
 import dev.vela.application.port.out.ModelWeights;
+import dev.vela.application.port.out.Quantization;
 import dev.vela.application.port.out.Qwen2Tensor;
 import dev.vela.application.port.out.WeightTensor;
 import dev.vela.domain.model.ModelConfig;
@@ -11,6 +12,11 @@ import java.util.List;
  * A Qwen2 model's weights as the CPU forward pass reads them: each layer's matrices repacked
  * ({@link Matrix}) and stacked where one product computes them together (q, k and v; gate and up),
  * norms and biases copied to the heap as floats, the embedding read in place.
+ *
+ * <p>With a {@link Quantization}, the layers' matrices are quantized to it and the lm_head to Q8_0
+ * (llama.cpp keeps the output matrix at more bits than the layers too; at 4 bits it is the matrix
+ * whose error shows most in the next-token distribution). The embedding stays as stored: a token
+ * reads one row of it, so quantizing it would save memory but no time.
  */
 final class Qwen2Weights {
 
@@ -27,16 +33,18 @@ final class Qwen2Weights {
     private final ModelWeights weights;
     private final PackedStore packed;
     private final WorkerPool pool;
+    private final Quantization quantization;
     private final int qDim;
     private final int kvDim;
 
     /**
      * Packs {@code weights}' matrices into {@code packed}, on {@code pool}'s threads.
      *
-     * @param weights Hugging Face Qwen2 tensor names; float32 or bfloat16
+     * @param weights Hugging Face Qwen2 tensor names; float32, bfloat16 or llama.cpp blocks
      */
-    Qwen2Weights(ModelConfig config, ModelWeights weights, PackedStore packed, WorkerPool pool) {
+    Qwen2Weights(ModelConfig config, ModelWeights weights, Quantization quantization, PackedStore packed, WorkerPool pool) {
         this.weights = weights;
+        this.quantization = quantization;
         this.packed = packed;
         this.pool = pool;
         this.qDim = config.numHeads() * config.headDim();
@@ -46,8 +54,9 @@ final class Qwen2Weights {
         for (int i = 0; i < layers.length; i++) {
             layers[i] = layer(i);
         }
-        this.lmHead = new StackedMatrices(matrix(config.tieWordEmbeddings() || !weights.contains(Qwen2Tensor.LM_HEAD)
-                ? Qwen2Tensor.EMBEDDING : Qwen2Tensor.LM_HEAD));
+        this.lmHead = new StackedMatrices(Matrix.pack(weights.tensor(config.tieWordEmbeddings()
+                        || !weights.contains(Qwen2Tensor.LM_HEAD) ? Qwen2Tensor.EMBEDDING : Qwen2Tensor.LM_HEAD),
+                quantization == Quantization.NONE ? Quantization.NONE : Quantization.Q8_0, packed, pool));
         this.finalNorm = vector(Qwen2Tensor.FINAL_NORM);
     }
 
@@ -65,7 +74,12 @@ final class Qwen2Weights {
     }
 
     private Matrix matrix(String name) {
-        return Matrix.pack(weights.tensor(name), packed, pool);
+        return Matrix.pack(weights.tensor(name), quantization, packed, pool);
+    }
+
+    /** The quantization the layers' matrices are served in (a file's own blocks count too). */
+    Quantization served() {
+        return Quantization.of(layers[0].qkvProjection().first().packedType());
     }
 
     /** A small weight vector (norm, bias) as floats on the heap; they are a few kilobytes each. */

@@ -30,6 +30,10 @@ final class StackedMatrices {
         this.groups = firstGroup[parts.length];
     }
 
+    Matrix first() {
+        return parts.getFirst();
+    }
+
     int cols() {
         return parts.getFirst().cols;
     }

@@ -16,6 +16,7 @@ import dev.vela.adapters.hf.random.ModelPreset;
 import dev.vela.adapters.hf.random.Qwen2GgufWriter;
 import dev.vela.adapters.hf.random.RandomModelWriter;
 import dev.vela.adapters.hf.random.WeightType;
+import dev.vela.application.port.out.BlockQuantizer;
 import dev.vela.application.port.out.ModelWeights;
 import dev.vela.application.port.out.WeightTensor;
 import dev.vela.domain.model.ModelConfig;
@@ -37,8 +38,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A GGUF file serves the same logits, bit for bit, as the model of the same weights: the
- * safetensors model it was written from (F32, BF16), or the float32 model of the values its
- * blocks and halves decode to (F16, Q8_0, Q4_0). At Qwen2.5-0.5B's head counts, with a tied lm_head.
+ * safetensors model it was written from (F32, BF16), or the same halves and blocks handed to the
+ * runner from memory (F16, Q8_0, Q4_0: the file's blocks are served as they are, never quantized
+ * again). At Qwen2.5-0.5B's head counts, with a tied lm_head.
  */
 class GgufRunnerTest {
 
@@ -75,12 +77,13 @@ class GgufRunnerTest {
 
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"F16", "Q8_0", "Q4_0"})
-    void aGgufGivesTheLogitsOfTheFloatModelOfItsDecodedWeights(GgmlType type) throws IOException {
+    void aGgufGivesTheLogitsOfTheSameWeightsHandedToTheRunnerInMemory(GgmlType type) throws IOException {
         Path file = temp.resolve("model.gguf");
         Qwen2GgufWriter.write(f32, file, type);
         List<float[]> expected;
-        try (GgufModelWeights gguf = GgufModelWeights.open(file); DecodedWeights decoded = new DecodedWeights(gguf)) {
-            expected = run(config(file), decoded);
+        try (SafetensorsModelWeights source = SafetensorsModelWeights.open(List.of(f32.resolve("model.safetensors")));
+             ConvertedWeights converted = new ConvertedWeights(source, type.tensorType())) {
+            expected = run(config(file), converted);
         }
         assertSameLogits(expected, file);
     }
@@ -134,20 +137,30 @@ class GgufRunnerTest {
         }
     }
 
-    /** Every tensor of {@code weights} as float32, decoded element by element, off the heap. */
-    private static final class DecodedWeights implements ModelWeights {
-        private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * Every matrix of {@code weights} converted to {@code type} in memory (halves or blocks, rounded
+     * as the GGUF writer rounds them), vectors as float32: the same weights as the file, without it.
+     */
+    private static final class ConvertedWeights implements ModelWeights {
         private final Arena arena = Arena.ofShared();
         private final Map<String, WeightTensor> tensors = new LinkedHashMap<>();
 
-        DecodedWeights(ModelWeights weights) {
+        ConvertedWeights(ModelWeights weights, WeightTensor.Type type) {
             for (String name : weights.names()) {
                 WeightTensor tensor = weights.tensor(name);
-                MemorySegment data = arena.allocate(4 * tensor.elements(), 64);
-                for (long i = 0; i < tensor.elements(); i++) {
-                    data.setAtIndex(FLOAT, i, tensor.floatAt(i));
+                WeightTensor.Type to = tensor.rank() == 1 ? WeightTensor.Type.F32 : type;
+                float[] values = new float[Math.toIntExact(tensor.elements())];
+                tensor.copyFloats(0, values.length, values, 0);
+                MemorySegment data = arena.allocate(to.bytesOf(values.length), 64);
+                for (int i = 0; i < values.length; i += to.blockElements()) {
+                    switch (to) {
+                        case F32 -> data.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, values[i]);
+                        case F16 -> data.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, Float.floatToFloat16(values[i]));
+                        case Q8_0, Q4_0 -> BlockQuantizer.quantize(to, values, i, data, to.bytesOf(i));
+                        case BF16 -> throw new AssertionError("BF16 files are checked against a BF16 model");
+                    }
                 }
-                tensors.put(name, new WeightTensor(name, WeightTensor.Type.F32, tensor.shape(), data));
+                tensors.put(name, new WeightTensor(name, to, tensor.shape(), data));
             }
         }
 

@@ -170,7 +170,7 @@ public final class CpuBackend implements Backend {
     public void copyRegion(WeightTensor source, Region region, Tensor destination, long destinationColumns) {
         CpuTensor d = cpu(destination);
         MemorySegment data = source.data();
-        int elementBytes = source.type().bytes();
+        int elementBytes = source.type().blockBytes();
         for (long r = 0; r < region.rows(); r++) {
             long sourceStart = ((region.sourceRow() + r) * region.sourceColumns() + region.sourceColumn()) * elementBytes;
             long destinationStart = (region.destinationRow() + r) * destinationColumns + region.destinationColumn();

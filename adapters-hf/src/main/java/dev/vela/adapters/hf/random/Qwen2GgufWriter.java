@@ -4,6 +4,7 @@ import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.adapters.hf.GgmlType;
 import dev.vela.adapters.hf.Qwen2GgufNames;
+import dev.vela.application.port.out.BlockQuantizer;
 import dev.vela.application.port.out.Qwen2Tensor;
 import dev.vela.application.port.out.WeightTensor;
 import dev.vela.domain.model.ModelConfig;
@@ -23,7 +24,8 @@ import java.util.List;
 /**
  * Writes a Hugging Face Qwen2 model directory as the GGUF file llama.cpp loads for its {@code qwen2}
  * architecture: the model's shape, its tokenizer ({@code gpt2} vocabulary, {@code qwen2}
- * pre-tokenizer) and its tensors under llama.cpp's names. Matrices are written as the chosen type;
+ * pre-tokenizer) and its tensors under llama.cpp's names. Matrices are written as the chosen type
+ * (Q8_0 and Q4_0 blocks rounded as llama.cpp's quantizers round, by {@link BlockQuantizer});
  * norms and biases stay f32, as llama.cpp's own converter keeps them. A tied lm_head writes no
  * {@code output.weight}: llama.cpp then uses {@code token_embd.weight}.
  */
@@ -147,6 +149,7 @@ public final class Qwen2GgufWriter {
         float[] values = new float[rowsPerChunk * row];
         ByteBuffer chunk = ByteBuffer.allocateDirect(Math.toIntExact(type.tensorType().bytesOf(values.length)))
                 .order(ByteOrder.LITTLE_ENDIAN);
+        MemorySegment blocks = MemorySegment.ofBuffer(chunk);
         for (long r = 0; r < rows; r += rowsPerChunk) {
             int n = (int) Math.min(rowsPerChunk, rows - r) * row;
             tensor.copyFloats(r * row, n, values, 0);
@@ -156,8 +159,10 @@ public final class Qwen2GgufWriter {
                     case F32 -> chunk.putFloat(values[i]);
                     case F16 -> chunk.putShort(Float.floatToFloat16(values[i]));
                     case BF16 -> chunk.putShort(bfloat16(values[i]));
-                    case Q8_0 -> GgmlBlocks.q8_0(values, i, chunk);
-                    case Q4_0 -> GgmlBlocks.q4_0(values, i, chunk);
+                    case Q8_0, Q4_0 -> {
+                        BlockQuantizer.quantize(type.tensorType(), values, i, blocks, chunk.position());
+                        chunk.position(chunk.position() + type.blockBytes());
+                    }
                 }
             }
             GgufWriter.writeFully(out, chunk.flip());

@@ -7,20 +7,20 @@ import java.util.Arrays;
 
 /**
  * One tensor of a model's weights: its element type, its shape (row-major, outermost first) and
- * its bytes in place (little-endian), typically a slice of a memory-mapped file. Block types
- * ({@link Type#Q8_0}, {@link Type#Q4_0}) store each row as blocks of 32 consecutive elements.
+ * its bytes in place (little-endian), typically a slice of a memory-mapped file.
+ *
+ * <p>The quantized types are llama.cpp's blocks of 32 consecutive elements of a row (the innermost
+ * dimension is a whole number of blocks), each block an fp16 scale {@code d} then its quants:
+ * {@link Type#Q8_0} 32 signed bytes, element {@code d * q}; {@link Type#Q4_0} 16 bytes, byte
+ * {@code j} holding element {@code j} in its low nibble and {@code j + 16} in its high one, element
+ * {@code d * (q - 8)} ({@link BlockQuantizer} writes them as llama.cpp rounds).
  */
 public record WeightTensor(String name, Type type, long[] shape, MemorySegment data) {
 
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /**
-     * Element types of stored weights: floats, or llama.cpp's blocks of 32 weights with one float16
-     * scale {@code d} each: Q8_0 holds {@code d} then 32 signed bytes {@code q} (weight {@code d * q});
-     * Q4_0 holds {@code d} then 16 bytes whose byte {@code j} has element {@code j} in its low
-     * nibble and element {@code j + 16} in its high nibble (weight {@code d * (nibble - 8)}).
-     */
+    /** Element types of stored weights: one element, or one block of {@link #blockElements} elements, per {@link #blockBytes} bytes. */
     public enum Type {
         F32(1, 4), BF16(1, 2), F16(1, 2), Q8_0(32, 34), Q4_0(32, 18);
 
@@ -32,15 +32,6 @@ public record WeightTensor(String name, Type type, long[] shape, MemorySegment d
             this.blockBytes = blockBytes;
         }
 
-        /** Bytes per element of a float type. */
-        public int bytes() {
-            if (isBlocked()) {
-                throw new IllegalStateException(this + " stores blocks of " + blockElements + " elements, not single elements");
-            }
-            return blockBytes;
-        }
-
-        /** Elements per block; 1 for the float types. */
         public int blockElements() {
             return blockElements;
         }
@@ -49,12 +40,12 @@ public record WeightTensor(String name, Type type, long[] shape, MemorySegment d
             return blockBytes;
         }
 
-        /** True for the types that store blocks of weights with a scale, not single floats. */
-        public boolean isBlocked() {
+        /** Whether elements come in blocks sharing a scale. */
+        public boolean quantized() {
             return blockElements > 1;
         }
 
-        /** Bytes that hold {@code elements} elements, a whole number of blocks. */
+        /** The bytes {@code elements} elements take (a whole number of blocks). */
         public long bytesOf(long elements) {
             return elements / blockElements * blockBytes;
         }
@@ -62,12 +53,11 @@ public record WeightTensor(String name, Type type, long[] shape, MemorySegment d
 
     public WeightTensor {
         shape = shape.clone();
-        long elements = elements(shape);
-        if (shape.length > 0 && shape[shape.length - 1] % type.blockElements() != 0) {
-            throw new IllegalArgumentException(name + ": rows of " + shape[shape.length - 1] + " elements are not whole "
-                    + type + " blocks of " + type.blockElements());
+        if (type.quantized() && (shape.length == 0 || shape[shape.length - 1] % type.blockElements() != 0)) {
+            throw new IllegalArgumentException(name + ": a " + type + " tensor's rows are whole blocks of "
+                    + type.blockElements() + " elements, not " + Arrays.toString(shape));
         }
-        if (data.byteSize() != type.bytesOf(elements)) {
+        if (data.byteSize() != type.bytesOf(elements(shape))) {
             throw new IllegalArgumentException(name + ": " + data.byteSize() + " bytes do not hold a "
                     + type + " tensor of shape " + Arrays.toString(shape));
         }
@@ -105,21 +95,8 @@ public record WeightTensor(String name, Type type, long[] shape, MemorySegment d
             case F32 -> data.getAtIndex(FLOAT, index);
             case BF16 -> bfloat16ToFloat(data.getAtIndex(SHORT, index));
             case F16 -> Float.float16ToFloat(data.getAtIndex(SHORT, index));
-            case Q8_0, Q4_0 -> blockElement(index);
+            case Q8_0, Q4_0 -> BlockQuantizer.dequantize(type, data, index);
         };
-    }
-
-    /** Element {@code index} of a block type: its block's scale times its quantized value. */
-    private float blockElement(long index) {
-        long block = index / type.blockElements() * type.blockBytes();
-        int within = (int) (index % type.blockElements());
-        float scale = Float.float16ToFloat(data.get(SHORT, block));
-        if (type == Type.Q8_0) {
-            return scale * data.get(ValueLayout.JAVA_BYTE, block + 2 + within);
-        }
-        int packed = data.get(ValueLayout.JAVA_BYTE, block + 2 + within % 16);
-        int nibble = within < 16 ? packed & 0xF : (packed >> 4) & 0xF;
-        return scale * (nibble - 8);
     }
 
     /** Elements {@code [first, first + n)} as floats into {@code into} from {@code at} (an embedding row, a norm). */
@@ -138,7 +115,7 @@ public record WeightTensor(String name, Type type, long[] shape, MemorySegment d
             }
             case Q8_0, Q4_0 -> {
                 for (int i = 0; i < n; i++) {
-                    into[at + i] = blockElement(first + i);
+                    into[at + i] = BlockQuantizer.dequantize(type, data, first + i);
                 }
             }
         }

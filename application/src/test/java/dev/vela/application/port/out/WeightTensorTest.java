@@ -28,7 +28,10 @@ class WeightTensorTest {
     void elementsReadOneByOneOrCopiedAreTheSameFloatsInEveryType() {
         try (Arena arena = Arena.ofConfined()) {
             for (WeightTensor.Type type : WeightTensor.Type.values()) {
-                MemorySegment data = arena.allocate((long) VALUES.length * type.bytes());
+                if (type.quantized()) {
+                    continue;
+                }
+                MemorySegment data = arena.allocate(type.bytesOf(VALUES.length));
                 for (int i = 0; i < VALUES.length; i++) {
                     switch (type) {
                         case F32 -> data.setAtIndex(FLOAT, i, VALUES[i]);
