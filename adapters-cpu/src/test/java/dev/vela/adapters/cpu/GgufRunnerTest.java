@@ -115,8 +115,15 @@ class GgufRunnerTest {
 
     private static void assertSameLogits(List<float[]> expected, Path file) {
         List<float[]> actual;
-        try (GgufModelWeights weights = GgufModelWeights.open(file)) {
-            actual = run(config(file), weights);
+        ModelConfig config = config(file);
+        try (GgufModelWeights weights = GgufModelWeights.open(file);
+             PanamaModelRunner runner = PanamaModelRunner.load(config, weights, 2)) {
+            assertEquals(switch (config.dtype()) {
+                case "q8_0", "q4_0" -> config.dtype();
+                default -> "none";
+            }, runner.info().quantization(), "a file's blocks are served as blocks");
+            runner.allocateKvCache(BLOCK, 16L << 20);
+            actual = greedy(runner, new Blocks(BLOCK), 1, prompt(3, config.vocabSize()), STEPS);
         }
         assertEquals(expected.size(), actual.size());
         for (int i = 0; i < expected.size(); i++) {
