@@ -68,6 +68,19 @@ class GgufModelWeightsTest {
     }
 
     @Test
+    void aRandomModelWrittenStraightToGgufHoldsTheBlocksOfItsSafetensorsTwin() throws IOException {
+        Path direct = RandomModelWriter.writeGguf(ModelPreset.TINY.config(WeightType.FLOAT32), ModelPreset.TINY.tokenizer(), 5,
+                temp.resolve("direct"), GgmlType.Q4_0);
+        try (GgufModelWeights straight = GgufModelWeights.open(direct);
+             GgufModelWeights converted = GgufModelWeights.open(write(GgmlType.Q4_0))) {
+            assertEquals(converted.names(), straight.names());
+            for (String name : converted.names()) {
+                assertEquals(-1, converted.tensor(name).data().mismatch(straight.tensor(name).data()), name);
+            }
+        }
+    }
+
+    @Test
     void theModelShapeComesFromTheQwen2Metadata() throws IOException {
         ModelConfig expected = HfModelDirectory.open(tiny).config();
         for (GgmlType type : List.of(GgmlType.F32, GgmlType.Q8_0, GgmlType.Q4_0)) {

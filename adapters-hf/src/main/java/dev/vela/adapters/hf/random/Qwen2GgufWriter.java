@@ -51,15 +51,31 @@ public final class Qwen2GgufWriter {
                     + "; only Qwen2ForCausalLM models are written as GGUF");
         }
         GgufTokenizer tokenizer = GgufTokenizer.read(modelDir, config.vocabSize());
-        Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles())) {
-            GgufWriter gguf = new GgufWriter();
-            putModel(gguf, modelName(modelDir), config, type);
-            putTokenizer(gguf, tokenizer);
-            for (String name : tensorOrder(weights, config)) {
+            List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
+            for (String name : weights.names()) {
                 WeightTensor tensor = weights.tensor(name);
-                GgmlType stored = tensor.rank() == 1 ? GgmlType.F32 : type;
-                gguf.addTensor(Qwen2GgufNames.ggufName(name), reversed(tensor.shape()), stored, out -> writeAs(tensor, stored, out));
+                tensors.add(new SafetensorsWriter.Tensor(name, tensor.shape(), inOrder(tensor)));
+            }
+            write(modelName(modelDir), config, tokenizer, tensors, file, type);
+        }
+    }
+
+    /**
+     * Writes a model of shape {@code config} whose tensors (Hugging Face names) produce their values
+     * as {@code tensors} says, with the matrices as {@code type}; whole or not at all.
+     */
+    static void write(String name, ModelConfig config, GgufTokenizer tokenizer, List<SafetensorsWriter.Tensor> tensors,
+                      Path file, GgmlType type) throws IOException {
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        try {
+            GgufWriter gguf = new GgufWriter();
+            putModel(gguf, name, config, type);
+            putTokenizer(gguf, tokenizer);
+            for (SafetensorsWriter.Tensor tensor : tensorOrder(tensors, config)) {
+                GgmlType stored = tensor.shape().length == 1 ? GgmlType.F32 : type;
+                gguf.addTensor(Qwen2GgufNames.ggufName(tensor.name()), reversed(tensor.shape()), stored,
+                        out -> writeAs(tensor, stored, out));
             }
             gguf.write(partial);
         } catch (IOException | RuntimeException e) {
@@ -71,6 +87,15 @@ public final class Qwen2GgufWriter {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /** The tensor's elements in row-major order, a chunk at a time. */
+    private static SafetensorsWriter.Values inOrder(WeightTensor tensor) {
+        long[] next = {0};
+        return (chunk, count) -> {
+            tensor.copyFloats(next[0], count, chunk, 0);
+            next[0] += count;
+        };
     }
 
     private static void putModel(GgufWriter gguf, String name, ModelConfig c, GgmlType type) {
@@ -111,15 +136,16 @@ public final class Qwen2GgufWriter {
     }
 
     /** The embedding, the layers in order, then the rest; a tied lm_head is left out. */
-    private static List<String> tensorOrder(SafetensorsModelWeights weights, ModelConfig config) {
-        List<String> names = new ArrayList<>();
-        for (String name : weights.names()) {
-            if (!(config.tieWordEmbeddings() && name.equals(Qwen2Tensor.LM_HEAD))) {
-                names.add(name);
+    private static List<SafetensorsWriter.Tensor> tensorOrder(List<SafetensorsWriter.Tensor> tensors, ModelConfig config) {
+        List<SafetensorsWriter.Tensor> ordered = new ArrayList<>();
+        for (SafetensorsWriter.Tensor tensor : tensors) {
+            if (!(config.tieWordEmbeddings() && tensor.name().equals(Qwen2Tensor.LM_HEAD))) {
+                ordered.add(tensor);
             }
         }
-        names.sort(Comparator.comparingInt(Qwen2GgufWriter::layerOf).thenComparing(Comparator.naturalOrder()));
-        return names;
+        ordered.sort(Comparator.comparingInt((SafetensorsWriter.Tensor t) -> layerOf(t.name()))
+                .thenComparing(SafetensorsWriter.Tensor::name));
+        return ordered;
     }
 
     private static int layerOf(String name) {
@@ -134,16 +160,9 @@ public final class Qwen2GgufWriter {
         return dims;
     }
 
-    /** Copies the tensor's bytes when they are already {@code type}, else converts a chunk of rows at a time. */
-    private static void writeAs(WeightTensor tensor, GgmlType type, FileChannel out) throws IOException {
-        MemorySegment data = tensor.data();
-        if (tensor.type() == type.tensorType()) {
-            for (long at = 0; at < data.byteSize(); at += CHUNK) {
-                GgufWriter.writeFully(out, data.asSlice(at, Math.min(CHUNK, data.byteSize() - at)).asByteBuffer());
-            }
-            return;
-        }
-        int row = Math.toIntExact(tensor.dim(tensor.rank() - 1));
+    /** Converts the tensor's values a chunk of rows at a time. */
+    private static void writeAs(SafetensorsWriter.Tensor tensor, GgmlType type, FileChannel out) throws IOException {
+        int row = Math.toIntExact(tensor.shape()[tensor.shape().length - 1]);
         int rowsPerChunk = Math.max(1, CHUNK / row);
         long rows = tensor.elements() / row;
         float[] values = new float[rowsPerChunk * row];
@@ -152,7 +171,7 @@ public final class Qwen2GgufWriter {
         MemorySegment blocks = MemorySegment.ofBuffer(chunk);
         for (long r = 0; r < rows; r += rowsPerChunk) {
             int n = (int) Math.min(rowsPerChunk, rows - r) * row;
-            tensor.copyFloats(r * row, n, values, 0);
+            tensor.values().next(values, n);
             chunk.clear();
             for (int i = 0; i < n; i += type.blockElements()) {
                 switch (type) {
