@@ -71,11 +71,24 @@ final class RunnerChoice {
                 yield probe.available();
             }
         };
+        if (gpu && blockQuantized(model.config())) {
+            if (settings.device() == VelaSettings.Device.GPU) {
+                throw new SettingsException("--device gpu (vela.device): the GPU runner does not serve "
+                        + model.config().dtype() + " weights; use --device cpu or auto");
+            }
+            LOG.info("--device auto: the GPU runner does not serve " + model.config().dtype() + " weights; running on the CPU");
+            gpu = false;
+        }
         if (gpu) {
             return gpu(settings, model);
         }
         logUnusedGpuSettings(settings, model.config());
         return settings.cpuRunner() == VelaSettings.CpuRunner.JLAMA ? jlama(settings, model) : panama(settings, model);
+    }
+
+    /** Q8_0 and Q4_0 GGUF files: only the CPU runner has kernels for their blocks. */
+    private static boolean blockQuantized(ModelConfig config) {
+        return config.dtype().equals("q8_0") || config.dtype().equals("q4_0");
     }
 
     private static void checkMaxModelLen(VelaSettings settings, ModelConfig config) {
