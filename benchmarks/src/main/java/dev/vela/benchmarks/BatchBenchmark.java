@@ -127,7 +127,7 @@ public final class BatchBenchmark {
     }
 
     /** One round: prefill of {@code batch} prompts of {@code length} tokens in one pass, then {@code steps} decode passes; tokens/s of each. */
-    private static double[] run(PanamaModelRunner runner, int batch, int length, int steps) {
+    static double[] run(PanamaModelRunner runner, int batch, int length, int steps) {
         int blocksEach = (length + steps + BLOCK - 1) / BLOCK;
         List<int[]> tables = new ArrayList<>();
         int[] next = new int[batch];

@@ -88,29 +88,38 @@ public final class EngineBenchmark {
     private static double[] decodeTokensPerSecond(PanamaModelRunner runner) {
         double[] rounds = new double[ROUNDS];
         for (int round = -1; round < ROUNDS; round++) {
-            long sequence = round + 10;
-            int[] blocks = new int[(PROMPT + DECODE + 15) / 16];
-            for (int i = 0; i < blocks.length; i++) {
-                blocks[i] = (int) ((round + 1) * blocks.length + i);
-            }
-            int[] prompt = new int[PROMPT];
-            for (int i = 0; i < PROMPT; i++) {
-                prompt[i] = 100 + i * 7;
-            }
-            int[] next = {0};
-            runner.execute(List.of(new SequenceSlice(sequence, prompt, 0, blocks, PROMPT - 1)),
-                    (s, p, logits) -> next[0] = argmax(logits));
-            long start = System.nanoTime();
-            for (int step = 0; step < DECODE; step++) {
-                int position = PROMPT + step;
-                runner.execute(List.of(new SequenceSlice(sequence, new int[] {next[0]}, position, blocks, position)),
-                        (s, p, logits) -> next[0] = argmax(logits));
-            }
+            double rate = decodeRound(runner, round, DECODE);
             if (round >= 0) {
-                rounds[round] = DECODE / ((System.nanoTime() - start) / 1e9);
+                rounds[round] = rate;
             }
         }
         return rounds;
+    }
+
+    /**
+     * One round of single-stream greedy decode: a PROMPT-token prompt, then {@code decode} tokens
+     * one step each; tokens per second of the decode. Each round (from -1) has its own sequence and blocks.
+     */
+    static double decodeRound(PanamaModelRunner runner, int round, int decode) {
+        long sequence = round + 10;
+        int[] blocks = new int[(PROMPT + decode + 15) / 16];
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i] = (int) ((round + 1) * blocks.length + i);
+        }
+        int[] prompt = new int[PROMPT];
+        for (int i = 0; i < PROMPT; i++) {
+            prompt[i] = 100 + i * 7;
+        }
+        int[] next = {0};
+        runner.execute(List.of(new SequenceSlice(sequence, prompt, 0, blocks, PROMPT - 1)),
+                (s, p, logits) -> next[0] = argmax(logits));
+        long start = System.nanoTime();
+        for (int step = 0; step < decode; step++) {
+            int position = PROMPT + step;
+            runner.execute(List.of(new SequenceSlice(sequence, new int[] {next[0]}, position, blocks, position)),
+                    (s, p, logits) -> next[0] = argmax(logits));
+        }
+        return decode / ((System.nanoTime() - start) / 1e9);
     }
 
     /** Jlama's own generate loop (greedy), its decode phase timed by Jlama itself. */

@@ -1,8 +1,8 @@
 package dev.vela.benchmarks;
 
-import dev.vela.benchmarks.gguf.CachedGguf;
 import dev.vela.adapters.hf.GgmlType;
 import dev.vela.adapters.hf.random.Qwen2GgufWriter;
+import dev.vela.benchmarks.gguf.CachedGguf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ final class LlamaCpp {
 
     private static final Pattern AVG_TS = Pattern.compile("\"avg_ts\"\\s*:\\s*([0-9.eE+-]+)");
     private static final Pattern BATCH_ROW = Pattern.compile("\"pl\"\\s*:\\s*(\\d+).*\"speed_tg\"\\s*:\\s*([0-9.eE+-]+)");
-    private static final String WEIGHTS = ", bf16 GGUF written by Qwen2GgufWriter";
+    private static final String WEIGHTS = " GGUF written by Qwen2GgufWriter";
     private static final Pattern PREFILL = Pattern.compile("\"speed_pp\"\\s*:\\s*([0-9.eE+-]+)");
 
     /** What was found, or why nothing was. */
@@ -47,15 +47,20 @@ final class LlamaCpp {
 
     /** {@code llama-bench}: single-stream decode of {@code tokens} tokens, mean of {@code rounds}. */
     static Result decode(Path modelDir, int threads, int tokens, int rounds) {
+        return decode(modelDir, GgmlType.BF16, threads, tokens, rounds);
+    }
+
+    /** {@link #decode(Path, int, int, int)} on the model's matrices as {@code type}. */
+    static Result decode(Path modelDir, GgmlType type, int threads, int tokens, int rounds) {
         try {
-            Tool tool = tool("llama-bench", modelDir);
+            Tool tool = tool("llama-bench", modelDir, type);
             String out = run(List.of(tool.binary().toString(), "-m", tool.gguf().toString(), "-t", Integer.toString(threads),
                     "-p", "0", "-n", Integer.toString(tokens), "-r", Integer.toString(rounds), "-o", "jsonl"));
             Matcher m = AVG_TS.matcher(out);
             if (!m.find()) {
                 return new Result(Optional.empty(), "llama-bench printed no avg_ts: " + out.strip());
             }
-            return new Result(Optional.of(Double.parseDouble(m.group(1))), "llama.cpp " + tool.binary() + WEIGHTS);
+            return new Result(Optional.of(Double.parseDouble(m.group(1))), "llama.cpp " + tool.binary() + ", " + tool.describe());
         } catch (IOException e) {
             return new Result(Optional.empty(), e.getMessage());
         }
@@ -66,8 +71,13 @@ final class LlamaCpp {
      * each of B parallel sequences; the decode rate (its {@code S_TG}) for each B of {@code batches}.
      */
     static BatchResult batchedDecode(Path modelDir, int threads, int prompt, int tokens, int[] batches) {
+        return batchedDecode(modelDir, GgmlType.BF16, threads, prompt, tokens, batches);
+    }
+
+    /** {@link #batchedDecode(Path, int, int, int, int[])} on the model's matrices as {@code type}. */
+    static BatchResult batchedDecode(Path modelDir, GgmlType type, int threads, int prompt, int tokens, int[] batches) {
         try {
-            Tool tool = tool("llama-batched-bench", modelDir);
+            Tool tool = tool("llama-batched-bench", modelDir, type);
             StringBuilder list = new StringBuilder();
             int context = 4096;
             for (int b : batches) {
@@ -90,27 +100,34 @@ final class LlamaCpp {
                 }
             }
             return new BatchResult(rates, prefill, rates.isEmpty() ? "llama-batched-bench printed no results: " + out.strip()
-                    : "llama.cpp " + tool.binary() + WEIGHTS);
+                    : "llama.cpp " + tool.binary() + ", " + tool.describe());
         } catch (IOException e) {
             return new BatchResult(Map.of(), Map.of(), e.getMessage());
         }
     }
 
-    /** A llama.cpp program and the model as bf16 GGUF beside the Hugging Face files. */
-    private record Tool(Path binary, Path gguf) {
+    /** A llama.cpp program and the model as a GGUF beside the Hugging Face files. */
+    private record Tool(Path binary, Path gguf, GgmlType type) {
+
+        String describe() {
+            return type.name().toLowerCase(java.util.Locale.ROOT) + WEIGHTS;
+        }
     }
 
-    private static Tool tool(String program, Path modelDir) throws IOException {
+    /** Where llama.cpp's {@code program} is, or why there is none. */
+    static Path program(String program) throws IOException {
         Path home = Path.of(System.getProperty("vela.home", ".")).toAbsolutePath().normalize();
-        Optional<Path> binary = find(home, program);
-        if (binary.isEmpty()) {
-            throw new IOException("no llama.cpp build found (looked for " + program + " in -Dvela.bench.llamacpp, "
-                    + home.resolveSibling("llamacpp").resolve("build/bin") + " and the PATH; docs/llama-cpp.md says how to get one)");
-        }
+        return find(home, program).orElseThrow(() -> new IOException("no llama.cpp build found (looked for " + program
+                + " in -Dvela.bench.llamacpp, " + home.resolveSibling("llamacpp").resolve("build/bin")
+                + " and the PATH; docs/llama-cpp.md says how to get one)"));
+    }
+
+    private static Tool tool(String program, Path modelDir, GgmlType type) throws IOException {
+        Path binary = program(program);
         try {
-            return new Tool(binary.get(), CachedGguf.of(modelDir, GgmlType.BF16));
+            return new Tool(binary, CachedGguf.of(modelDir, type), type);
         } catch (RuntimeException e) {
-            throw new IOException("llama.cpp found at " + binary.get() + " but the model could not be written as GGUF: "
+            throw new IOException("llama.cpp found at " + binary + " but the model could not be written as GGUF: "
                     + e.getMessage(), e);
         }
     }
@@ -133,7 +150,7 @@ final class LlamaCpp {
     }
 
     /** Runs a llama.cpp program; its standard output (it logs on standard error). */
-    private static String run(List<String> command) throws IOException {
+    static String run(List<String> command) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process process = builder.start();

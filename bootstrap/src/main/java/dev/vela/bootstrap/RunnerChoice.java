@@ -10,6 +10,7 @@ import dev.vela.adapters.gpu.GpuUnavailableException;
 import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.application.port.out.ModelRunner;
 import dev.vela.application.port.out.ModelWeights;
+import dev.vela.application.port.out.Quantization;
 import dev.vela.domain.model.ModelConfig;
 import java.nio.file.Path;
 import java.util.logging.Logger;
@@ -78,6 +79,11 @@ final class RunnerChoice {
             }
             LOG.info("--device auto: the GPU runner does not serve " + model.config().dtype() + " weights; running on the CPU");
             gpu = false;
+        }
+        if (settings.quantization() != Quantization.NONE && (gpu || settings.cpuRunner() == VelaSettings.CpuRunner.JLAMA)) {
+            throw new SettingsException("--quantization " + settings.quantization().flagValue()
+                    + " (vela.quantization): only the Panama CPU runner quantizes weights, not the "
+                    + (gpu ? "GPU runner" : "Jlama runner"));
         }
         if (gpu) {
             return gpu(settings, model);
@@ -155,7 +161,8 @@ final class RunnerChoice {
         ModelWeights weights = model.openWeights();
         try {
             Path packed = PackedWeightsCache.under(settings.cacheDir()).prepare(model.path());
-            return new Loaded(PanamaModelRunner.load(config, weights, settings.cpuThreads(), packed), maxModelLen, weights);
+            return new Loaded(PanamaModelRunner.load(config, weights, settings.quantization(), settings.cpuThreads(), packed),
+                    maxModelLen, weights);
         } catch (RuntimeException e) {
             weights.close();
             throw e;

@@ -91,7 +91,7 @@ final class ServingStack implements AutoCloseable {
                 ? model.generationConfig().withoutModelDefaults()
                 : model.generationConfig();
         ModelCard card = new ModelCard(settings.servedName(), root, maxModelLen,
-                System.currentTimeMillis() / 1000, "vela");
+                System.currentTimeMillis() / 1000, "vela", info.quantization());
         ServedModel served = new ServedModel(card, generation, new TokenBudget(maxModelLen), info.vocabularySize());
         LOG.info("Starting the engine: max-model-len " + maxModelLen + ", max-num-seqs " + settings.maxNumSeqs()
                 + ", max-num-batched-tokens " + settings.maxNumBatchedTokens() + ", block size " + settings.blockSize()
@@ -124,10 +124,15 @@ final class ServingStack implements AutoCloseable {
                 : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
     }
 
-    /** One line for the start-up log: engine and dtype. */
+    /** One line for the start-up log: engine, dtype, and the quantization where the weights are quantized. */
     String engineDescription() {
         RunnerInfo info = loaded.runner().info();
-        return "engine " + info.engine() + ", dtype " + info.dtype();
+        return "engine " + info.engine() + ", dtype " + info.dtype()
+                + ("none".equals(info.quantization()) ? "" : ", quantization " + info.quantization());
+    }
+
+    RunnerInfo runnerInfo() {
+        return loaded.runner().info();
     }
 
     @Override

@@ -69,6 +69,12 @@ final class SettingsTable {
                     + "computes in float32 with the weights as stored.")
             .byDefault("auto");
 
+    static final Setting<String> QUANTIZATION = option("--quantization", "vela.quantization", Type.oneOf("q8_0", "q4_0"))
+            .label("METHOD")
+            .help("Quantize the weights when the CPU runner packs them: q8_0 (8 bits, a scale per 32 weights) or q4_0 "
+                    + "(4 bits), llama.cpp's formats; the packed files are kept per format.")
+            .whenAbsent("the weights as stored");
+
     static final Setting<Integer> TENSOR_PARALLEL_SIZE = option("--tensor-parallel-size", "vela.tensor-parallel-size",
             Type.positive("a positive integer")).label("N")
             .help("GPUs to shard the model over (GPU runner; the CPU runner ignores it).").byDefault("1");
@@ -183,7 +189,7 @@ final class SettingsTable {
 
     /** Every setting, in the order of {@code --help}. */
     static final List<Setting<?>> ALL = List.of(MODEL, TOKENIZER, SERVED_MODEL_NAME, REVISION, DOWNLOAD_DIR, MAX_MODEL_LEN, HOST,
-            PORT, API_KEY, DEVICE, CPU_RUNNER, CPU_THREADS, DTYPE, TENSOR_PARALLEL_SIZE, GPU_MEMORY_UTILIZATION,
+            PORT, API_KEY, DEVICE, CPU_RUNNER, CPU_THREADS, DTYPE, QUANTIZATION, TENSOR_PARALLEL_SIZE, GPU_MEMORY_UTILIZATION,
             KV_CACHE_MEMORY, BLOCK_SIZE, ENABLE_PREFIX_CACHING, MAX_NUM_SEQS, MAX_NUM_BATCHED_TOKENS, GENERATION_CONFIG,
             MAX_LOGPROBS, REASONING_PARSER, TRUST_REQUEST_CHAT_TEMPLATE, ENABLE_AUTO_TOOL_CHOICE, TOOL_CALL_PARSER,
             DISABLE_FASTAPI_DOCS, UVICORN_LOG_LEVEL, DISABLE_UVICORN_ACCESS_LOG, DISABLE_LOG_REQUESTS,

@@ -8,6 +8,7 @@ import dev.vela.application.port.in.CompletionUseCase;
 import dev.vela.application.port.in.EngineStatus;
 import dev.vela.application.port.in.ListModelsUseCase;
 import dev.vela.application.port.in.TokenizeUseCase;
+import dev.vela.application.port.out.RunnerInfo;
 import io.helidon.metrics.api.Metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -57,6 +58,8 @@ public class VelaBeans {
         MeterRegistry registry = Metrics.globalRegistry().unwrap(MeterRegistry.class);
         metrics = new MicrometerEngineObserver(registry, settings.servedName(), status);
         stack = ServingStack.start(settings, source, List.of(metrics));
+        RunnerInfo info = stack.runnerInfo();
+        metrics.served(info.engine(), info.dtype(), info.quantization());
         status.serving(stack.engine);
     }
 

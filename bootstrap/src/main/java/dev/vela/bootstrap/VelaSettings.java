@@ -1,5 +1,6 @@
 package dev.vela.bootstrap;
 
+import dev.vela.application.port.out.Quantization;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.eclipse.microprofile.config.Config;
  * @param maxModelLen        empty: the model's own limit
  * @param kvCacheMemoryBytes 0: the runner decides
  * @param dtype              vLLM's {@code --dtype}: auto, half, float16, bfloat16, float or float32
+ * @param quantization       vLLM's {@code --quantization}: how the CPU runner packs the weights
  * @param reasoningParser    the only one Vela has is {@code deepseek_r1}
  * @param trustRequestChatTemplate whether a request may bring its own chat template
  * @param apiKey             {@code --api-key}, else {@code VLLM_API_KEY}; never logged
@@ -25,7 +27,7 @@ import org.eclipse.microprofile.config.Config;
 record VelaSettings(Optional<String> model, Optional<String> tokenizer, Optional<String> servedModelName, Optional<Integer> maxModelLen,
                     String generationConfig, int maxNumSeqs, int maxNumBatchedTokens, int blockSize,
                     long kvCacheMemoryBytes, boolean prefixCaching, Device device, CpuRunner cpuRunner, int cpuThreads,
-                    String dtype, int tensorParallelSize,
+                    String dtype, Quantization quantization, int tensorParallelSize,
                     double gpuMemoryUtilization, int maxLogprobs, Optional<String> reasoningParser,
                     boolean trustRequestChatTemplate,
                     Optional<String> apiKey, boolean docsEnabled, boolean accessLog, String logLevel,
@@ -85,6 +87,7 @@ record VelaSettings(Optional<String> model, Optional<String> tokenizer, Optional
                 CpuRunner.valueOf(read.value(SettingsTable.CPU_RUNNER).toUpperCase(Locale.ROOT)),
                 read.optional(SettingsTable.CPU_THREADS).orElse(Runtime.getRuntime().availableProcessors()),
                 read.value(SettingsTable.DTYPE),
+                read.optional(SettingsTable.QUANTIZATION).map(Quantization::of).orElse(Quantization.NONE),
                 read.value(SettingsTable.TENSOR_PARALLEL_SIZE),
                 read.value(SettingsTable.GPU_MEMORY_UTILIZATION),
                 read.value(SettingsTable.MAX_LOGPROBS),
@@ -132,7 +135,7 @@ record VelaSettings(Optional<String> model, Optional<String> tokenizer, Optional
     @Override
     public String toString() {
         return "VelaSettings[model=" + model + ", tokenizer=" + tokenizer + ", servedModelName=" + servedModelName + ", maxModelLen=" + maxModelLen
-                + ", device=" + device + ", dtype=" + dtype + ", apiKey=" + (apiKey.isPresent() ? "set" : "none") + "]";
+                + ", device=" + device + ", dtype=" + dtype + ", quantization=" + quantization.flagValue() + ", apiKey=" + (apiKey.isPresent() ? "set" : "none") + "]";
     }
 
     /** Reads settings as {@link SettingsTable} declares them, and environment variables as text. */

@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PagedAttention {
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = VectorWidth.FLOATS;
     private static final int L = F.length();
     /** Positions of values the heads of a KV group go over in turn: a KV head's share of them stays in L1. */
     private static final int VALUE_CHUNK = 64;

@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 /** The small vector kernels of a Qwen2 layer besides the matrix products. */
 final class VectorMath {
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = VectorWidth.FLOATS;
     private static final int L = F.length();
 
     private VectorMath() {

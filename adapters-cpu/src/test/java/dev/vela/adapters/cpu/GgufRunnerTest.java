@@ -82,7 +82,7 @@ class GgufRunnerTest {
         Qwen2GgufWriter.write(f32, file, type);
         List<float[]> expected;
         try (SafetensorsModelWeights source = SafetensorsModelWeights.open(List.of(f32.resolve("model.safetensors")));
-             ConvertedWeights converted = new ConvertedWeights(source, type.tensorType())) {
+             ConvertedWeights converted = new ConvertedWeights(source, config(file), type)) {
             expected = run(config(file), converted);
         }
         assertSameLogits(expected, file);
@@ -145,17 +145,19 @@ class GgufRunnerTest {
     }
 
     /**
-     * Every matrix of {@code weights} converted to {@code type} in memory (halves or blocks, rounded
-     * as the GGUF writer rounds them), vectors as float32: the same weights as the file, without it.
+     * Every matrix of {@code weights} converted in memory to the type the GGUF writer gives it
+     * (halves or blocks, rounded as it rounds them), vectors as float32: the same weights as the
+     * file, without it.
      */
     private static final class ConvertedWeights implements ModelWeights {
         private final Arena arena = Arena.ofShared();
         private final Map<String, WeightTensor> tensors = new LinkedHashMap<>();
 
-        ConvertedWeights(ModelWeights weights, WeightTensor.Type type) {
+        ConvertedWeights(ModelWeights weights, ModelConfig config, GgmlType type) {
             for (String name : weights.names()) {
                 WeightTensor tensor = weights.tensor(name);
-                WeightTensor.Type to = tensor.rank() == 1 ? WeightTensor.Type.F32 : type;
+                WeightTensor.Type to = tensor.rank() == 1 ? WeightTensor.Type.F32
+                        : Qwen2GgufWriter.matrixType(name, config, type).weightType();
                 float[] values = new float[Math.toIntExact(tensor.elements())];
                 tensor.copyFloats(0, values.length, values, 0);
                 MemorySegment data = arena.allocate(to.bytesOf(values.length), 64);

@@ -16,12 +16,12 @@ public enum GgmlType {
     BF16(30, WeightTensor.Type.BF16, 32);
 
     private final int id;
-    private final WeightTensor.Type tensorType;
+    private final WeightTensor.Type weightType;
     private final int fileType;
 
-    GgmlType(int id, WeightTensor.Type tensorType, int fileType) {
+    GgmlType(int id, WeightTensor.Type weightType, int fileType) {
         this.id = id;
-        this.tensorType = tensorType;
+        this.weightType = weightType;
         this.fileType = fileType;
     }
 
@@ -41,18 +41,23 @@ public enum GgmlType {
     }
 
     /** The same element type as the weights port names it. */
-    public WeightTensor.Type tensorType() {
-        return tensorType;
+    public WeightTensor.Type weightType() {
+        return weightType;
     }
 
     /** Elements per block. */
     public int blockElements() {
-        return tensorType.blockElements();
+        return weightType.blockElements();
     }
 
     /** Bytes per block. */
     public int blockBytes() {
-        return tensorType.blockBytes();
+        return weightType.blockBytes();
+    }
+
+    /** Bytes {@code elements} elements take (whole blocks for the block types). */
+    public long bytesOf(long elements) {
+        return weightType.bytesOf(elements);
     }
 
     /** {@code general.file_type} of a model whose matrices are of this type. */

@@ -36,7 +36,7 @@ public final class GgufModelWeights implements ModelWeights {
             Map<String, WeightTensor> tensors = new LinkedHashMap<>();
             for (GgufFile.TensorInfo info : file.tensors().values()) {
                 Qwen2GgufNames.huggingFaceName(info.name()).ifPresent(name ->
-                        tensors.put(name, new WeightTensor(name, info.type().tensorType(), info.shape(), file.data(info))));
+                        tensors.put(name, new WeightTensor(name, info.type().weightType(), info.shape(), file.data(info))));
             }
             return new GgufModelWeights(file, Collections.unmodifiableMap(tensors), origin);
         } catch (IOException e) {

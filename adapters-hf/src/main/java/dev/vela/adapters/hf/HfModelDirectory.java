@@ -105,6 +105,7 @@ public record HfModelDirectory(Path path, ModelConfig config, GenerationConfig g
     }
 
     private static ModelConfig modelConfig(JsonFile config) {
+        refuseQuantizedWeights(config);
         String architecture = firstArchitecture(config);
         int hiddenSize = config.requiredInt("hidden_size");
         int numLayers = config.requiredInt("num_hidden_layers");
@@ -130,6 +131,19 @@ public record HfModelDirectory(Path path, ModelConfig config, GenerationConfig g
         } catch (IllegalArgumentException e) {
             throw config.problem(e.getMessage());
         }
+    }
+
+    /**
+     * Weights a quantization method wrote (GPTQ, AWQ, FP8, bitsandbytes...) are not plain matrices:
+     * Vela cannot serve them, and says so before reading anything else.
+     */
+    private static void refuseQuantizedWeights(JsonFile config) {
+        config.present("quantization_config").ifPresent(declared -> {
+            String method = declared instanceof JsonObject object && object.get("quant_method") instanceof JsonString name
+                    ? name.getString() : declared.toString();
+            throw config.problem("\"quantization_config\" declares weights quantized with " + method
+                    + ", which Vela cannot serve; serve the unquantized model, with --quantization q8_0 or q4_0 to quantize it");
+        });
     }
 
     private static String firstArchitecture(JsonFile config) {

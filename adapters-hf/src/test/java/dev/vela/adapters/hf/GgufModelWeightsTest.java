@@ -52,15 +52,17 @@ class GgufModelWeightsTest {
         try (GgufModelWeights gguf = GgufModelWeights.open(file);
              SafetensorsModelWeights source = SafetensorsModelWeights.open(List.of(tiny.resolve("model.safetensors")))) {
             assertEquals(source.names().stream().sorted().toList(), gguf.names().stream().sorted().toList());
+            ModelConfig config = HfModelDirectory.open(tiny).config();
             for (String name : source.names()) {
                 WeightTensor expected = source.tensor(name);
                 WeightTensor actual = gguf.tensor(name);
+                GgmlType matrixType = Qwen2GgufWriter.matrixType(name, config, type);
                 assertArrayEquals(expected.shape(), actual.shape(), name);
-                assertEquals(expected.rank() == 1 ? WeightTensor.Type.F32 : type.tensorType(), actual.type(), name);
+                assertEquals(expected.rank() == 1 ? WeightTensor.Type.F32 : matrixType.weightType(), actual.type(), name);
                 float[] want = floats(expected);
                 float[] got = floats(actual);
                 for (int i = 0; i < want.length; i++) {
-                    float stored = expected.rank() == 1 ? want[i] : storedAs(type, want, i);
+                    float stored = expected.rank() == 1 ? want[i] : storedAs(matrixType, want, i);
                     assertEquals(stored, got[i], name + "[" + i + "]");
                 }
             }
@@ -251,7 +253,7 @@ class GgufModelWeightsTest {
             case Q8_0, Q4_0 -> {
                 int block = i / 32 * 32;
                 ByteBuffer bytes = ByteBuffer.allocate(34).order(ByteOrder.LITTLE_ENDIAN);
-                BlockQuantizer.quantize(type.tensorType(), values, block, MemorySegment.ofBuffer(bytes), 0);
+                BlockQuantizer.quantize(type.weightType(), values, block, MemorySegment.ofBuffer(bytes), 0);
                 float d = Float.float16ToFloat(bytes.getShort(0));
                 int j = i - block;
                 yield type == GgmlType.Q8_0 ? d * bytes.get(2 + j)

@@ -215,6 +215,15 @@ class HfModelDirectoryTest {
     }
 
     @Test
+    void weightsQuantizedByAMethodVelaCannotServeAreRefusedNamingIt() throws IOException {
+        write("config.json", CONFIG.replace("\"hidden_size\": 1536,",
+                "\"hidden_size\": 1536, \"quantization_config\": {\"quant_method\": \"awq\", \"bits\": 4},"));
+
+        assertEquals("config.json: \"quantization_config\" declares weights quantized with awq, which Vela cannot serve;"
+                + " serve the unquantized model, with --quantization q8_0 or q4_0 to quantize it", problemOpening(dir));
+    }
+
+    @Test
     void anImpossibleShapeIsNamed() throws IOException {
         write("config.json", CONFIG.replace("\"num_key_value_heads\": 2", "\"num_key_value_heads\": 5"));
 

@@ -242,8 +242,8 @@ public final class CudaBackend implements Backend {
             case F32 -> ElementType.F32;
             case BF16 -> ElementType.BF16;
             case F16 -> ElementType.F16;
-            case Q8_0, Q4_0 -> throw new IllegalArgumentException(source.name() + ": the GPU runner does not read "
-                    + source.type() + " weights; serve this model on the CPU (--device cpu)");
+            case Q8_0, Q4_0 -> throw new IllegalArgumentException(source.name() + ": the GPU runner reads float weights, not "
+                    + source.type() + " blocks");
         };
         if (region.elements() == 0) {
             return;

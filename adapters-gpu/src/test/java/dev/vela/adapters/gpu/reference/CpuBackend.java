@@ -170,7 +170,7 @@ public final class CpuBackend implements Backend {
     public void copyRegion(WeightTensor source, Region region, Tensor destination, long destinationColumns) {
         CpuTensor d = cpu(destination);
         MemorySegment data = source.data();
-        int elementBytes = source.type().blockBytes();
+        int elementBytes = (int) source.type().bytesOf(1);
         for (long r = 0; r < region.rows(); r++) {
             long sourceStart = ((region.sourceRow() + r) * region.sourceColumns() + region.sourceColumn()) * elementBytes;
             long destinationStart = (region.destinationRow() + r) * destinationColumns + region.destinationColumn();
@@ -180,7 +180,7 @@ public final class CpuBackend implements Backend {
                     case F32 -> data.get(FLOAT, at);
                     case BF16 -> WeightTensor.bfloat16ToFloat(data.get(SHORT, at));
                     case F16 -> Float.float16ToFloat(data.get(SHORT, at));
-                    case Q8_0, Q4_0 -> throw new IllegalArgumentException(source.type() + " weights are not read on a GPU");
+                    case Q8_0, Q4_0 -> throw new IllegalArgumentException("the GPU runner reads float weights");
                 };
                 d.set(destinationStart + c, value);
             }

@@ -195,7 +195,7 @@ class ShardedLoaderTest {
                     case F32 -> tensor.data().get(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 4 * i);
                     case BF16 -> Float.intBitsToFloat((tensor.data().get(
                             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 2 * i) & 0xFFFF) << 16);
-                    case F16, Q8_0, Q4_0 -> throw new AssertionError("no f16 or quantized test model");
+                    case F16, Q8_0, Q4_0 -> throw new AssertionError("test models are f32 or bf16");
                 };
             }
         }

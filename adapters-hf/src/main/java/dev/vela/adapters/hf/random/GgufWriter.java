@@ -97,7 +97,7 @@ public final class GgufWriter {
         if (dims[0] % type.blockElements() != 0) {
             throw new IllegalArgumentException(name + ": rows of " + dims[0] + " are not whole " + type + " blocks");
         }
-        tensors.add(new Tensor(name, dims.clone(), type, elements / type.blockElements() * type.blockBytes(), data));
+        tensors.add(new Tensor(name, dims.clone(), type, type.bytesOf(elements), data));
         return this;
     }
 

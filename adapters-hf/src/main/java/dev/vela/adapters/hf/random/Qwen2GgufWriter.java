@@ -73,7 +73,7 @@ public final class Qwen2GgufWriter {
             putModel(gguf, name, config, type);
             putTokenizer(gguf, tokenizer);
             for (SafetensorsWriter.Tensor tensor : tensorOrder(tensors, config)) {
-                GgmlType stored = tensor.shape().length == 1 ? GgmlType.F32 : type;
+                GgmlType stored = tensor.shape().length == 1 ? GgmlType.F32 : matrixType(tensor.name(), config, type);
                 gguf.addTensor(Qwen2GgufNames.ggufName(tensor.name()), reversed(tensor.shape()), stored,
                         out -> writeAs(tensor, stored, out));
             }
@@ -160,13 +160,22 @@ public final class Qwen2GgufWriter {
         return dims;
     }
 
+    /**
+     * The type a matrix is written in: {@code type}, but the output matrix (the embedding, when tied)
+     * of a quantized file at Q8_0, the weights Vela's CPU runner serves at either quantization.
+     */
+    public static GgmlType matrixType(String name, ModelConfig config, GgmlType type) {
+        boolean output = name.equals(Qwen2Tensor.LM_HEAD) || name.equals(Qwen2Tensor.EMBEDDING) && config.tieWordEmbeddings();
+        return output && type.weightType().quantized() ? GgmlType.Q8_0 : type;
+    }
+
     /** Converts the tensor's values a chunk of rows at a time. */
     private static void writeAs(SafetensorsWriter.Tensor tensor, GgmlType type, FileChannel out) throws IOException {
         int row = Math.toIntExact(tensor.shape()[tensor.shape().length - 1]);
         int rowsPerChunk = Math.max(1, CHUNK / row);
         long rows = tensor.elements() / row;
         float[] values = new float[rowsPerChunk * row];
-        ByteBuffer chunk = ByteBuffer.allocateDirect(Math.toIntExact(type.tensorType().bytesOf(values.length)))
+        ByteBuffer chunk = ByteBuffer.allocateDirect(Math.toIntExact(type.weightType().bytesOf(values.length)))
                 .order(ByteOrder.LITTLE_ENDIAN);
         MemorySegment blocks = MemorySegment.ofBuffer(chunk);
         for (long r = 0; r < rows; r += rowsPerChunk) {
@@ -179,12 +188,27 @@ public final class Qwen2GgufWriter {
                     case F16 -> chunk.putShort(Float.floatToFloat16(values[i]));
                     case BF16 -> chunk.putShort(bfloat16(values[i]));
                     case Q8_0, Q4_0 -> {
-                        BlockQuantizer.quantize(type.tensorType(), values, i, blocks, chunk.position());
+                        BlockQuantizer.quantize(type.weightType(), values, i, blocks, chunk.position());
                         chunk.position(chunk.position() + type.blockBytes());
                     }
                 }
             }
             GgufWriter.writeFully(out, chunk.flip());
+        }
+    }
+
+    /** The tensor quantized row by row into llama.cpp blocks ({@link BlockQuantizer}), a row at a time. */
+    private static void writeBlocks(WeightTensor tensor, WeightTensor.Type type, FileChannel out) throws IOException {
+        int cols = Math.toIntExact(tensor.dim(tensor.rank() - 1));
+        long rows = tensor.elements() / cols;
+        float[] row = new float[cols];
+        MemorySegment blocks = MemorySegment.ofArray(new byte[(int) type.bytesOf(cols)]);
+        for (long r = 0; r < rows; r++) {
+            tensor.copyFloats(r * cols, cols, row, 0);
+            for (int b = 0; b < cols / BlockQuantizer.BLOCK; b++) {
+                BlockQuantizer.quantize(type, row, b * BlockQuantizer.BLOCK, blocks, (long) b * type.blockBytes());
+            }
+            GgufWriter.writeFully(out, blocks.asByteBuffer());
         }
     }
 

@@ -125,6 +125,16 @@ public final class MicrometerEngineObserver implements EngineObserver, AutoClose
         meters.clear();
     }
 
+    /**
+     * {@code vela:model_info}: always 1, its labels say how the model is served (engine, dtype,
+     * quantization), as vLLM's {@code vllm:cache_config_info} does for its cache settings.
+     */
+    public void served(String engine, String dtype, String quantization) {
+        meters.add(Gauge.builder("vela:model_info", () -> 1).description("How the model is served, in its labels.")
+                .tags(tags.and("runner", engine, "dtype", dtype, "quantization", quantization)).strongReference(true)
+                .register(registry));
+    }
+
     private void gauge(String name, String help, Tags tags, EngineStatus status,
                        java.util.function.ToDoubleFunction<EngineStatus> value) {
         meters.add(Gauge.builder(name, status, value).description(help).tags(tags).strongReference(true)

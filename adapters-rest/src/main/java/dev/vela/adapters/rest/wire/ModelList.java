@@ -12,7 +12,7 @@ public record ModelList(@Schema(example = "list") String object, List<ModelInfo>
 
     /** One served model. */
     @Schema(name = "Model")
-    @JsonbPropertyOrder({"id", "object", "created", "ownedBy", "root", "parent", "maxModelLen", "permission"})
+    @JsonbPropertyOrder({"id", "object", "created", "ownedBy", "root", "parent", "maxModelLen", "quantization", "permission"})
     public record ModelInfo(@Schema(example = "DeepSeek-R1-Distill-Qwen-32B") String id,
                             @Schema(example = "model") String object,
                             long created,
@@ -20,6 +20,8 @@ public record ModelList(@Schema(example = "list") String object, List<ModelInfo>
                             @Schema(description = "where the weights came from") String root,
                             @JsonbNillable String parent,
                             @Schema(example = "8192") int maxModelLen,
+                            @Schema(description = "how the weights are served: none (as stored), q8_0 or q4_0",
+                                    example = "q8_0") String quantization,
                             List<ModelPermission> permission) {
     }
 
