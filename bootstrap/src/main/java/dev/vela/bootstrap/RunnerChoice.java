@@ -85,6 +85,12 @@ final class RunnerChoice {
                     + " (vela.quantization): only the Panama CPU runner quantizes weights, not the "
                     + (gpu ? "GPU runner" : "Jlama runner"));
         }
+        if (blockQuantized(model.config()) && settings.quantization() != Quantization.NONE
+                && !settings.quantization().flagValue().equals(model.config().dtype())) {
+            throw new SettingsException("--quantization " + settings.quantization().flagValue() + " (vela.quantization): "
+                    + "the GGUF file's matrices are " + model.config().dtype() + " blocks, served as they are; Vela does "
+                    + "not quantize blocks again (a float GGUF or the safetensors model can be quantized)");
+        }
         if (gpu) {
             return gpu(settings, model);
         }

@@ -82,7 +82,7 @@ class RunnerChoiceTest {
     }
 
     @Test
-    void aQ4FileIsRefusedByTheRunnersWithoutBlockKernels(@TempDir Path temp) throws Exception {
+    void aQ4FileIsRefusedByTheRunnersWithoutBlockKernelsAndIsNotQuantizedAgain(@TempDir Path temp) throws Exception {
         Path tokenizer = VelaServerExtension.model(ModelPreset.TINY, WeightType.FLOAT32);
         Path gguf = temp.resolve("tiny.gguf");
         Qwen2GgufWriter.write(tokenizer, gguf, GgmlType.Q4_0);
@@ -96,6 +96,11 @@ class RunnerChoiceTest {
                 () -> RunnerChoice.load(settings(with(common, "vela.device", "gpu")), model));
         assertEquals("--device gpu (vela.device): the GPU runner does not serve q4_0 weights; use --device cpu or auto",
                 gpu.getMessage());
+        SettingsException requantized = assertThrows(SettingsException.class, () -> RunnerChoice.load(
+                settings(with(common, "vela.device", "cpu", "vela.quantization", "q8_0")), model));
+        assertEquals("--quantization q8_0 (vela.quantization): the GGUF file's matrices are q4_0 blocks, served as they "
+                + "are; Vela does not quantize blocks again (a float GGUF or the safetensors model can be quantized)",
+                requantized.getMessage());
     }
 
     private static Map<String, String> with(Map<String, String> values, String... more) {
