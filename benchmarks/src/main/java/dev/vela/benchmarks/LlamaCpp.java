@@ -150,9 +150,22 @@ final class LlamaCpp {
     }
 
     /** Runs a llama.cpp program; its standard output (it logs on standard error). */
-    static String run(List<String> command) throws IOException {
+    private static String run(List<String> command) throws IOException {
+        return run(command, false);
+    }
+
+    /** Runs a llama.cpp program that prints its results in its log; standard output and error together. */
+    static String runWithLog(List<String> command) throws IOException {
+        return run(command, true);
+    }
+
+    private static String run(List<String> command, boolean withLog) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+        if (withLog) {
+            builder.redirectErrorStream(true);
+        } else {
+            builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+        }
         Process process = builder.start();
         byte[] output = process.getInputStream().readAllBytes();
         try {

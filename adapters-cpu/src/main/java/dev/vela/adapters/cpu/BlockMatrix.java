@@ -128,12 +128,4 @@ abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
             oneToken(x, base + u * stride, g, k0, k1, sums, at + u * GROUP);
         }
     }
-
-    @Override
-    final void fourGroupsOneToken(float[] x, int g, float[] sums) {
-        java.util.Arrays.fill(sums, 0, 4 * GROUP, 0f);
-        for (int u = 0; u < 4; u++) {
-            oneToken(x, 0, g + u, 0, cols, sums, u * GROUP);
-        }
-    }
 }

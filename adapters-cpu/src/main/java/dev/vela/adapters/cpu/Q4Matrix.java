@@ -166,4 +166,48 @@ final class Q4Matrix extends BlockMatrix {
             scaleInto(low5, high5, block, sums, at + 5 * GROUP);
         }
     }
+
+    @Override
+    void fourGroupsOneToken(float[] x, int g, float[] sums) {
+        java.util.Arrays.fill(sums, 0, 4 * GROUP, 0f);
+        long g0 = g * groupBytes;
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = b * blockBytes;
+            long q = g0 + block + quantsAt;
+            int k = b * BLOCK;
+            FloatVector low0 = FloatVector.zero(F);
+            FloatVector high0 = low0;
+            FloatVector low1 = low0;
+            FloatVector high1 = low0;
+            FloatVector low2 = low0;
+            FloatVector high2 = low0;
+            FloatVector low3 = low0;
+            FloatVector high3 = low0;
+            for (int i = 0; i < HALF; i++) {
+                FloatVector first = FloatVector.broadcast(F, x[k + i]);
+                FloatVector second = FloatVector.broadcast(F, x[k + HALF + i]);
+                long at = q + (long) i * GROUP;
+                ByteVector lowRows0 = bytes(at);
+                ByteVector highRows0 = bytes(at + L);
+                low0 = highQuants(lowRows0).fma(second, lowQuants(lowRows0).fma(first, low0));
+                high0 = highQuants(highRows0).fma(second, lowQuants(highRows0).fma(first, high0));
+                ByteVector lowRows1 = bytes(at + groupBytes);
+                ByteVector highRows1 = bytes(at + groupBytes + L);
+                low1 = highQuants(lowRows1).fma(second, lowQuants(lowRows1).fma(first, low1));
+                high1 = highQuants(highRows1).fma(second, lowQuants(highRows1).fma(first, high1));
+                ByteVector lowRows2 = bytes(at + 2 * groupBytes);
+                ByteVector highRows2 = bytes(at + 2 * groupBytes + L);
+                low2 = highQuants(lowRows2).fma(second, lowQuants(lowRows2).fma(first, low2));
+                high2 = highQuants(highRows2).fma(second, lowQuants(highRows2).fma(first, high2));
+                ByteVector lowRows3 = bytes(at + 3 * groupBytes);
+                ByteVector highRows3 = bytes(at + 3 * groupBytes + L);
+                low3 = highQuants(lowRows3).fma(second, lowQuants(lowRows3).fma(first, low3));
+                high3 = highQuants(highRows3).fma(second, lowQuants(highRows3).fma(first, high3));
+            }
+            scaleInto(low0, high0, g0 + block, sums, 0);
+            scaleInto(low1, high1, g0 + groupBytes + block, sums, GROUP);
+            scaleInto(low2, high2, g0 + 2 * groupBytes + block, sums, 2 * GROUP);
+            scaleInto(low3, high3, g0 + 3 * groupBytes + block, sums, 3 * GROUP);
+        }
+    }
 }

@@ -127,4 +127,39 @@ final class Q8Matrix extends BlockMatrix {
             scaleInto(low5, high5, block, sums, at + 5 * GROUP);
         }
     }
+
+    @Override
+    void fourGroupsOneToken(float[] x, int g, float[] sums) {
+        java.util.Arrays.fill(sums, 0, 4 * GROUP, 0f);
+        long g0 = g * groupBytes;
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = b * blockBytes;
+            long q = g0 + block + quantsAt;
+            int k = b * BLOCK;
+            FloatVector low0 = FloatVector.zero(F);
+            FloatVector high0 = low0;
+            FloatVector low1 = low0;
+            FloatVector high1 = low0;
+            FloatVector low2 = low0;
+            FloatVector high2 = low0;
+            FloatVector low3 = low0;
+            FloatVector high3 = low0;
+            for (int j = 0; j < BLOCK; j++) {
+                FloatVector v = FloatVector.broadcast(F, x[k + j]);
+                long at = q + (long) j * GROUP;
+                low0 = quants(at).fma(v, low0);
+                high0 = quants(at + L).fma(v, high0);
+                low1 = quants(at + groupBytes).fma(v, low1);
+                high1 = quants(at + groupBytes + L).fma(v, high1);
+                low2 = quants(at + 2 * groupBytes).fma(v, low2);
+                high2 = quants(at + 2 * groupBytes + L).fma(v, high2);
+                low3 = quants(at + 3 * groupBytes).fma(v, low3);
+                high3 = quants(at + 3 * groupBytes + L).fma(v, high3);
+            }
+            scaleInto(low0, high0, g0 + block, sums, 0);
+            scaleInto(low1, high1, g0 + groupBytes + block, sums, GROUP);
+            scaleInto(low2, high2, g0 + 2 * groupBytes + block, sums, 2 * GROUP);
+            scaleInto(low3, high3, g0 + 3 * groupBytes + block, sums, 3 * GROUP);
+        }
+    }
 }

@@ -4,6 +4,7 @@ import static dev.vela.adapters.cpu.RunnerFixture.DECODE_STEPS;
 import static dev.vela.adapters.cpu.RunnerFixture.MAX_RELATIVE_ERROR;
 import static dev.vela.adapters.cpu.RunnerFixture.argmax;
 import static dev.vela.adapters.cpu.RunnerFixture.greedy;
+import static dev.vela.adapters.cpu.RunnerFixture.greedyTogether;
 import static dev.vela.adapters.cpu.RunnerFixture.prompt;
 import static dev.vela.adapters.cpu.RunnerFixture.relativeError;
 import static dev.vela.adapters.cpu.RunnerFixture.rows;
@@ -384,26 +385,5 @@ class PanamaModelRunnerTest {
                 }
             }
         }
-    }
-
-    /** All sequences in every step: first their prompts together, then one token each per step. */
-    private static List<List<float[]>> greedyTogether(PanamaModelRunner runner, Blocks blocks, int[][] prompts, int steps) {
-        List<List<float[]>> out = new ArrayList<>();
-        List<SequenceSlice> batch = new ArrayList<>();
-        for (int s = 0; s < prompts.length; s++) {
-            out.add(new ArrayList<>());
-            batch.add(slice(100 + s, prompts[s], 0, blocks));
-        }
-        for (int step = 0; step <= steps; step++) {
-            List<float[]> rows = rows(runner, batch);
-            List<SequenceSlice> next = new ArrayList<>();
-            for (int s = 0; s < prompts.length; s++) {
-                out.get(s).add(rows.get(s));
-                int position = prompts[s].length + step;
-                next.add(slice(100 + s, new int[] {argmax(rows.get(s))}, position, blocks));
-            }
-            batch = next;
-        }
-        return out;
     }
 }

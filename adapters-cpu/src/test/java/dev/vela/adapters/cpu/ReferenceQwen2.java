@@ -1,5 +1,8 @@
 package dev.vela.adapters.cpu;
 
+import dev.vela.application.port.out.BlockQuantizer;
+import dev.vela.application.port.out.Quantization;
+import dev.vela.application.port.out.WeightTensor;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -7,6 +10,7 @@ import jakarta.json.JsonReader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -54,7 +58,7 @@ final class ReferenceQwen2 {
         ropeTheta = config.getJsonNumber("rope_theta").doubleValue();
         rmsNormEps = config.getJsonNumber("rms_norm_eps").doubleValue();
         embedTokens = weights.get("model.embed_tokens.weight");
-        lmHead = config.getBoolean("tie_word_embeddings") ? embedTokens : weights.get("lm_head.weight");
+        lmHead = weights.getOrDefault("lm_head.weight", embedTokens);
         finalNorm = weights.get("model.norm.weight");
         layers = new Layer[config.getInt("num_hidden_layers")];
         for (int i = 0; i < layers.length; i++) {
@@ -70,11 +74,52 @@ final class ReferenceQwen2 {
     }
 
     static ReferenceQwen2 load(Path modelDirectory) {
+        return load(modelDirectory, Quantization.NONE);
+    }
+
+    /**
+     * The model with the weights the CPU runner serves at {@code quantization}: each layer's
+     * matrices quantized to it and the lm_head (the embedding, when tied) to Q8_0, then
+     * dequantized; the embedding rows a token reads stay as stored.
+     */
+    static ReferenceQwen2 load(Path modelDirectory, Quantization quantization) {
         try (JsonReader reader = Json.createReader(Files.newBufferedReader(modelDirectory.resolve("config.json")))) {
-            return new ReferenceQwen2(reader.readObject(), readSafetensors(modelDirectory.resolve("model.safetensors")));
+            JsonObject config = reader.readObject();
+            Map<String, float[]> weights = readSafetensors(modelDirectory.resolve("model.safetensors"));
+            if (config.getBoolean("tie_word_embeddings")) {
+                weights.remove("lm_head.weight");
+            }
+            if (quantization != Quantization.NONE) {
+                int hidden = config.getInt("hidden_size");
+                for (Map.Entry<String, float[]> weight : weights.entrySet()) {
+                    if (weight.getKey().endsWith("_proj.weight")) {
+                        int cols = weight.getKey().endsWith("down_proj.weight") ? config.getInt("intermediate_size") : hidden;
+                        weight.setValue(dequantized(weight.getValue(), cols, quantization.packedType(WeightTensor.Type.F32)));
+                    }
+                }
+                float[] output = weights.getOrDefault("lm_head.weight", weights.get("model.embed_tokens.weight"));
+                weights.put("lm_head.weight", dequantized(output, hidden, WeightTensor.Type.Q8_0));
+            }
+            return new ReferenceQwen2(config, weights);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code matrix} (rows of {@code cols}) quantized to {@code type} blocks as llama.cpp rounds, then dequantized. */
+    private static float[] dequantized(float[] matrix, int cols, WeightTensor.Type type) {
+        float[] out = new float[matrix.length];
+        MemorySegment block = MemorySegment.ofArray(new byte[type.blockBytes()]);
+        for (int at = 0; at < matrix.length; at += BlockQuantizer.BLOCK) {
+            BlockQuantizer.quantize(type, matrix, at, block, 0);
+            for (int j = 0; j < BlockQuantizer.BLOCK; j++) {
+                out[at + j] = BlockQuantizer.dequantize(type, block, j);
+            }
+        }
+        if (cols % BlockQuantizer.BLOCK != 0) {
+            throw new IllegalArgumentException("rows of " + cols + " are not whole blocks");
+        }
+        return out;
     }
 
     /** Safetensors: 8-byte little-endian header length, JSON header, raw little-endian data. */

@@ -142,4 +142,25 @@ final class RunnerFixture {
         }
         return Math.sqrt(difference / norm);
     }
+
+    /** All sequences in every step: first their prompts together, then one token each per step. */
+    static List<List<float[]>> greedyTogether(ModelRunner runner, Blocks blocks, int[][] prompts, int steps) {
+        List<List<float[]>> out = new ArrayList<>();
+        List<SequenceSlice> batch = new ArrayList<>();
+        for (int s = 0; s < prompts.length; s++) {
+            out.add(new ArrayList<>());
+            batch.add(slice(100 + s, prompts[s], 0, blocks));
+        }
+        for (int step = 0; step <= steps; step++) {
+            List<float[]> rows = rows(runner, batch);
+            List<SequenceSlice> next = new ArrayList<>();
+            for (int s = 0; s < prompts.length; s++) {
+                out.get(s).add(rows.get(s));
+                int position = prompts[s].length + step;
+                next.add(slice(100 + s, new int[] {argmax(rows.get(s))}, position, blocks));
+            }
+            batch = next;
+        }
+        return out;
+    }
 }

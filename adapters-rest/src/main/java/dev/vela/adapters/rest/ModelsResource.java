@@ -49,6 +49,6 @@ public class ModelsResource {
                 "modelperm-" + java.util.UUID.nameUUIDFromBytes(card.id().getBytes()).toString().replace("-", ""),
                 "model_permission", card.createdEpochSeconds(), false, true, true, false, true, false, "*", null, false);
         return new ModelList.ModelInfo(card.id(), "model", card.createdEpochSeconds(), card.ownedBy(), card.root(), null,
-                card.maxModelLen(), card.quantization(), List.of(permission));
+                card.maxModelLen(), "none".equals(card.quantization()) ? null : card.quantization(), List.of(permission));
     }
 }

@@ -20,7 +20,8 @@ public record ModelList(@Schema(example = "list") String object, List<ModelInfo>
                             @Schema(description = "where the weights came from") String root,
                             @JsonbNillable String parent,
                             @Schema(example = "8192") int maxModelLen,
-                            @Schema(description = "how the weights are served: none (as stored), q8_0 or q4_0",
+                            @Schema(description = "Vela's: the quantization the weights are served in (q8_0, q4_0);"
+                                    + " absent when they are served as stored, as vLLM's listing is",
                                     example = "q8_0") String quantization,
                             List<ModelPermission> permission) {
     }

@@ -60,6 +60,14 @@ class MicrometerEngineObserverTest {
     }
 
     @Test
+    void modelInfoSaysHowTheModelIsServedInItsLabels() {
+        observer().served("cpu/panama", "bfloat16", "q4_0");
+        List<String> lines = scrape();
+        assertTrue(lines.contains("vela:model_info{dtype=\"bfloat16\",engine=\"0\",model_name=\"DeepSeek-R1-Distill-Qwen-32B\","
+                + "quantization=\"q4_0\",runner=\"cpu/panama\",} 1.0"), String.join("\n", lines));
+    }
+
+    @Test
     void countersAddUpWhatTheEngineReports() {
         MicrometerEngineObserver observer = observer();
         observer.stepped(12, 0);
