@@ -8,6 +8,7 @@ import dev.vela.adapters.hf.ModelDownloadException;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -44,14 +45,7 @@ sealed interface ModelSource {
         @Override
         public HfModelDirectory directory() {
             LOG.info("Fetching " + repoId + " from " + hub.endpoint() + " into " + hub.cacheDir());
-            Path snapshot;
-            try {
-                snapshot = new HfHubDownloader(hub.endpoint(), hub.token(), hub.cacheDir(), hub.offline())
-                        .download(repoId, hub.revision());
-            } catch (ModelDownloadException e) {
-                throw new StartupException(e.getMessage(), e);
-            }
-            return check(snapshot);
+            return check(fetch(hub, downloader -> downloader.download(repoId, hub.revision())));
         }
     }
 
@@ -62,14 +56,16 @@ sealed interface ModelSource {
         @Override
         public HfModelDirectory directory() {
             LOG.info("Fetching the tokenizer " + tokenizerRepoId + " from " + hub.endpoint() + " into " + hub.cacheDir());
-            Path snapshot;
-            try {
-                snapshot = new HfHubDownloader(hub.endpoint(), hub.token(), hub.cacheDir(), hub.offline())
-                        .downloadTokenizer(tokenizerRepoId, hub.revision());
-            } catch (ModelDownloadException e) {
-                throw new StartupException(e.getMessage(), e);
-            }
-            return checkGguf(file, snapshot);
+            return checkGguf(file, fetch(hub, downloader -> downloader.downloadTokenizer(tokenizerRepoId, hub.revision())));
+        }
+    }
+
+    /** A snapshot {@code download} fetches from the hub; a failed download stops start-up with its one line. */
+    private static Path fetch(VelaSettings.HubSettings hub, Function<HfHubDownloader, Path> download) {
+        try {
+            return download.apply(new HfHubDownloader(hub.endpoint(), hub.token(), hub.cacheDir(), hub.offline()));
+        } catch (ModelDownloadException e) {
+            throw new StartupException(e.getMessage(), e);
         }
     }
 
