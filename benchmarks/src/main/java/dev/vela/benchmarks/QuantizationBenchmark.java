@@ -32,6 +32,8 @@ public final class QuantizationBenchmark {
     private static final int BATCH_DECODE = 32;
     private static final int PREFILL = 512;
     private static final int BLOCK = 16;
+    /** {@code decode}: single-stream decode only (with llama.cpp's), no batches or prefill. */
+    private static final boolean DECODE_ONLY = "decode".equals(System.getProperty("vela.bench.only"));
 
     private QuantizationBenchmark() {
     }
@@ -72,7 +74,8 @@ public final class QuantizationBenchmark {
                         }
                     }
                 }
-                for (int b = 0; b < BATCHES.length; b++) {
+                printDecode(formats, bytesPerToken, decode, residentGrowth, bandwidthBefore);
+                for (int b = 0; b < BATCHES.length && !DECODE_ONLY; b++) {
                     for (int round = 0; round < 2; round++) {
                         for (int f = 0; f < n; f++) {
                             double rate = BatchBenchmark.run(runners.get(f), BATCHES[b], BATCH_PROMPT, BATCH_DECODE)[1];
@@ -80,7 +83,7 @@ public final class QuantizationBenchmark {
                         }
                     }
                 }
-                for (int round = 0; round < 2; round++) {
+                for (int round = 0; round < 2 && !DECODE_ONLY; round++) {
                     for (int f = 0; f < n; f++) {
                         prefill[f] = Math.max(prefill[f], BatchBenchmark.run(runners.get(f), 1, PREFILL, 0)[0]);
                     }
@@ -94,18 +97,11 @@ public final class QuantizationBenchmark {
         System.out.println();
         System.out.printf("model: %s, %d threads; memory read bandwidth %.1f GB/s (best of before and after)%n",
                 preset.modelName(), threads, bandwidth / 1e9);
-        System.out.println("format | MB read/token | decode tok/s median (min-max) | % of floor | "
-                + "batched decode tok/s at 1/4/8/16 | prefill 512 tok/s | packed weights resident MB");
-        for (int f = 0; f < n; f++) {
-            double floor = bandwidth / bytesPerToken[f];
-            double median = Stats.median(decode[f]);
-            System.out.printf("%-6s | %13.0f | %6.1f (%.1f-%.1f) | %3.0f %% | %s | %.0f | %.0f%n", formats.get(f).flagValue(),
-                    bytesPerToken[f] / 1e6, median, Stats.min(decode[f]), Stats.max(decode[f]), 100 * median / floor,
-                    join(batched[f]), prefill[f], residentGrowth[f] / 1e6);
-        }
-        for (int f = 1; f < n; f++) {
-            System.out.printf("%s / %s single-stream decode: %.2fx%n", formats.get(f).flagValue(), formats.get(0).flagValue(),
-                    Stats.median(decode[f]) / Stats.median(decode[0]));
+        if (!DECODE_ONLY) {
+            System.out.println("format | batched decode tok/s at 1/4/8/16 | prefill 512 tok/s");
+            for (int f = 0; f < n; f++) {
+                System.out.printf("%-6s | %s | %.0f%n", formats.get(f).flagValue(), join(batched[f]), prefill[f]);
+            }
         }
         for (int f = 0; f < n; f++) {
             GgmlType type = ggml(formats.get(f));
@@ -114,19 +110,41 @@ public final class QuantizationBenchmark {
                 System.out.println("llama.cpp: " + single.note());
                 break;
             }
-            LlamaCpp.BatchResult batch = LlamaCpp.batchedDecode(dir, type, threads, BATCH_PROMPT, BATCH_DECODE, BATCHES);
-            LlamaCpp.BatchResult long512 = LlamaCpp.batchedDecode(dir, type, threads, PREFILL, 1, new int[] {1});
             double llama = single.tokensPerSecond().get();
-            Map<Integer, Double> rates = batch.tokensPerSecond();
-            double[] llamaBatched = Arrays.stream(BATCHES).mapToDouble(b -> rates.getOrDefault(b, Double.NaN)).toArray();
-            System.out.printf("llama.cpp %-6s: decode %.1f tok/s (%.0f %% of Vela's floor at %s) -> Vela / llama.cpp %.2fx;"
-                            + " batched %s -> at 16 Vela / llama.cpp %.2fx; prefill 512 %.1f tok/s (%s)%n",
+            System.out.printf("llama.cpp %-4s: decode %.1f tok/s (%.0f %% of the floor of Vela's %s bytes) -> Vela / llama.cpp %.2fx (%s)%n",
                     type.name(), llama, 100 * llama * bytesPerToken[f] / bandwidth, formats.get(f).flagValue(),
-                    Stats.median(decode[f]) / llama, join(llamaBatched), batched[f][BATCHES.length - 1] / llamaBatched[BATCHES.length - 1],
-                    long512.prefillPerSecond().getOrDefault(1, Double.NaN), single.note());
+                    Stats.median(decode[f]) / llama, single.note());
+            if (!DECODE_ONLY) {
+                LlamaCpp.BatchResult batch = LlamaCpp.batchedDecode(dir, type, threads, BATCH_PROMPT, BATCH_DECODE, BATCHES);
+                LlamaCpp.BatchResult long512 = LlamaCpp.batchedDecode(dir, type, threads, PREFILL, 1, new int[] {1});
+                Map<Integer, Double> rates = batch.tokensPerSecond();
+                double[] llamaBatched = Arrays.stream(BATCHES).mapToDouble(b -> rates.getOrDefault(b, Double.NaN)).toArray();
+                System.out.printf("llama.cpp %-4s: batched %s -> at 16 Vela / llama.cpp %.2fx; prefill 512 %.1f tok/s -> Vela / llama.cpp %.2fx%n",
+                        type.name(), join(llamaBatched), batched[f][BATCHES.length - 1] / llamaBatched[BATCHES.length - 1],
+                        long512.prefillPerSecond().getOrDefault(1, Double.NaN),
+                        prefill[f] / long512.prefillPerSecond().getOrDefault(1, Double.NaN));
+            }
         }
         System.out.println("reproduce: bin/bench quant   (-Dvela.bench.model=" + preset + " -Dvela.bench.threads=" + threads
                 + " -Dvela.bench.formats=" + String.join(",", formats.stream().map(Quantization::flagValue).toList()) + ")");
+    }
+
+    private static void printDecode(List<Quantization> formats, long[] bytesPerToken, double[][] decode, long[] resident,
+                                    double bandwidth) {
+        System.out.printf("single-stream decode, memory read bandwidth %.1f GB/s measured before it:%n", bandwidth / 1e9);
+        System.out.println("format | MB read/token | decode tok/s median (min-max) | % of floor | packed weights resident MB");
+        for (int f = 0; f < formats.size(); f++) {
+            double floor = bandwidth / bytesPerToken[f];
+            double median = Stats.median(decode[f]);
+            System.out.printf("%-6s | %13.0f | %6.1f (%.1f-%.1f) | %3.0f %% | %.0f%n", formats.get(f).flagValue(),
+                    bytesPerToken[f] / 1e6, median, Stats.min(decode[f]), Stats.max(decode[f]), 100 * median / floor,
+                    resident[f] / 1e6);
+        }
+        for (int f = 1; f < formats.size(); f++) {
+            System.out.printf("%s / %s single-stream decode: %.2fx%n", formats.get(f).flagValue(), formats.get(0).flagValue(),
+                    Stats.median(decode[f]) / Stats.median(decode[0]));
+        }
+        System.out.flush();
     }
 
     static GgmlType ggml(Quantization quantization) {

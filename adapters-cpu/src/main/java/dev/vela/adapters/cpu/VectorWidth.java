@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The vector width every CPU kernel uses, chosen once per process and logged. The widest the CPU
  * has is not always the fastest: on some AVX-512 machines 512-bit vectors stream the weights at
  * half the speed of 256-bit ones. So where the CPU has vectors wider than 256 bits, a short
- * measurement at start-up (under a second) streams a buffer larger than the caches through a
+ * measurement at start-up (about a second) streams a buffer larger than the caches through a
  * decode product's inner loop at 256 and 512 bits, alternating, and the faster wins. The JVM
  * property {@code vela.cpu.vector-bits} ({@code 128}, {@code 256}, {@code 512}; default
  * {@code auto}) overrides it.
@@ -19,15 +19,14 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorWidth {
 
     private static final System.Logger LOG = System.getLogger("dev.vela.adapters.cpu");
-    private static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
-    private static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
-    private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
-    private static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
     /** Ints streamed per measurement: 64 MiB, beyond any L3 cache share of a core. */
     private static final int PROBE_INTS = 16 << 20;
     /** Columns of the probe's matrix: a group of rows is a contiguous run of this many vectors. */
     private static final int PROBE_COLUMNS = 1024;
     private static final int PROBE_ROUNDS = 7;
+    /** Passes over {@link #WARM_UP_INTS} ints that get both loops compiled by C2, the JIT that vectorizes. */
+    private static final int WARM_UP_PASSES = 40;
+    private static final int WARM_UP_INTS = 64 << 10;
     /** Where the probe's sums go, so that the JIT cannot drop the work. */
     private static volatile float consumed;
 
@@ -60,18 +59,21 @@ final class VectorWidth {
             return widest;
         }
         int[] data = new int[PROBE_INTS];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = i * 0x9E3779B9 & 0x3F7F3F7F;               // small finite bf16 pairs
-        }
+        java.util.Arrays.fill(data, 0x3F803F80);                // bf16 pairs of ones
+
         float[] x = new float[PROBE_COLUMNS];
         java.util.Arrays.fill(x, 0.5f);
+        // warm-up on a cache-sized share until both loops run compiled, then the whole buffer
+        for (int i = 0; i < WARM_UP_PASSES; i++) {
+            consumed = Probe.stream256(data, WARM_UP_INTS, x) + Probe.stream512(data, WARM_UP_INTS, x);
+        }
         double best256 = 0;
         double best512 = 0;
         for (int round = 0; round < PROBE_ROUNDS; round++) {
             long start = System.nanoTime();
-            consumed = stream256(data, x);
+            consumed = Probe.stream256(data, data.length, x);
             long middle = System.nanoTime();
-            consumed = stream512(data, x);
+            consumed = Probe.stream512(data, data.length, x);
             long end = System.nanoTime();
             best256 = Math.max(best256, 4.0 * data.length / (middle - start));
             best512 = Math.max(best512, 4.0 * data.length / (end - middle));
@@ -82,38 +84,56 @@ final class VectorWidth {
         return bits;
     }
 
-    private static float stream256(int[] data, float[] x) {
-        float sum = 0;
-        int groupInts = PROBE_COLUMNS * I256.length();
-        for (int at = 0; at + groupInts <= data.length; at += groupInts) {
-            sum += group(data, at, x, F256, I256);
-        }
-        return sum;
-    }
-
-    private static float stream512(int[] data, float[] x) {
-        float sum = 0;
-        int groupInts = PROBE_COLUMNS * I512.length();
-        for (int at = 0; at + groupInts <= data.length; at += groupInts) {
-            sum += group(data, at, x, F512, I512);
-        }
-        return sum;
-    }
-
     /**
-     * One group of bf16 row pairs times {@code x}, as {@link Matrix.Bf16}'s decode kernel does it; it
-     * is inlined into each caller, where the species are constants, so it compiles to that width.
+     * The probe's kernels, in a class of their own: the JIT treats a static final as a constant
+     * only once its class is initialized, and {@link VectorWidth} is still initializing while the
+     * probe runs.
      */
-    private static float group(int[] data, int at, float[] x, VectorSpecies<Float> f, VectorSpecies<Integer> i) {
-        FloatVector low = FloatVector.zero(f);
-        FloatVector high = low;
-        int lanes = i.length();
-        for (int k = 0; k < PROBE_COLUMNS; k++) {
-            IntVector w = IntVector.fromArray(i, data, at + k * lanes);
-            FloatVector v = FloatVector.broadcast(f, x[k]);
-            low = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, low);
-            high = w.and(0xFFFF0000).reinterpretAsFloats().fma(v, high);
+    private static final class Probe {
+
+        private static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
+        private static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
+        private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+        private static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
+
+        private Probe() {
         }
-        return low.add(high).lane(0);
+
+        // The two kernels differ only in their species: the Vector API compiles to vector instructions
+        // only where the species is a constant, so each width needs its own loop.
+
+        static float stream256(int[] data, int length, float[] x) {
+            FloatVector sum = FloatVector.zero(F256);
+            int lanes = I256.length();
+            for (int at = 0; at + PROBE_COLUMNS * lanes <= length; at += PROBE_COLUMNS * lanes) {
+                FloatVector low = FloatVector.zero(F256);
+                FloatVector high = low;
+                for (int k = 0; k < PROBE_COLUMNS; k++) {
+                    IntVector w = IntVector.fromArray(I256, data, at + k * lanes);
+                    FloatVector v = FloatVector.broadcast(F256, x[k]);
+                    low = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, low);
+                    high = w.and(0xFFFF0000).reinterpretAsFloats().fma(v, high);
+                }
+                sum = sum.add(low).add(high);
+            }
+            return sum.lane(0);
+        }
+
+        static float stream512(int[] data, int length, float[] x) {
+            FloatVector sum = FloatVector.zero(F512);
+            int lanes = I512.length();
+            for (int at = 0; at + PROBE_COLUMNS * lanes <= length; at += PROBE_COLUMNS * lanes) {
+                FloatVector low = FloatVector.zero(F512);
+                FloatVector high = low;
+                for (int k = 0; k < PROBE_COLUMNS; k++) {
+                    IntVector w = IntVector.fromArray(I512, data, at + k * lanes);
+                    FloatVector v = FloatVector.broadcast(F512, x[k]);
+                    low = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, low);
+                    high = w.and(0xFFFF0000).reinterpretAsFloats().fma(v, high);
+                }
+                sum = sum.add(low).add(high);
+            }
+            return sum.lane(0);
+        }
     }
 }
