@@ -7,16 +7,15 @@ import java.nio.ByteOrder;
 /**
  * llama.cpp's Q8_0 and Q4_0 blocks ({@link WeightTensor.Type}), rounded exactly as its reference
  * quantizers ({@code quantize_row_q8_0_ref}, {@code quantize_row_q4_0_ref} in ggml-quants.c) do,
- * so that Vela's quantized weights are the ones a llama.cpp file of the same model holds.
+ * so that Vela's quantized weights are the ones a llama.cpp file of the same model holds. Static
+ * methods only: the port package holds interfaces, records and enums.
  */
-public final class BlockQuantizer {
+public interface BlockQuantizer {
 
     /** Elements per block. */
-    public static final int BLOCK = 32;
-    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
-    private BlockQuantizer() {
-    }
+    int BLOCK = 32;
+    /** A block's fp16 scale, its first two bytes. */
+    ValueLayout.OfShort SCALE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
      * Quantizes {@code x[from, from + 32)} into one {@code type} block at {@code out[at]}. The
@@ -24,7 +23,7 @@ public final class BlockQuantizer {
      * multiplies by the inverse rather than dividing), and the fp16 scale stored is {@code d}
      * rounded to nearest.
      */
-    public static void quantize(WeightTensor.Type type, float[] x, int from, MemorySegment out, long at) {
+    static void quantize(WeightTensor.Type type, float[] x, int from, MemorySegment out, long at) {
         switch (type) {
             case Q8_0 -> {
                 float amax = 0f;
@@ -33,7 +32,7 @@ public final class BlockQuantizer {
                 }
                 float d = amax / 127;
                 float id = d != 0f ? 1f / d : 0f;
-                out.set(SHORT, at, Float.floatToFloat16(d));
+                out.set(SCALE, at, Float.floatToFloat16(d));
                 for (int j = 0; j < BLOCK; j++) {
                     out.set(ValueLayout.JAVA_BYTE, at + 2 + j, (byte) roundHalfAway(x[from + j] * id));
                 }
@@ -50,7 +49,7 @@ public final class BlockQuantizer {
                 }
                 float d = max / -8;
                 float id = d != 0f ? 1f / d : 0f;
-                out.set(SHORT, at, Float.floatToFloat16(d));
+                out.set(SCALE, at, Float.floatToFloat16(d));
                 for (int j = 0; j < BLOCK / 2; j++) {
                     int low = Math.min(15, (byte) (int) (x[from + j] * id + 8.5f));
                     int high = Math.min(15, (byte) (int) (x[from + BLOCK / 2 + j] * id + 8.5f));
@@ -67,12 +66,12 @@ public final class BlockQuantizer {
     }
 
     /** The block's scale {@code d} as a float (exact: every fp16 is a float). */
-    public static float scale(MemorySegment blocks, long blockAt) {
-        return Float.float16ToFloat(blocks.get(SHORT, blockAt));
+    static float scale(MemorySegment blocks, long blockAt) {
+        return Float.float16ToFloat(blocks.get(SCALE, blockAt));
     }
 
     /** The {@code j}-th quant of the block at {@code blockAt}, as the integer {@code d} multiplies. */
-    public static int quant(WeightTensor.Type type, MemorySegment blocks, long blockAt, int j) {
+    static int quant(WeightTensor.Type type, MemorySegment blocks, long blockAt, int j) {
         return switch (type) {
             case Q8_0 -> blocks.get(ValueLayout.JAVA_BYTE, blockAt + 2 + j);
             case Q4_0 -> {
@@ -84,7 +83,7 @@ public final class BlockQuantizer {
     }
 
     /** Element {@code index} (row-major over whole blocks) of {@code type} blocks, dequantized. */
-    public static float dequantize(WeightTensor.Type type, MemorySegment blocks, long index) {
+    static float dequantize(WeightTensor.Type type, MemorySegment blocks, long index) {
         long blockAt = index / BLOCK * type.blockBytes();
         return scale(blocks, blockAt) * quant(type, blocks, blockAt, (int) (index % BLOCK));
     }
