@@ -1,15 +1,12 @@
 package dev.vela.adapters.cpu;
 
-import dev.vela.application.port.out.BlockQuantizer;
 import dev.vela.application.port.out.WeightTensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,12 +15,12 @@ import jdk.incubator.vector.VectorSpecies;
  * no float copy of the weights.
  *
  * <p>Packed layout: for each group of {@link #GROUP} rows, for each block of 32 columns, the
- * group's {@code GROUP} scales (fp16, row order), then for each quant byte {@code i} of a llama.cpp
+ * group's {@code GROUP} fp16 scales as {@link #L} pairs (row {@code i} then row {@code L + i}), then for each quant byte {@code i} of a llama.cpp
  * block ({@code 32} for Q8_0, {@code 16} for Q4_0) the {@code GROUP} rows' byte {@code i} (row
  * order). It is the group's llama.cpp blocks transposed, so one load of {@link #L} bytes gives
  * {@code L} rows' quants of one column (Q4_0: of two columns, {@code i} and {@code i + 16}). Blocks
  * from a file of that type are copied unchanged; float weights are quantized by
- * {@link BlockQuantizer} as they are packed.
+ * {@link WeightTensor#quantizeBlock} as they are packed.
  *
  * <p>Each output is, block after block, {@code total = fma(acc, d, total)} with {@code acc} the
  * block's chain of fused multiply-adds of the quants (as floats) by the activations, from zero, in
@@ -33,12 +30,10 @@ import jdk.incubator.vector.VectorSpecies;
 abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
 
     /** One row group's quant bytes of one column as {@link #L} byte lanes. */
-    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
-    /** One row group's fp16 scales as {@link #L} short lanes. */
-    static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, L * 16)));
-    static final int BLOCK = BlockQuantizer.BLOCK;
+    static final VectorSpecies<Byte> B = VectorWidth.QUARTER_BYTES;
+    static final int BLOCK = WeightTensor.BLOCK;
     /** 2^112: an fp16's exponent and mantissa shifted into a float's, times this, is its value (subnormals included). */
-    private static final float HALF_TO_FLOAT = Float.intBitsToFloat((127 + 112) << 23);
+    static final float HALF_TO_FLOAT = Float.intBitsToFloat((127 + 112) << 23);
 
     /** Packed bytes of one block of the group: its scales, then its quants. */
     final long blockBytes;
@@ -77,10 +72,11 @@ abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
                 long at = g * groupBytes + b * packedBlock;
                 for (int lane = 0; lane < GROUP; lane++) {
                     long r = (long) g * GROUP + lane;
+                    long scaleAt = at + 4L * (lane % L) + 2L * (lane / L);
                     if (r >= rows) {
-                        packed.set(SHORT, at + 2L * lane, (short) 0);
+                        packed.set(SHORT, scaleAt, (short) 0);
                         for (int i = 0; i < quants; i++) {
-                            packed.set(ValueLayout.JAVA_BYTE, at + 2L * GROUP + (long) i * GROUP + lane, (byte) 0);
+                            packed.set(ValueLayout.JAVA_BYTE, at + quantAt(lane, i), (byte) 0);
                         }
                         continue;
                     }
@@ -89,31 +85,30 @@ abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
                         block = tensor.data().asSlice((r * blocks + b) * type.blockBytes(), type.blockBytes());
                     } else {
                         tensor.copyFloats(r * cols + (long) b * BLOCK, BLOCK, floats, 0);
-                        BlockQuantizer.quantize(type, floats, 0, scratch, 0);
+                        WeightTensor.quantizeBlock(type, floats, 0, scratch, 0);
                         block = scratch;
                     }
-                    packed.set(SHORT, at + 2L * lane, block.get(SHORT, 0));
+                    packed.set(SHORT, scaleAt, block.get(SHORT, 0));
                     for (int i = 0; i < quants; i++) {
-                        packed.set(ValueLayout.JAVA_BYTE, at + 2L * GROUP + (long) i * GROUP + lane,
-                                block.get(ValueLayout.JAVA_BYTE, 2 + i));
+                        byte quant = block.get(ValueLayout.JAVA_BYTE, 2 + i);
+                        packed.set(ValueLayout.JAVA_BYTE, at + quantAt(lane, i), type == WeightTensor.Type.Q8_0 ? (byte) (quant ^ 0x80) : quant);
                     }
                 }
             }
         }
     }
 
-    /** The {@link #L} fp16 scales at {@code at} as floats (exactly). */
-    final FloatVector scales(long at) {
-        IntVector half = (IntVector) ShortVector.fromMemorySegment(S, packed, at, LE).convertShape(VectorOperators.S2I, I, 0);
-        FloatVector magnitude = half.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(HALF_TO_FLOAT);
-        return magnitude.reinterpretAsInts().or(half.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+    /**
+     * Where quant byte {@code i} of row {@code lane} of a group lies in a packed block: each four
+     * bytes of a row are one int, and the group's ints of bytes {@code [4c, 4c + 4)} are two
+     * vectors, the first {@link #L} rows' then the last {@code L} rows'.
+     */
+    static long quantAt(int lane, int i) {
+        return 2L * GROUP + ((long) (i / 4 * 2 + lane / L) * L + lane % L) * 4 + i % 4;
     }
 
-    /** {@code sums[at, at + GROUP) = fma(low | high, the scales of the block at {@code block}, sums[...])}. */
-    final void scaleInto(FloatVector low, FloatVector high, long block, float[] sums, int at) {
-        low.fma(scales(block), FloatVector.fromArray(F, sums, at)).intoArray(sums, at);
-        high.fma(scales(block + 2L * L), FloatVector.fromArray(F, sums, at + L)).intoArray(sums, at + L);
-    }
+    /** 2^23: an int {@code u < 2^23} with this float's bits set is the float {@code 2^23 + u}. */
+    static final int MAGIC = 0x4B000000;
 
     @Override
     final void twoTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at) {

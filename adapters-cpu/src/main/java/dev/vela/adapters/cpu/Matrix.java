@@ -32,7 +32,7 @@ import jdk.incubator.vector.VectorSpecies;
 abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32, BlockMatrix {
 
     static final VectorSpecies<Float> F = VectorWidth.FLOATS;
-    static final VectorSpecies<Integer> I = F.withLanes(int.class);
+    static final VectorSpecies<Integer> I = VectorWidth.INTS;
     static final int L = F.length();
     /** Rows packed together: two vectors of them. */
     static final int GROUP = 2 * L;

@@ -1,17 +1,17 @@
 package dev.vela.adapters.cpu;
 
 import java.util.Locale;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The vector width every CPU kernel uses, chosen once per process and logged. The widest the CPU
  * has is not always the fastest: on some AVX-512 machines 512-bit vectors stream the weights at
  * half the speed of 256-bit ones. So where the CPU has vectors wider than 256 bits, a short
- * measurement at start-up (about a second) streams a buffer larger than the caches through a
+ * measurement at start-up (at most about two seconds) streams a buffer larger than the caches through a
  * decode product's inner loop at 256 and 512 bits, alternating, and the faster wins. The JVM
  * property {@code vela.cpu.vector-bits} ({@code 128}, {@code 256}, {@code 512}; default
  * {@code auto}) overrides it.
@@ -19,8 +19,15 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorWidth {
 
     private static final System.Logger LOG = System.getLogger("dev.vela.adapters.cpu");
-    /** Ints streamed per measurement: 64 MiB, beyond any L3 cache share of a core. */
-    private static final int PROBE_INTS = 16 << 20;
+    /** Ints streamed per measurement: 32 MiB, beyond a core's share of the L3 cache. */
+    private static final int PROBE_INTS = 8 << 20;
+    /**
+     * The most the measurement may take: where the JIT that vectorizes is off (as with
+     * {@code -XX:TieredStopAtLevel=1}) the loops run boxed, and start-up must not wait for them.
+     */
+    private static final long PROBE_BUDGET_NANOS = 2_000_000_000L;
+    /** GB/s below which the probe cannot have run compiled: any core streams faster than this. */
+    private static final double COMPILED_RATE = 1.0;
     /** Columns of the probe's matrix: a group of rows is a contiguous run of this many vectors. */
     private static final int PROBE_COLUMNS = 1024;
     private static final int PROBE_ROUNDS = 7;
@@ -30,8 +37,29 @@ final class VectorWidth {
     /** Where the probe's sums go, so that the JIT cannot drop the work. */
     private static volatile float consumed;
 
-    /** Floats in the chosen vectors. */
-    static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(choose()));
+    /** Bits in the chosen vectors: 128, 256 or 512. */
+    static final int BITS = choose();
+
+    /**
+     * Floats in the chosen vectors. The kernels take the JDK's own species constants, never one
+     * looked up by shape: the JIT folds a species' lane count into a kernel reliably only for those,
+     * and a kernel whose species it does not fold runs boxed, twenty times slower.
+     */
+    static final VectorSpecies<Float> FLOATS = switch (BITS) {
+        case 512 -> FloatVector.SPECIES_512;
+        case 128 -> FloatVector.SPECIES_128;
+        default -> FloatVector.SPECIES_256;
+    };
+
+    /** Ints in the chosen vectors. */
+    static final VectorSpecies<Integer> INTS = switch (BITS) {
+        case 512 -> IntVector.SPECIES_512;
+        case 128 -> IntVector.SPECIES_128;
+        default -> IntVector.SPECIES_256;
+    };
+
+    /** Bytes in a quarter of the chosen vectors, one per float lane (no 32-bit byte vectors exist: 64 bits at least). */
+    static final VectorSpecies<Byte> QUARTER_BYTES = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
 
     private VectorWidth() {
     }
@@ -63,13 +91,14 @@ final class VectorWidth {
 
         float[] x = new float[PROBE_COLUMNS];
         java.util.Arrays.fill(x, 0.5f);
+        long deadline = System.nanoTime() + PROBE_BUDGET_NANOS;
         // warm-up on a cache-sized share until both loops run compiled, then the whole buffer
-        for (int i = 0; i < WARM_UP_PASSES; i++) {
+        for (int i = 0; i < WARM_UP_PASSES && System.nanoTime() < deadline; i++) {
             consumed = Probe.stream256(data, WARM_UP_INTS, x) + Probe.stream512(data, WARM_UP_INTS, x);
         }
         double best256 = 0;
         double best512 = 0;
-        for (int round = 0; round < PROBE_ROUNDS; round++) {
+        for (int round = 0; round < PROBE_ROUNDS && (round == 0 || System.nanoTime() < deadline); round++) {
             long start = System.nanoTime();
             consumed = Probe.stream256(data, data.length, x);
             long middle = System.nanoTime();
@@ -77,6 +106,13 @@ final class VectorWidth {
             long end = System.nanoTime();
             best256 = Math.max(best256, 4.0 * data.length / (middle - start));
             best512 = Math.max(best512, 4.0 * data.length / (end - middle));
+        }
+        if (Math.max(best256, best512) < COMPILED_RATE) {
+            // the loops never ran compiled within the budget (no C2, or a starved machine): no measurement to go by
+            LOG.log(System.Logger.Level.INFO, String.format("CPU kernels use 256-bit vectors: the start-up measurement"
+                    + " did not run compiled within its budget (%.2f GB/s at 512 bits, %.2f at 256); vela.cpu.vector-bits=512"
+                    + " would set the widest", best512, best256));
+            return 256;
         }
         int bits = best512 > best256 ? 512 : 256;
         LOG.log(System.Logger.Level.INFO, String.format("CPU kernels use %d-bit vectors: measured at start-up, a decode product "

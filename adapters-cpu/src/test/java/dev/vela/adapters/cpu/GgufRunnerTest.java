@@ -16,7 +16,6 @@ import dev.vela.adapters.hf.random.ModelPreset;
 import dev.vela.adapters.hf.random.Qwen2GgufWriter;
 import dev.vela.adapters.hf.random.RandomModelWriter;
 import dev.vela.adapters.hf.random.WeightType;
-import dev.vela.application.port.out.BlockQuantizer;
 import dev.vela.application.port.out.ModelWeights;
 import dev.vela.application.port.out.WeightTensor;
 import dev.vela.domain.model.ModelConfig;
@@ -165,7 +164,7 @@ class GgufRunnerTest {
                     switch (to) {
                         case F32 -> data.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, values[i]);
                         case F16 -> data.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, Float.floatToFloat16(values[i]));
-                        case Q8_0, Q4_0 -> BlockQuantizer.quantize(to, values, i, data, to.bytesOf(i));
+                        case Q8_0, Q4_0 -> WeightTensor.quantizeBlock(to, values, i, data, to.bytesOf(i));
                         case BF16 -> throw new AssertionError("BF16 files are checked against a BF16 model");
                     }
                 }

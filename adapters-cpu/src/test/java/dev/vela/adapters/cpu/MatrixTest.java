@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vela.application.port.out.BlockQuantizer;
 import dev.vela.application.port.out.Quantization;
 import dev.vela.application.port.out.WeightTensor;
 import java.lang.foreign.ValueLayout;
@@ -94,9 +93,9 @@ class MatrixTest {
         float[] row = new float[cols];
         for (int r = 0; r < rows; r++) {
             floats.copyFloats((long) r * cols, cols, row, 0);
-            for (int b = 0; b < cols / BlockQuantizer.BLOCK; b++) {
-                BlockQuantizer.quantize(type, row, b * BlockQuantizer.BLOCK, data,
-                        ((long) r * cols / BlockQuantizer.BLOCK + b) * type.blockBytes());
+            for (int b = 0; b < cols / WeightTensor.BLOCK; b++) {
+                WeightTensor.quantizeBlock(type, row, b * WeightTensor.BLOCK, data,
+                        ((long) r * cols / WeightTensor.BLOCK + b) * type.blockBytes());
             }
         }
         return new WeightTensor("w", type, new long[] {rows, cols}, data);
@@ -112,7 +111,7 @@ class MatrixTest {
                 float w = switch (tensor.type()) {
                     case BF16 -> Float.intBitsToFloat(tensor.data().get(Matrix.SHORT, 2 * i) << 16);
                     case F32 -> tensor.data().get(Matrix.FLOAT, 4 * i);
-                    default -> BlockQuantizer.dequantize(tensor.type(), tensor.data(), i);
+                    default -> WeightTensor.dequantizeBlocks(tensor.type(), tensor.data(), i);
                 };
                 out[j] += (double) w * x[token * cols + k];
             }

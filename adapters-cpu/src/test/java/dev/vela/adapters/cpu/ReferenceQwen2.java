@@ -1,6 +1,5 @@
 package dev.vela.adapters.cpu;
 
-import dev.vela.application.port.out.BlockQuantizer;
 import dev.vela.application.port.out.Quantization;
 import dev.vela.application.port.out.WeightTensor;
 import jakarta.json.Json;
@@ -110,13 +109,13 @@ final class ReferenceQwen2 {
     private static float[] dequantized(float[] matrix, int cols, WeightTensor.Type type) {
         float[] out = new float[matrix.length];
         MemorySegment block = MemorySegment.ofArray(new byte[type.blockBytes()]);
-        for (int at = 0; at < matrix.length; at += BlockQuantizer.BLOCK) {
-            BlockQuantizer.quantize(type, matrix, at, block, 0);
-            for (int j = 0; j < BlockQuantizer.BLOCK; j++) {
-                out[at + j] = BlockQuantizer.dequantize(type, block, j);
+        for (int at = 0; at < matrix.length; at += WeightTensor.BLOCK) {
+            WeightTensor.quantizeBlock(type, matrix, at, block, 0);
+            for (int j = 0; j < WeightTensor.BLOCK; j++) {
+                out[at + j] = WeightTensor.dequantizeBlocks(type, block, j);
             }
         }
-        if (cols % BlockQuantizer.BLOCK != 0) {
+        if (cols % WeightTensor.BLOCK != 0) {
             throw new IllegalArgumentException("rows of " + cols + " are not whole blocks");
         }
         return out;

@@ -10,7 +10,6 @@ import dev.vela.adapters.hf.random.ModelPreset;
 import dev.vela.adapters.hf.random.Qwen2GgufWriter;
 import dev.vela.adapters.hf.random.RandomModelWriter;
 import dev.vela.adapters.hf.random.WeightType;
-import dev.vela.application.port.out.BlockQuantizer;
 import dev.vela.application.port.out.Qwen2Tensor;
 import dev.vela.application.port.out.WeightTensor;
 import dev.vela.domain.model.ModelConfig;
@@ -147,7 +146,7 @@ class GgufModelWeightsTest {
         x[2] = -0.5f;
         x[3] = 2.5f;
         ByteBuffer q8 = ByteBuffer.allocate(34).order(ByteOrder.LITTLE_ENDIAN);
-        BlockQuantizer.quantize(WeightTensor.Type.Q8_0, x, 0, MemorySegment.ofBuffer(q8), 0);
+        WeightTensor.quantizeBlock(WeightTensor.Type.Q8_0, x, 0, MemorySegment.ofBuffer(q8), 0);
         assertEquals(1f, Float.float16ToFloat(q8.getShort(0)));
         assertEquals(List.of(-127, 1, -1, 3), List.of((int) q8.get(2), (int) q8.get(3), (int) q8.get(4), (int) q8.get(5)),
                 "roundf: halves away from zero");
@@ -155,7 +154,7 @@ class GgufModelWeightsTest {
         y[0] = 8f;
         y[17] = -8f;
         ByteBuffer q4 = ByteBuffer.allocate(18).order(ByteOrder.LITTLE_ENDIAN);
-        BlockQuantizer.quantize(WeightTensor.Type.Q4_0, y, 0, MemorySegment.ofBuffer(q4), 0);
+        WeightTensor.quantizeBlock(WeightTensor.Type.Q4_0, y, 0, MemorySegment.ofBuffer(q4), 0);
         assertEquals(-1f, Float.float16ToFloat(q4.getShort(0)), "d = the element of largest magnitude, first one kept, / -8");
         assertEquals(0, q4.get(2) & 0xF, "8 / -1 + 8.5 truncates to 0");
         assertEquals(8, (q4.get(2) >> 4) & 0xF, "element 16 is zero: 8");
@@ -253,7 +252,7 @@ class GgufModelWeightsTest {
             case Q8_0, Q4_0 -> {
                 int block = i / 32 * 32;
                 ByteBuffer bytes = ByteBuffer.allocate(34).order(ByteOrder.LITTLE_ENDIAN);
-                BlockQuantizer.quantize(type.weightType(), values, block, MemorySegment.ofBuffer(bytes), 0);
+                WeightTensor.quantizeBlock(type.weightType(), values, block, MemorySegment.ofBuffer(bytes), 0);
                 float d = Float.float16ToFloat(bytes.getShort(0));
                 int j = i - block;
                 yield type == GgmlType.Q8_0 ? d * bytes.get(2 + j)

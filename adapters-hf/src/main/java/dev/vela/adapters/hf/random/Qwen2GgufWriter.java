@@ -1,10 +1,9 @@
 package dev.vela.adapters.hf.random;
 
-import dev.vela.adapters.hf.HfModelDirectory;
-import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.adapters.hf.GgmlType;
+import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.Qwen2GgufNames;
-import dev.vela.application.port.out.BlockQuantizer;
+import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.application.port.out.Qwen2Tensor;
 import dev.vela.application.port.out.WeightTensor;
 import dev.vela.domain.model.ModelConfig;
@@ -25,7 +24,7 @@ import java.util.List;
  * Writes a Hugging Face Qwen2 model directory as the GGUF file llama.cpp loads for its {@code qwen2}
  * architecture: the model's shape, its tokenizer ({@code gpt2} vocabulary, {@code qwen2}
  * pre-tokenizer) and its tensors under llama.cpp's names. Matrices are written as the chosen type
- * (Q8_0 and Q4_0 blocks rounded as llama.cpp's quantizers round, by {@link BlockQuantizer});
+ * (Q8_0 and Q4_0 blocks rounded as llama.cpp's quantizers round, by {@link WeightTensor#quantizeBlock});
  * norms and biases stay f32, as llama.cpp's own converter keeps them. A tied lm_head writes no
  * {@code output.weight}: llama.cpp then uses {@code token_embd.weight}.
  */
@@ -188,7 +187,7 @@ public final class Qwen2GgufWriter {
                     case F16 -> chunk.putShort(Float.floatToFloat16(values[i]));
                     case BF16 -> chunk.putShort(bfloat16(values[i]));
                     case Q8_0, Q4_0 -> {
-                        BlockQuantizer.quantize(type.weightType(), values, i, blocks, chunk.position());
+                        WeightTensor.quantizeBlock(type.weightType(), values, i, blocks, chunk.position());
                         chunk.position(chunk.position() + type.blockBytes());
                     }
                 }
@@ -197,7 +196,7 @@ public final class Qwen2GgufWriter {
         }
     }
 
-    /** The tensor quantized row by row into llama.cpp blocks ({@link BlockQuantizer}), a row at a time. */
+    /** The tensor quantized row by row into llama.cpp blocks ({@link WeightTensor#quantizeBlock}), a row at a time. */
     private static void writeBlocks(WeightTensor tensor, WeightTensor.Type type, FileChannel out) throws IOException {
         int cols = Math.toIntExact(tensor.dim(tensor.rank() - 1));
         long rows = tensor.elements() / cols;
@@ -205,8 +204,8 @@ public final class Qwen2GgufWriter {
         MemorySegment blocks = MemorySegment.ofArray(new byte[(int) type.bytesOf(cols)]);
         for (long r = 0; r < rows; r++) {
             tensor.copyFloats(r * cols, cols, row, 0);
-            for (int b = 0; b < cols / BlockQuantizer.BLOCK; b++) {
-                BlockQuantizer.quantize(type, row, b * BlockQuantizer.BLOCK, blocks, (long) b * type.blockBytes());
+            for (int b = 0; b < cols / WeightTensor.BLOCK; b++) {
+                WeightTensor.quantizeBlock(type, row, b * WeightTensor.BLOCK, blocks, (long) b * type.blockBytes());
             }
             GgufWriter.writeFully(out, blocks.asByteBuffer());
         }

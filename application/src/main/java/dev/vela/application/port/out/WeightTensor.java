@@ -13,7 +13,7 @@ import java.util.Arrays;
  * dimension is a whole number of blocks), each block an fp16 scale {@code d} then its quants:
  * {@link Type#Q8_0} 32 signed bytes, element {@code d * q}; {@link Type#Q4_0} 16 bytes, byte
  * {@code j} holding element {@code j} in its low nibble and {@code j + 16} in its high one, element
- * {@code d * (q - 8)} ({@link BlockQuantizer} writes them as llama.cpp rounds).
+ * {@code d * (q - 8)} ({@link #quantizeBlock} writes them as llama.cpp rounds).
  */
 public record WeightTensor(String name, Type type, long[] shape, MemorySegment data) {
 
@@ -95,7 +95,7 @@ public record WeightTensor(String name, Type type, long[] shape, MemorySegment d
             case F32 -> data.getAtIndex(FLOAT, index);
             case BF16 -> bfloat16ToFloat(data.getAtIndex(SHORT, index));
             case F16 -> Float.float16ToFloat(data.getAtIndex(SHORT, index));
-            case Q8_0, Q4_0 -> BlockQuantizer.dequantize(type, data, index);
+            case Q8_0, Q4_0 -> dequantizeBlocks(type, data, index);
         };
     }
 
@@ -115,7 +115,7 @@ public record WeightTensor(String name, Type type, long[] shape, MemorySegment d
             }
             case Q8_0, Q4_0 -> {
                 for (int i = 0; i < n; i++) {
-                    into[at + i] = BlockQuantizer.dequantize(type, data, first + i);
+                    into[at + i] = dequantizeBlocks(type, data, first + i);
                 }
             }
         }
@@ -124,5 +124,81 @@ public record WeightTensor(String name, Type type, long[] shape, MemorySegment d
     /** The float whose upper sixteen bits {@code bits} are: bfloat16 is float32 with its lower half cut off. */
     public static float bfloat16ToFloat(short bits) {
         return Float.intBitsToFloat(bits << 16);
+    }
+
+    /** Elements per block of the quantized types. */
+    public static final int BLOCK = 32;
+    /**
+     * Quantizes {@code x[from, from + 32)} into one {@code type} block at {@code out[at]}, rounded
+     * exactly as llama.cpp's reference quantizers ({@code quantize_row_q8_0_ref},
+     * {@code quantize_row_q4_0_ref} in ggml-quants.c) do, so that Vela's quantized weights are the
+     * ones a llama.cpp file of the same model holds. The
+     * scale is computed in float, the quants are {@code x * (1 / d)} rounded (as llama.cpp
+     * multiplies by the inverse rather than dividing), and the fp16 scale stored is {@code d}
+     * rounded to nearest.
+     */
+    public static void quantizeBlock(WeightTensor.Type type, float[] x, int from, MemorySegment out, long at) {
+        switch (type) {
+            case Q8_0 -> {
+                float amax = 0f;
+                for (int j = 0; j < BLOCK; j++) {
+                    amax = Math.max(amax, Math.abs(x[from + j]));
+                }
+                float d = amax / 127;
+                float id = d != 0f ? 1f / d : 0f;
+                out.set(SHORT, at, Float.floatToFloat16(d));
+                for (int j = 0; j < BLOCK; j++) {
+                    out.set(ValueLayout.JAVA_BYTE, at + 2 + j, (byte) roundHalfAway(x[from + j] * id));
+                }
+            }
+            case Q4_0 -> {
+                float amax = 0f;
+                float max = 0f;
+                for (int j = 0; j < BLOCK; j++) {
+                    float v = x[from + j];
+                    if (amax < Math.abs(v)) {
+                        amax = Math.abs(v);
+                        max = v;
+                    }
+                }
+                float d = max / -8;
+                float id = d != 0f ? 1f / d : 0f;
+                out.set(SHORT, at, Float.floatToFloat16(d));
+                for (int j = 0; j < BLOCK / 2; j++) {
+                    int low = Math.min(15, (byte) (int) (x[from + j] * id + 8.5f));
+                    int high = Math.min(15, (byte) (int) (x[from + BLOCK / 2 + j] * id + 8.5f));
+                    out.set(ValueLayout.JAVA_BYTE, at + 2 + j, (byte) (low | high << 4));
+                }
+            }
+            default -> throw new IllegalArgumentException(type + " is not a block type");
+        }
+    }
+
+    /** C's {@code roundf}: halves away from zero (Java's {@link Math#round} takes them up). */
+    private static int roundHalfAway(float v) {
+        return (int) Math.copySign(Math.floor(Math.abs((double) v) + 0.5), v);
+    }
+
+    /** The block's scale {@code d} as a float (exact: every fp16 is a float). */
+    public static float blockScale(MemorySegment blocks, long blockAt) {
+        return Float.float16ToFloat(blocks.get(SHORT, blockAt));
+    }
+
+    /** The {@code j}-th quant of the block at {@code blockAt}, as the integer {@code d} multiplies. */
+    public static int blockQuant(WeightTensor.Type type, MemorySegment blocks, long blockAt, int j) {
+        return switch (type) {
+            case Q8_0 -> blocks.get(ValueLayout.JAVA_BYTE, blockAt + 2 + j);
+            case Q4_0 -> {
+                int b = blocks.get(ValueLayout.JAVA_BYTE, blockAt + 2 + j % (BLOCK / 2));
+                yield (j < BLOCK / 2 ? b & 0xF : b >> 4 & 0xF) - 8;
+            }
+            default -> throw new IllegalArgumentException(type + " is not a block type");
+        };
+    }
+
+    /** Element {@code index} (row-major over whole blocks) of {@code type} blocks, dequantized. */
+    public static float dequantizeBlocks(WeightTensor.Type type, MemorySegment blocks, long index) {
+        long blockAt = index / BLOCK * type.blockBytes();
+        return blockScale(blocks, blockAt) * blockQuant(type, blocks, blockAt, (int) (index % BLOCK));
     }
 }

@@ -8,7 +8,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
-class BlockQuantizerTest {
+class QuantizedBlocksTest {
 
     /**
      * Blocks of 32 floats (their bits, hex) and the Q8_0 and Q4_0 blocks llama.cpp's
@@ -48,10 +48,10 @@ class BlockQuantizerTest {
             float d8 = Float.float16ToFloat(q8.get(ValueLayout.JAVA_SHORT_UNALIGNED, 0));
             float d4 = Float.float16ToFloat(q4.get(ValueLayout.JAVA_SHORT_UNALIGNED, 0));
             for (int j = 0; j < 32; j++) {
-                assertEquals(d8 * q8.get(ValueLayout.JAVA_BYTE, 2 + j), BlockQuantizer.dequantize(WeightTensor.Type.Q8_0, q8, j));
+                assertEquals(d8 * q8.get(ValueLayout.JAVA_BYTE, 2 + j), WeightTensor.dequantizeBlocks(WeightTensor.Type.Q8_0, q8, j));
                 int b = q4.get(ValueLayout.JAVA_BYTE, 2 + j % 16) & 0xFF;
                 int q = j < 16 ? b & 0xF : b >> 4;
-                assertEquals(d4 * (q - 8), BlockQuantizer.dequantize(WeightTensor.Type.Q4_0, q4, j));
+                assertEquals(d4 * (q - 8), WeightTensor.dequantizeBlocks(WeightTensor.Type.Q4_0, q4, j));
             }
         }
     }
@@ -64,9 +64,9 @@ class BlockQuantizerTest {
                 MemorySegment blocks = MemorySegment.ofArray(block);
                 float[] dequantized = new float[32];
                 for (int j = 0; j < 32; j++) {
-                    dequantized[j] = BlockQuantizer.dequantize(type, blocks, j);
+                    dequantized[j] = WeightTensor.dequantizeBlocks(type, blocks, j);
                 }
-                if (BlockQuantizer.scale(blocks, 0) != 0f && Math.abs(BlockQuantizer.scale(blocks, 0)) >= 0x1p-14f) {
+                if (WeightTensor.blockScale(blocks, 0) != 0f && Math.abs(WeightTensor.blockScale(blocks, 0)) >= 0x1p-14f) {
                     assertArrayEquals(block, quantize(type, dequantized), type + " " + known[0]);
                 }
             }
@@ -75,7 +75,7 @@ class BlockQuantizerTest {
 
     private static byte[] quantize(WeightTensor.Type type, float[] x) {
         byte[] block = new byte[type.blockBytes()];
-        BlockQuantizer.quantize(type, x, 0, MemorySegment.ofArray(block), 0);
+        WeightTensor.quantizeBlock(type, x, 0, MemorySegment.ofArray(block), 0);
         return block;
     }
 
