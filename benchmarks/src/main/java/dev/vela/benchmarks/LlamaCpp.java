@@ -1,8 +1,8 @@
 package dev.vela.benchmarks;
 
+import dev.vela.adapters.hf.GgmlType;
+import dev.vela.adapters.hf.random.Qwen2GgufWriter;
 import dev.vela.benchmarks.gguf.CachedGguf;
-import dev.vela.benchmarks.gguf.GgmlType;
-import dev.vela.benchmarks.gguf.Qwen2GgufWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,12 +1,12 @@
 package dev.vela.benchmarks;
 
 import dev.vela.adapters.cpu.PanamaModelRunner;
+import dev.vela.adapters.hf.GgmlType;
 import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.adapters.hf.random.ModelPreset;
 import dev.vela.adapters.hf.random.WeightType;
 import dev.vela.application.port.out.Quantization;
-import dev.vela.benchmarks.gguf.GgmlType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.vela.benchmarks;
 
 import dev.vela.adapters.cpu.PanamaModelRunner;
+import dev.vela.adapters.hf.GgmlType;
 import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.HfTokenizer;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
@@ -9,7 +10,6 @@ import dev.vela.adapters.hf.random.WeightType;
 import dev.vela.application.port.out.Quantization;
 import dev.vela.application.port.out.SequenceSlice;
 import dev.vela.benchmarks.gguf.CachedGguf;
-import dev.vela.benchmarks.gguf.GgmlType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

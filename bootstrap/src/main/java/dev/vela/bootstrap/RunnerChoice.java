@@ -8,8 +8,8 @@ import dev.vela.adapters.gpu.CudaModelRunner;
 import dev.vela.adapters.gpu.GpuSettings;
 import dev.vela.adapters.gpu.GpuUnavailableException;
 import dev.vela.adapters.hf.HfModelDirectory;
-import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.application.port.out.ModelRunner;
+import dev.vela.application.port.out.ModelWeights;
 import dev.vela.application.port.out.Quantization;
 import dev.vela.domain.model.ModelConfig;
 import java.nio.file.Path;
@@ -72,16 +72,35 @@ final class RunnerChoice {
                 yield probe.available();
             }
         };
+        if (gpu && blockQuantized(model.config())) {
+            if (settings.device() == VelaSettings.Device.GPU) {
+                throw new SettingsException("--device gpu (vela.device): the GPU runner does not serve "
+                        + model.config().dtype() + " weights; use --device cpu or auto");
+            }
+            LOG.info("--device auto: the GPU runner does not serve " + model.config().dtype() + " weights; running on the CPU");
+            gpu = false;
+        }
         if (settings.quantization() != Quantization.NONE && (gpu || settings.cpuRunner() == VelaSettings.CpuRunner.JLAMA)) {
             throw new SettingsException("--quantization " + settings.quantization().flagValue()
                     + " (vela.quantization): only the Panama CPU runner quantizes weights, not the "
                     + (gpu ? "GPU runner" : "Jlama runner"));
+        }
+        if (blockQuantized(model.config()) && settings.quantization() != Quantization.NONE
+                && !settings.quantization().flagValue().equals(model.config().dtype())) {
+            throw new SettingsException("--quantization " + settings.quantization().flagValue() + " (vela.quantization): "
+                    + "the GGUF file's matrices are " + model.config().dtype() + " blocks, served as they are; Vela does "
+                    + "not quantize blocks again (a float GGUF or the safetensors model can be quantized)");
         }
         if (gpu) {
             return gpu(settings, model);
         }
         logUnusedGpuSettings(settings, model.config());
         return settings.cpuRunner() == VelaSettings.CpuRunner.JLAMA ? jlama(settings, model) : panama(settings, model);
+    }
+
+    /** Q8_0 and Q4_0 GGUF files: only the CPU runner has kernels for their blocks. */
+    private static boolean blockQuantized(ModelConfig config) {
+        return config.dtype().equals("q8_0") || config.dtype().equals("q4_0");
     }
 
     private static void checkMaxModelLen(VelaSettings settings, ModelConfig config) {
@@ -114,7 +133,7 @@ final class RunnerChoice {
                 .withMaxNumBatchedTokens(settings.maxNumBatchedTokens())
                 .withMaxModelLen(maxModelLen);
         // the GPU runner copies the weights onto its devices, so the mapping is released right after
-        try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles())) {
+        try (ModelWeights weights = model.openWeights()) {
             return new Loaded(CudaModelRunner.load(config, weights, gpu), maxModelLen, () -> { });
         } catch (GpuUnavailableException | IllegalArgumentException e) {
             throw new StartupException(e.getMessage(), e);
@@ -145,7 +164,7 @@ final class RunnerChoice {
             }
             return (int) Math.min(config.maxPositionEmbeddings(), fits);
         });
-        SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles());
+        ModelWeights weights = model.openWeights();
         try {
             Path packed = PackedWeightsCache.under(settings.cacheDir()).prepare(model.path());
             return new Loaded(PanamaModelRunner.load(config, weights, settings.quantization(), settings.cpuThreads(), packed),
@@ -157,6 +176,10 @@ final class RunnerChoice {
     }
 
     private static Loaded jlama(VelaSettings settings, HfModelDirectory model) {
+        if (model.isGguf()) {
+            throw new SettingsException("--cpu-runner jlama reads safetensors model directories only; a GGUF file is "
+                    + "served by the default runner (--cpu-runner panama)");
+        }
         ModelConfig config = model.config();
         int maxModelLen = settings.maxModelLen().orElse(JlamaModelRunner.maxPositions(config));
         return new Loaded(JlamaModelRunner.load(model.path(), config, maxModelLen), maxModelLen, () -> { });

@@ -17,10 +17,15 @@ import java.util.Map;
  */
 final class SettingsTable {
 
-    static final Setting<String> MODEL = option("--model", "vela.model", Type.text()).label("DIR|ORG/NAME")
-            .help("A Hugging Face model directory (config.json, tokenizer.json, *.safetensors), or a hub repository id, "
-                    + "downloaded into the Hugging Face cache.")
+    static final Setting<String> MODEL = option("--model", "vela.model", Type.text()).label("DIR|ORG/NAME|FILE.gguf")
+            .help("A Hugging Face model directory (config.json, tokenizer.json, *.safetensors), a hub repository id, "
+                    + "downloaded into the Hugging Face cache, or a GGUF file of the qwen2 architecture (with --tokenizer).")
             .whenAbsent("the built-in demo model");
+
+    static final Setting<String> TOKENIZER = option("--tokenizer", "vela.tokenizer", Type.text()).label("DIR|ORG/NAME")
+            .help("The Hugging Face tokenizer of a GGUF --model: a directory or hub repository id with tokenizer.json "
+                    + "(its tokenizer_config.json gives the chat template, its generation_config.json the defaults).")
+            .whenAbsent("required for a GGUF file; a model directory uses its own");
 
     static final Setting<String> SERVED_MODEL_NAME = option("--served-model-name", "vela.served-model-name", Type.text())
             .label("NAME").help("The name clients use in \"model\".").whenAbsent("the --model argument");
@@ -195,7 +200,7 @@ final class SettingsTable {
             .help("The demo model, and the CPU runner's packed weights (packed/).").whenAbsent("~/.cache/vela");
 
     /** Every setting, in the order of {@code --help}. */
-    static final List<Setting<?>> ALL = List.of(MODEL, SERVED_MODEL_NAME, REVISION, DOWNLOAD_DIR, MAX_MODEL_LEN, HOST,
+    static final List<Setting<?>> ALL = List.of(MODEL, TOKENIZER, SERVED_MODEL_NAME, REVISION, DOWNLOAD_DIR, MAX_MODEL_LEN, HOST,
             PORT, API_KEY, DEVICE, CPU_RUNNER, CPU_THREADS, DTYPE, QUANTIZATION, TENSOR_PARALLEL_SIZE, GPU_MEMORY_UTILIZATION,
             KV_CACHE_MEMORY, BLOCK_SIZE, ENABLE_PREFIX_CACHING, MAX_NUM_SEQS, MAX_NUM_BATCHED_TOKENS, GENERATION_CONFIG,
             MAX_LOGPROBS, REASONING_PARSER, THINKING_TOKEN_BUDGET, CHAT_TEMPLATE, TRUST_REQUEST_CHAT_TEMPLATE,

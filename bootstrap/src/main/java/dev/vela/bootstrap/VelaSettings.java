@@ -29,7 +29,7 @@ import org.eclipse.microprofile.config.Config;
  * @param hub                where and how hub repositories are downloaded
  * @param connections        how long connections may idle or take to send a request, and how many may be open
  */
-record VelaSettings(Optional<String> model, Optional<String> servedModelName, Optional<Integer> maxModelLen,
+record VelaSettings(Optional<String> model, Optional<String> tokenizer, Optional<String> servedModelName, Optional<Integer> maxModelLen,
                     String generationConfig, int maxNumSeqs, int maxNumBatchedTokens, int blockSize,
                     long kvCacheMemoryBytes, boolean prefixCaching, Device device, CpuRunner cpuRunner, int cpuThreads,
                     String dtype, Quantization quantization, int tensorParallelSize,
@@ -79,6 +79,7 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
         Reader read = new Reader(config);
         return new VelaSettings(
                 read.optional(SettingsTable.MODEL),
+                read.optional(SettingsTable.TOKENIZER),
                 read.optional(SettingsTable.SERVED_MODEL_NAME),
                 read.optional(SettingsTable.MAX_MODEL_LEN),
                 read.value(SettingsTable.GENERATION_CONFIG),
@@ -155,7 +156,7 @@ record VelaSettings(Optional<String> model, Optional<String> servedModelName, Op
 
     @Override
     public String toString() {
-        return "VelaSettings[model=" + model + ", servedModelName=" + servedModelName + ", maxModelLen=" + maxModelLen
+        return "VelaSettings[model=" + model + ", tokenizer=" + tokenizer + ", servedModelName=" + servedModelName + ", maxModelLen=" + maxModelLen
                 + ", device=" + device + ", dtype=" + dtype + ", quantization=" + quantization.flagValue() + ", apiKey=" + (apiKey.isPresent() ? "set" : "none") + "]";
     }
 

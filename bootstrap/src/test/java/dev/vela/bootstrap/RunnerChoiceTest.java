@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vela.adapters.cpu.PackedWeightsCache;
+import dev.vela.adapters.hf.GgmlType;
 import dev.vela.adapters.hf.HfModelDirectory;
 import dev.vela.adapters.hf.random.ModelPreset;
+import dev.vela.adapters.hf.random.Qwen2GgufWriter;
 import dev.vela.adapters.hf.random.WeightType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,5 +79,35 @@ class RunnerChoiceTest {
                 () -> RunnerChoice.load(settings, HfModelDirectory.open(model)));
         assertEquals("--kv-cache-memory (vela.kv-cache-memory) 8191 bytes does not hold one KV block of 16 positions "
                 + "of this model (8192 bytes)", e.getMessage());
+    }
+
+    @Test
+    void aQ4FileIsRefusedByTheRunnersWithoutBlockKernelsAndIsNotQuantizedAgain(@TempDir Path temp) throws Exception {
+        Path tokenizer = VelaServerExtension.model(ModelPreset.TINY, WeightType.FLOAT32);
+        Path gguf = temp.resolve("tiny.gguf");
+        Qwen2GgufWriter.write(tokenizer, gguf, GgmlType.Q4_0);
+        HfModelDirectory model = HfModelDirectory.gguf(gguf, tokenizer);
+        Map<String, String> common = Map.of("vela.model", gguf.toString(), "vela.tokenizer", tokenizer.toString());
+        SettingsException jlama = assertThrows(SettingsException.class, () -> RunnerChoice.load(
+                settings(with(common, "vela.device", "cpu", "vela.cpu-runner", "jlama")), model));
+        assertEquals("--cpu-runner jlama reads safetensors model directories only; a GGUF file is served by the "
+                + "default runner (--cpu-runner panama)", jlama.getMessage());
+        SettingsException gpu = assertThrows(SettingsException.class,
+                () -> RunnerChoice.load(settings(with(common, "vela.device", "gpu")), model));
+        assertEquals("--device gpu (vela.device): the GPU runner does not serve q4_0 weights; use --device cpu or auto",
+                gpu.getMessage());
+        SettingsException requantized = assertThrows(SettingsException.class, () -> RunnerChoice.load(
+                settings(with(common, "vela.device", "cpu", "vela.quantization", "q8_0")), model));
+        assertEquals("--quantization q8_0 (vela.quantization): the GGUF file's matrices are q4_0 blocks, served as they "
+                + "are; Vela does not quantize blocks again (a float GGUF or the safetensors model can be quantized)",
+                requantized.getMessage());
+    }
+
+    private static Map<String, String> with(Map<String, String> values, String... more) {
+        Map<String, String> all = new java.util.HashMap<>(values);
+        for (int i = 0; i < more.length; i += 2) {
+            all.put(more[i], more[i + 1]);
+        }
+        return all;
     }
 }

@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * A weight matrix {@code [rows, cols]} (float32, bfloat16, or llama.cpp's Q8_0 / Q4_0 blocks:
  * {@link Q8Matrix}, {@link Q4Matrix}), repacked once for the products the forward pass needs:
- * {@code out[t][j] = sum_k x[t][k] * W[j][k]}.
+ * {@code out[t][j] = sum_k x[t][k] * W[j][k]}. float16 weights are packed as float32, which holds
+ * each of their values exactly.
  *
  * <p>The packed layout keeps groups of {@link #GROUP} rows together column by column: for column
  * {@code k} of group {@code g}, one vector load gives the {@code GROUP} rows' weights, so a
@@ -88,12 +89,9 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32, BlockMatrix {
         WeightTensor.Type packedType = tensor.type().quantized() ? tensor.type() : quantization.packedType(tensor.type());
         return switch (packedType) {
             case BF16 -> new Bf16(tensor, store, pool);
-            case F32 -> new F32(tensor, store, pool);
+            case F32, F16 -> new F32(tensor, store, pool);
             case Q8_0 -> new Q8Matrix(tensor, store, pool);
             case Q4_0 -> new Q4Matrix(tensor, store, pool);
-            case F16 -> throw new IllegalArgumentException(tensor.name()
-                    + ": float16 weights are not supported by the CPU runner (convert to bfloat16 or float32,"
-                    + " or quantize with --quantization)");
         };
     }
 
@@ -479,7 +477,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32, BlockMatrix {
         }
     }
 
-    /** float32 weights: a group's column is its {@code GROUP} rows' floats in row order. */
+    /** float32 weights (or weights float32 holds exactly): a group's column is its {@code GROUP} rows' floats in row order. */
     static final class F32 extends Matrix {
 
         F32(WeightTensor tensor, PackedStore store, WorkerPool pool) {
@@ -493,15 +491,19 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32, BlockMatrix {
 
         @Override
         void pack(WeightTensor tensor, MemorySegment packed, int from, int to) {
-            MemorySegment data = tensor.data();
-            long rowBytes = 4L * cols;
+            float[] row = new float[cols];
             for (int g = from; g < to; g++) {
                 long base = g * groupBytes;
                 for (int lane = 0; lane < GROUP; lane++) {
                     int r = g * GROUP + lane;
                     long at = base + 4L * lane;
+                    if (r < rows) {
+                        tensor.copyFloats((long) r * cols, cols, row, 0);
+                    } else {
+                        java.util.Arrays.fill(row, 0f);
+                    }
                     for (int k = 0; k < cols; k++) {
-                        packed.set(FLOAT, at + 4L * GROUP * k, r < rows ? data.get(FLOAT, r * rowBytes + 4L * k) : 0f);
+                        packed.set(FLOAT, at + 4L * GROUP * k, row[k]);
                     }
                 }
             }

@@ -13,7 +13,7 @@ import java.util.logging.Logger;
 
 /**
  * Where the CPU runner keeps each model's packed weights ({@link PackedStore}) under Vela's cache
- * directory, and the removal of what no model uses any more: one directory per model directory,
+ * directory (or GGUF file), and the removal of what no model uses any more: one directory per model,
  * so that removing one model's unused files never touches another's, and a restart maps its
  * files at once.
  */
@@ -65,7 +65,7 @@ public final class PackedWeightsCache {
 
     /**
      * Records in {@code model}'s packed directory which model directory it holds (a file named
-     * {@value #SOURCE}), and deletes the packed directories that say their model directory is gone or,
+     * {@value #SOURCE}), and deletes the packed directories that say their model directory (or GGUF file) is gone or,
      * when {@code model} is a snapshot of a hub model, that it is another snapshot of the same model
      * (only the revision being served keeps its packed copy; going back to another packs it again).
      * Directories without that file are left alone. A Vela still running on a deleted directory
@@ -82,7 +82,7 @@ public final class PackedWeightsCache {
                     Path source = directory.resolve(SOURCE);
                     if (Files.isRegularFile(source)) {
                         Path from = Path.of(Files.readString(source).strip());
-                        if (!Files.isDirectory(from) || otherSnapshot(from, absolute)) {
+                        if (!Files.exists(from) || otherSnapshot(from, absolute)) {
                             deleteDirectory(directory);
                             LOG.info("Removed packed weights no model uses any more: " + directory + " (from " + from + ")");
                         }

@@ -31,10 +31,11 @@ class PackedWeightsCacheTest {
         Path older = Files.createDirectories(snapshots.resolve("aaaa"));
         Path current = Files.createDirectories(snapshots.resolve("bbbb"));
         Path local = Files.createDirectories(root.resolve("models/mine"));
+        Path gguf = Files.writeString(root.resolve("models/mine.q4_0.gguf"), "GGUF");
         Path packed = Files.createDirectories(root.resolve("cache/packed"));
         PackedWeightsCache cache = new PackedWeightsCache(packed);
         Path gone = root.resolve("models/deleted");
-        for (Path model : List.of(older, local, gone)) {
+        for (Path model : List.of(older, local, gguf, gone)) {
             Files.createDirectories(cache.directoryOf(model));
             Files.writeString(cache.directoryOf(model).resolve("w.bin"), "packed");
             cache.removeStaleDirectories(model);
@@ -47,6 +48,7 @@ class PackedWeightsCacheTest {
         assertTrue(Files.notExists(cache.directoryOf(older)), "an older snapshot of the same hub model");
         assertTrue(Files.notExists(cache.directoryOf(gone)), "a model directory that no longer exists");
         assertTrue(Files.exists(cache.directoryOf(local).resolve("w.bin")), "another model");
+        assertTrue(Files.exists(cache.directoryOf(gguf).resolve("w.bin")), "another model, a GGUF file");
         assertTrue(Files.exists(unknown.resolve("w.bin")), "a directory that does not say where it came from");
         assertEquals(current.toAbsolutePath().normalize().toString(),
                 Files.readString(cache.directoryOf(current).resolve("source")));

@@ -84,6 +84,20 @@ public final class HfHubDownloader {
      *                                refuses access, or the repository lacks a file Vela needs
      */
     public Path download(String repoId, String revision) {
+        return download(repoId, revision, true);
+    }
+
+    /**
+     * The snapshot directory of {@code repoId} at {@code revision} with its tokenizer, chat template
+     * and configs but not its weights: the tokenizer {@code --tokenizer} names for a GGUF file.
+     *
+     * @throws ModelDownloadException as {@link #download} does; the repository needs only a tokenizer.json
+     */
+    public Path downloadTokenizer(String repoId, String revision) {
+        return download(repoId, revision, false);
+    }
+
+    private Path download(String repoId, String revision, boolean withWeights) {
         Path repoDir = cacheDir.resolve("models--" + repoId.replace("/", "--"));
         if (offline) {
             return cachedSnapshot(repoDir, revision).orElseThrow(() -> new ModelDownloadException(repoId
@@ -106,11 +120,13 @@ public final class HfHubDownloader {
         Path snapshot = repoDir.resolve("snapshots").resolve(commit);
         List<String> available = siblings(repoId, info);
         LOG.info("Model " + repoId + " (revision " + revision + ", commit " + commit + ") into " + snapshot);
-        for (String file : textFiles(repoId, revision, available)) {
+        for (String file : textFiles(repoId, revision, available, withWeights)) {
             fetch(repoId, commit, file, repoDir, snapshot);
         }
-        for (String file : weightFiles(repoId, revision, available, snapshot)) {
-            fetch(repoId, commit, file, repoDir, snapshot);
+        if (withWeights) {
+            for (String file : weightFiles(repoId, revision, available, snapshot)) {
+                fetch(repoId, commit, file, repoDir, snapshot);
+            }
         }
         writeRef(repoDir, revision, commit);
         return snapshot;
@@ -146,15 +162,16 @@ public final class HfHubDownloader {
     }
 
     /** Configs, tokenizer, chat template and the weights' index, when the repository has them. */
-    private static List<String> textFiles(String repoId, String revision, List<String> available) {
-        for (String required : List.of("config.json", "tokenizer.json")) {
+    private static List<String> textFiles(String repoId, String revision, List<String> available, boolean withWeights) {
+        for (String required : withWeights ? List.of("config.json", "tokenizer.json") : List.of("tokenizer.json")) {
             if (!available.contains(required)) {
                 throw new ModelDownloadException(repoId + " has no " + required + " at revision " + revision
-                        + "; Vela serves Hugging Face models with config.json, tokenizer.json and *.safetensors");
+                        + (withWeights ? "; Vela serves Hugging Face models with config.json, tokenizer.json and *.safetensors"
+                        : "; --tokenizer must name a Hugging Face tokenizer"));
             }
         }
         List<String> files = new ArrayList<>(available.stream().filter(TEXT_FILES::contains).toList());
-        if (available.contains(INDEX)) {
+        if (withWeights && available.contains(INDEX)) {
             files.add(INDEX);
         }
         return files;

@@ -1,5 +1,6 @@
 package dev.vela.adapters.hf;
 
+import dev.vela.application.port.out.ModelWeights;
 import dev.vela.domain.chat.ChatTemplate;
 import dev.vela.domain.generation.GenerationConfig;
 import dev.vela.domain.model.ModelConfig;
@@ -23,10 +24,13 @@ import java.util.TreeSet;
  * A Hugging Face model directory, read and checked when it is opened: the model's shape
  * ({@code config.json}), its generation defaults ({@code generation_config.json}), its chat
  * template ({@code tokenizer_config.json}), and where its tokenizer and weights are. Every problem
- * is a {@link ModelDirectoryException} that names the file.
+ * is a {@link ModelDirectoryException} that names the file. A GGUF file with a tokenizer directory
+ * ({@link #gguf}) is served the same way.
  *
  * @param chatTemplate empty when the model brings no chat template (a base model)
- * @param modelFiles   {@code model.safetensors}, or the shards {@code model.safetensors.index.json} lists
+ * @param path         the directory, or the GGUF file
+ * @param modelFiles   {@code model.safetensors}, or the shards {@code model.safetensors.index.json} lists, or the
+ *                     GGUF file
  */
 public record HfModelDirectory(Path path, ModelConfig config, GenerationConfig generationConfig,
                                Optional<ChatTemplate> chatTemplate, Path tokenizerJson, List<Path> modelFiles) {
@@ -48,13 +52,56 @@ public record HfModelDirectory(Path path, ModelConfig config, GenerationConfig g
         }
         JsonFile config = JsonFile.read(dir.resolve("config.json"));
         ModelConfig modelConfig = modelConfig(config);
-        GenerationConfig generationConfig = generationConfig(dir.resolve("generation_config.json"), config);
-        Optional<ChatTemplate> chatTemplate = chatTemplate(dir);
+        GenerationConfig generationConfig = generationConfig(dir.resolve("generation_config.json"), eosTokenIds(config));
+        Optional<ChatTemplate> chatTemplate = chatTemplate(dir, Optional.empty());
+        return new HfModelDirectory(dir, modelConfig, generationConfig, chatTemplate, tokenizerJson(dir), modelFiles(dir));
+    }
+
+    /**
+     * A GGUF file with the Hugging Face tokenizer in {@code tokenizerDir}, as vLLM serves one: the
+     * model's shape and weights from the file (read and checked now), the tokenizer, chat template
+     * and generation defaults from the directory ({@code tokenizer.json}, {@code tokenizer_config.json},
+     * {@code chat_template.jinja}, {@code generation_config.json}). The file's own
+     * {@code tokenizer.chat_template} and end-of-sequence id stand in where the directory has none.
+     */
+    public static HfModelDirectory gguf(Path file, Path tokenizerDir) {
+        if (!Files.isDirectory(tokenizerDir)) {
+            throw new ModelDirectoryException(tokenizerDir + ": not a tokenizer directory ("
+                    + (Files.exists(tokenizerDir) ? "not a directory" : "does not exist") + ")");
+        }
+        ModelConfig config;
+        Optional<String> fileTemplate;
+        List<Integer> fileEos;
+        try (GgufModelWeights weights = GgufModelWeights.open(file)) {
+            config = GgufModelConfig.read(weights.file());
+            fileTemplate = weights.file().string("tokenizer.chat_template");
+            fileEos = weights.file().metadata().get("tokenizer.ggml.eos_token_id") instanceof Long id
+                    && id <= Integer.MAX_VALUE ? List.of(id.intValue()) : List.of();
+        }
+        Path configJson = tokenizerDir.resolve("config.json");
+        List<Integer> eos = Files.isRegularFile(configJson) ? eosTokenIds(JsonFile.read(configJson)) : List.of();
+        GenerationConfig generationConfig = generationConfig(tokenizerDir.resolve("generation_config.json"),
+                eos.isEmpty() ? fileEos : eos);
+        return new HfModelDirectory(file, config, generationConfig, chatTemplate(tokenizerDir, fileTemplate),
+                tokenizerJson(tokenizerDir), List.of(file));
+    }
+
+    /** True when the weights are a GGUF file rather than safetensors. */
+    public boolean isGguf() {
+        return modelFiles.size() == 1 && modelFiles.getFirst().equals(path) && Files.isRegularFile(path);
+    }
+
+    /** Maps the weights: the GGUF file, or every safetensors file. */
+    public ModelWeights openWeights() {
+        return isGguf() ? GgufModelWeights.open(path) : SafetensorsModelWeights.open(modelFiles);
+    }
+
+    private static Path tokenizerJson(Path dir) {
         Path tokenizerJson = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(tokenizerJson)) {
             throw new ModelDirectoryException("tokenizer.json: missing (looked for " + tokenizerJson.toAbsolutePath() + ")");
         }
-        return new HfModelDirectory(dir, modelConfig, generationConfig, chatTemplate, tokenizerJson, modelFiles(dir));
+        return tokenizerJson;
     }
 
     private static ModelConfig modelConfig(JsonFile config) {
@@ -117,8 +164,7 @@ public record HfModelDirectory(Path path, ModelConfig config, GenerationConfig g
                 .map(theta -> ((JsonNumber) theta).doubleValue());
     }
 
-    private static GenerationConfig generationConfig(Path file, JsonFile config) {
-        List<Integer> eosFromConfig = eosTokenIds(config);
+    private static GenerationConfig generationConfig(Path file, List<Integer> eosFromConfig) {
         if (!Files.exists(file)) {
             return new GenerationConfig(SamplingDefaults.none(), eosFromConfig);
         }
@@ -155,15 +201,16 @@ public record HfModelDirectory(Path path, ModelConfig config, GenerationConfig g
 
     /** Another template ({@code --chat-template}) with this model's special tokens. */
     public ChatTemplate chatTemplateWith(String source) {
-        Optional<JsonFile> tokenizerConfig = tokenizerConfig(path);
+        Optional<JsonFile> tokenizerConfig = tokenizerConfig(tokenizerJson.getParent());
         return new ChatTemplate(source, specialToken(tokenizerConfig, "bos_token"), specialToken(tokenizerConfig, "eos_token"));
     }
 
-    private static Optional<ChatTemplate> chatTemplate(Path dir) {
+    private static Optional<ChatTemplate> chatTemplate(Path dir, Optional<String> otherwise) {
         Optional<JsonFile> tokenizerConfig = tokenizerConfig(dir);
         // As in transformers, a chat_template.jinja file overrides the template inside tokenizer_config.json.
         Optional<String> source = templateFile(dir.resolve("chat_template.jinja"))
-                .or(() -> tokenizerConfig.flatMap(HfModelDirectory::templateSource));
+                .or(() -> tokenizerConfig.flatMap(HfModelDirectory::templateSource))
+                .or(() -> otherwise);
         return source.filter(text -> !text.isBlank()).map(text -> new ChatTemplate(text,
                 specialToken(tokenizerConfig, "bos_token"), specialToken(tokenizerConfig, "eos_token")));
     }

@@ -19,13 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * A model's {@code .safetensors} files, memory-mapped: tensors are slices of the mapping, so
@@ -33,19 +30,16 @@ import java.util.Set;
  * is checked when the files are opened; a truncated or corrupt file is a
  * {@link ModelDirectoryException} naming it.
  */
-public final class SafetensorsModelWeights implements ModelWeights {
+public final class SafetensorsModelWeights extends MappedModelWeights {
 
     private static final ValueLayout.OfLong HEADER_LENGTH = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long MAX_HEADER = 100L << 20;
 
     private final Arena arena;
-    private final Map<String, WeightTensor> tensors;
-    private final Map<String, String> origins;
 
     private SafetensorsModelWeights(Arena arena, Map<String, WeightTensor> tensors, Map<String, String> origins) {
+        super(tensors, origins);
         this.arena = arena;
-        this.tensors = tensors;
-        this.origins = origins;
     }
 
     /** Maps every file of a model directory ({@link HfModelDirectory#modelFiles()}). */
@@ -61,7 +55,7 @@ public final class SafetensorsModelWeights implements ModelWeights {
             arena.close();
             throw e;
         }
-        return new SafetensorsModelWeights(arena, Collections.unmodifiableMap(tensors), origins);
+        return new SafetensorsModelWeights(arena, tensors, origins);
     }
 
     private static void readFile(Path file, Arena arena, Map<String, WeightTensor> tensors, Map<String, String> origins) {
@@ -133,31 +127,6 @@ public final class SafetensorsModelWeights implements ModelWeights {
         } catch (RuntimeException e) {
             throw new ModelDirectoryException(file + ": tensor " + name + " is described wrongly (" + e.getMessage() + ")", e);
         }
-    }
-
-    /** The file's real path, size and modification time, and the tensor's offset in it. */
-    @Override
-    public Optional<String> origin(String name) {
-        return Optional.ofNullable(origins.get(name));
-    }
-
-    @Override
-    public WeightTensor tensor(String name) {
-        WeightTensor tensor = tensors.get(name);
-        if (tensor == null) {
-            throw new IllegalArgumentException("the model has no tensor " + name);
-        }
-        return tensor;
-    }
-
-    @Override
-    public boolean contains(String name) {
-        return tensors.containsKey(name);
-    }
-
-    @Override
-    public Set<String> names() {
-        return tensors.keySet();
     }
 
     @Override

@@ -72,6 +72,17 @@ class HfHubDownloaderTest {
     }
 
     @Test
+    void aTokenizerIsDownloadedWithoutTheWeights() throws IOException {
+        try (FakeHub hub = new FakeHub(REPO, model, false)) {
+            Path snapshot = downloader(hub.endpoint(), Optional.empty()).downloadTokenizer(REPO, "main");
+            for (String file : List.of("tokenizer.json", "tokenizer_config.json", "generation_config.json")) {
+                assertArrayEquals(model.get(file), Files.readAllBytes(snapshot.resolve(file)), file);
+            }
+            assertFalse(Files.exists(snapshot.resolve("model.safetensors")), "the weights come from the GGUF file");
+        }
+    }
+
+    @Test
     void filesAlreadyInTheCacheAreNotFetchedAgain() {
         try (FakeHub hub = new FakeHub(REPO, model, false)) {
             downloader(hub.endpoint(), Optional.empty()).download(REPO, "main");

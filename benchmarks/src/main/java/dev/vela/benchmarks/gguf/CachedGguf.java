@@ -1,6 +1,8 @@
 package dev.vela.benchmarks.gguf;
 
 import dev.vela.adapters.hf.HfModelDirectory;
+import dev.vela.adapters.hf.GgmlType;
+import dev.vela.adapters.hf.random.Qwen2GgufWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

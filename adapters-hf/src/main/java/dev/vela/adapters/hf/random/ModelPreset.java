@@ -27,6 +27,12 @@ public enum ModelPreset {
             TokenizerKind.R1_DISTILL_QWEN),
     /** The real dimensions and tokenizer of DeepSeek-R1-Distill-Qwen-1.5B, for benchmarks. */
     R1_DISTILL_QWEN_1_5B("r1-distill-qwen-1.5b-random", 1536, 28, 12, 2, 8960, 151_936, 131_072, 10_000.0, 1e-6, false,
+            TokenizerKind.R1_DISTILL_QWEN),
+    /**
+     * The real dimensions and tokenizer of DeepSeek-R1-Distill-Qwen-32B (65 GB in bf16): for the run by
+     * hand that writes it as a Q4_0 GGUF ({@link RandomModelWriter#writeGguf}) and serves it.
+     */
+    R1_DISTILL_QWEN_32B("r1-distill-qwen-32b-random", 5120, 64, 40, 8, 27_648, 152_064, 131_072, 1_000_000.0, 1e-5, false,
             TokenizerKind.R1_DISTILL_QWEN);
 
     private final String modelName;

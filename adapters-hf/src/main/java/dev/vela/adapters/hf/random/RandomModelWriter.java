@@ -1,5 +1,6 @@
 package dev.vela.adapters.hf.random;
 
+import dev.vela.adapters.hf.GgmlType;
 import dev.vela.application.port.out.Qwen2Tensor;
 import dev.vela.domain.model.ModelConfig;
 import jakarta.json.Json;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
@@ -32,6 +34,8 @@ import java.util.stream.Stream;
 public final class RandomModelWriter {
 
     private static final String RESOURCES = "/dev/vela/adapters/hf/random/";
+    /** The name of the GGUF file {@link #writeGguf} writes. */
+    public static final String GGUF_FILE = "model.gguf";
     /** Logits come out with about this standard deviation, so greedy choices are clear. */
     private static final double LOGIT_SCALE = 3.0;
 
@@ -56,12 +60,26 @@ public final class RandomModelWriter {
      * @throws IllegalArgumentException if the tokenizer has more ids than {@code config.vocabSize()}
      */
     public static Path write(ModelConfig config, TokenizerKind tokenizer, long seed, Path directory) {
+        return write(config, tokenizer, seed, directory, Optional.empty());
+    }
+
+    /**
+     * Writes the model {@link #write(ModelConfig, TokenizerKind, long, Path)} writes, with the same
+     * random weights, as the GGUF file {@value #GGUF_FILE} of {@code type} in {@code directory}
+     * (beside the tokenizer and configs, and no safetensors); the weights stream from their random
+     * generators into the file, so models far larger than memory are written. Returns the file.
+     */
+    public static Path writeGguf(ModelConfig config, TokenizerKind tokenizer, long seed, Path directory, GgmlType type) {
+        return write(config, tokenizer, seed, directory, Optional.of(type)).resolve(GGUF_FILE);
+    }
+
+    private static Path write(ModelConfig config, TokenizerKind tokenizer, long seed, Path directory, Optional<GgmlType> gguf) {
         try {
             Path parent = directory.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path staging = Files.createTempDirectory(parent, directory.getFileName() + ".partial-");
             try {
-                writeInto(config, tokenizer, seed, staging);
+                writeInto(config, tokenizer, seed, staging, String.valueOf(directory.getFileName()), gguf);
             } catch (IOException | RuntimeException e) {
                 delete(staging);
                 throw e;
@@ -77,8 +95,8 @@ public final class RandomModelWriter {
         }
     }
 
-    private static void writeInto(ModelConfig config, TokenizerKind kind, long seed, Path dir) throws IOException {
-        WeightType type = WeightType.ofTorchName(config.dtype());
+    private static void writeInto(ModelConfig config, TokenizerKind kind, long seed, Path dir, String name,
+                                  Optional<GgmlType> gguf) throws IOException {
         TokenizerFiles tokenizer = new TokenizerFiles(switch (kind) {
             case LEARNED -> ByteLevelBpeTrainer.train(resource("bpe-corpus.txt"),
                     Math.max(0, config.vocabSize() - 256 - R1DistillTokens.ALL.size()));
@@ -96,7 +114,12 @@ public final class RandomModelWriter {
         tokenizer.writeTokenizerJson(dir.resolve("tokenizer.json"));
         tokenizer.writeTokenizerConfig(dir.resolve("tokenizer_config.json"),
                 resource("deepseek-r1-distill-chat-template.jinja"), config.maxPositionEmbeddings());
-        SafetensorsWriter.write(dir.resolve("model.safetensors"), type, tensors(config, seed));
+        if (gguf.isPresent()) {
+            Qwen2GgufWriter.write(name, config, GgufTokenizer.read(dir, config.vocabSize()),
+                    tensors(config, seed), dir.resolve(GGUF_FILE), gguf.get());
+        } else {
+            SafetensorsWriter.write(dir.resolve("model.safetensors"), WeightType.ofTorchName(config.dtype()), tensors(config, seed));
+        }
     }
 
     private static List<SafetensorsWriter.Tensor> tensors(ModelConfig c, long seed) {

@@ -1,4 +1,4 @@
-package dev.vela.benchmarks.gguf;
+package dev.vela.adapters.hf.random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vela.adapters.hf.SafetensorsModelWeights;
-import dev.vela.adapters.hf.random.ModelPreset;
-import dev.vela.adapters.hf.random.R1DistillTokens;
-import dev.vela.adapters.hf.random.RandomModelWriter;
-import dev.vela.adapters.hf.random.WeightType;
+import dev.vela.adapters.hf.GgmlType;
+import dev.vela.adapters.hf.Qwen2GgufNames;
 import dev.vela.application.port.out.WeightTensor;
 import dev.vela.domain.model.ModelConfig;
 import jakarta.json.Json;
@@ -192,7 +190,7 @@ class Qwen2GgufWriterTest {
         try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(List.of(tiny.resolve("model.safetensors")))) {
             for (String name : weights.names()) {
                 WeightTensor source = weights.tensor(name);
-                GgufReader.TensorInfo tensor = gguf.tensor(Qwen2GgufWriter.ggufName(name));
+                GgufReader.TensorInfo tensor = gguf.tensor(Qwen2GgufNames.ggufName(name));
                 if (source.rank() == 2) {
                     byte[] expected = source.data().toArray(ValueLayout.JAVA_BYTE);
                     assertArrayEquals(expected, gguf.data(tensor, expected.length), name);
@@ -212,7 +210,7 @@ class Qwen2GgufWriterTest {
         try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(List.of(tiny.resolve("model.safetensors")))) {
             for (String name : weights.names()) {
                 WeightTensor source = weights.tensor(name);
-                GgufReader.TensorInfo tensor = gguf.tensor(Qwen2GgufWriter.ggufName(name));
+                GgufReader.TensorInfo tensor = gguf.tensor(Qwen2GgufNames.ggufName(name));
                 assertEquals(GGML_F32, tensor.type(), name);
                 assertArrayEquals(floats(source), f32(gguf.data(tensor, (int) source.elements() * 4)), name);
             }

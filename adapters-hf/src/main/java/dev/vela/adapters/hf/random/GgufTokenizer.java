@@ -1,4 +1,4 @@
-package dev.vela.benchmarks.gguf;
+package dev.vela.adapters.hf.random;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;

@@ -1,4 +1,4 @@
-package dev.vela.benchmarks.gguf;
+package dev.vela.adapters.hf.random;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

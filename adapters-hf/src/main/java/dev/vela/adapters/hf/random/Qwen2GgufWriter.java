@@ -1,6 +1,8 @@
-package dev.vela.benchmarks.gguf;
+package dev.vela.adapters.hf.random;
 
+import dev.vela.adapters.hf.GgmlType;
 import dev.vela.adapters.hf.HfModelDirectory;
+import dev.vela.adapters.hf.Qwen2GgufNames;
 import dev.vela.adapters.hf.SafetensorsModelWeights;
 import dev.vela.application.port.out.Qwen2Tensor;
 import dev.vela.application.port.out.WeightTensor;
@@ -16,15 +18,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * Writes a Hugging Face Qwen2 model directory as the GGUF file llama.cpp loads for its {@code qwen2}
  * architecture: the model's shape, its tokenizer ({@code gpt2} vocabulary, {@code qwen2}
- * pre-tokenizer) and its tensors under llama.cpp's names. Matrices are written as the chosen type;
+ * pre-tokenizer) and its tensors under llama.cpp's names. Matrices are written as the chosen type
+ * (Q8_0 and Q4_0 blocks rounded as llama.cpp's quantizers round, by {@link WeightTensor#quantizeBlock});
  * norms and biases stay f32, as llama.cpp's own converter keeps them. A tied lm_head writes no
  * {@code output.weight}: llama.cpp then uses {@code token_embd.weight}.
  */
@@ -34,20 +34,6 @@ public final class Qwen2GgufWriter {
     public static final int REVISION = 1;
 
     private static final int CHUNK = 1 << 20;
-    /** llama.cpp's name for each tensor of a layer. */
-    private static final Map<Qwen2Tensor, String> LAYER_NAMES = new EnumMap<>(Map.ofEntries(
-            Map.entry(Qwen2Tensor.INPUT_LAYERNORM, "attn_norm.weight"),
-            Map.entry(Qwen2Tensor.Q_PROJ, "attn_q.weight"),
-            Map.entry(Qwen2Tensor.Q_PROJ_BIAS, "attn_q.bias"),
-            Map.entry(Qwen2Tensor.K_PROJ, "attn_k.weight"),
-            Map.entry(Qwen2Tensor.K_PROJ_BIAS, "attn_k.bias"),
-            Map.entry(Qwen2Tensor.V_PROJ, "attn_v.weight"),
-            Map.entry(Qwen2Tensor.V_PROJ_BIAS, "attn_v.bias"),
-            Map.entry(Qwen2Tensor.O_PROJ, "attn_output.weight"),
-            Map.entry(Qwen2Tensor.POST_ATTENTION_LAYERNORM, "ffn_norm.weight"),
-            Map.entry(Qwen2Tensor.GATE_PROJ, "ffn_gate.weight"),
-            Map.entry(Qwen2Tensor.UP_PROJ, "ffn_up.weight"),
-            Map.entry(Qwen2Tensor.DOWN_PROJ, "ffn_down.weight")));
 
     private Qwen2GgufWriter() {
     }
@@ -64,15 +50,31 @@ public final class Qwen2GgufWriter {
                     + "; only Qwen2ForCausalLM models are written as GGUF");
         }
         GgufTokenizer tokenizer = GgufTokenizer.read(modelDir, config.vocabSize());
-        Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles())) {
-            GgufWriter gguf = new GgufWriter();
-            putModel(gguf, modelName(modelDir), config, type);
-            putTokenizer(gguf, tokenizer);
-            for (String name : tensorOrder(weights, config)) {
+            List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
+            for (String name : weights.names()) {
                 WeightTensor tensor = weights.tensor(name);
-                GgmlType stored = tensor.rank() == 1 ? GgmlType.F32 : matrixType(name, config, type);
-                gguf.addTensor(ggufName(name), reversed(tensor.shape()), stored, out -> writeAs(tensor, stored, out));
+                tensors.add(new SafetensorsWriter.Tensor(name, tensor.shape(), inOrder(tensor)));
+            }
+            write(modelName(modelDir), config, tokenizer, tensors, file, type);
+        }
+    }
+
+    /**
+     * Writes a model of shape {@code config} whose tensors (Hugging Face names) produce their values
+     * as {@code tensors} says, with the matrices as {@code type}; whole or not at all.
+     */
+    static void write(String name, ModelConfig config, GgufTokenizer tokenizer, List<SafetensorsWriter.Tensor> tensors,
+                      Path file, GgmlType type) throws IOException {
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        try {
+            GgufWriter gguf = new GgufWriter();
+            putModel(gguf, name, config, type);
+            putTokenizer(gguf, tokenizer);
+            for (SafetensorsWriter.Tensor tensor : tensorOrder(tensors, config)) {
+                GgmlType stored = tensor.shape().length == 1 ? GgmlType.F32 : matrixType(tensor.name(), config, type);
+                gguf.addTensor(Qwen2GgufNames.ggufName(tensor.name()), reversed(tensor.shape()), stored,
+                        out -> writeAs(tensor, stored, out));
             }
             gguf.write(partial);
         } catch (IOException | RuntimeException e) {
@@ -84,6 +86,15 @@ public final class Qwen2GgufWriter {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /** The tensor's elements in row-major order, a chunk at a time. */
+    private static SafetensorsWriter.Values inOrder(WeightTensor tensor) {
+        long[] next = {0};
+        return (chunk, count) -> {
+            tensor.copyFloats(next[0], count, chunk, 0);
+            next[0] += count;
+        };
     }
 
     private static void putModel(GgufWriter gguf, String name, ModelConfig c, GgmlType type) {
@@ -124,35 +135,20 @@ public final class Qwen2GgufWriter {
     }
 
     /** The embedding, the layers in order, then the rest; a tied lm_head is left out. */
-    private static List<String> tensorOrder(SafetensorsModelWeights weights, ModelConfig config) {
-        List<String> names = new ArrayList<>();
-        for (String name : weights.names()) {
-            if (!(config.tieWordEmbeddings() && name.equals(Qwen2Tensor.LM_HEAD))) {
-                names.add(name);
+    private static List<SafetensorsWriter.Tensor> tensorOrder(List<SafetensorsWriter.Tensor> tensors, ModelConfig config) {
+        List<SafetensorsWriter.Tensor> ordered = new ArrayList<>();
+        for (SafetensorsWriter.Tensor tensor : tensors) {
+            if (!(config.tieWordEmbeddings() && tensor.name().equals(Qwen2Tensor.LM_HEAD))) {
+                ordered.add(tensor);
             }
         }
-        names.sort(Comparator.comparingInt(Qwen2GgufWriter::layerOf).thenComparing(Comparator.naturalOrder()));
-        return names;
+        ordered.sort(Comparator.comparingInt((SafetensorsWriter.Tensor t) -> layerOf(t.name()))
+                .thenComparing(SafetensorsWriter.Tensor::name));
+        return ordered;
     }
 
     private static int layerOf(String name) {
         return Qwen2Tensor.layerOf(name).orElse(name.equals(Qwen2Tensor.EMBEDDING) ? -1 : Integer.MAX_VALUE);
-    }
-
-    /** llama.cpp's name for a Hugging Face Qwen2 tensor. */
-    static String ggufName(String name) {
-        return switch (name) {
-            case Qwen2Tensor.EMBEDDING -> "token_embd.weight";
-            case Qwen2Tensor.FINAL_NORM -> "output_norm.weight";
-            case Qwen2Tensor.LM_HEAD -> "output.weight";
-            default -> {
-                Optional<Qwen2Tensor> inLayer = Qwen2Tensor.inLayer(name);
-                if (inLayer.isEmpty()) {
-                    throw new IllegalArgumentException("no llama.cpp qwen2 tensor for " + name);
-                }
-                yield "blk." + Qwen2Tensor.layerOf(name).orElseThrow() + "." + LAYER_NAMES.get(inLayer.get());
-            }
-        };
     }
 
     private static long[] reversed(long[] shape) {
@@ -167,36 +163,33 @@ public final class Qwen2GgufWriter {
      * The type a matrix is written in: {@code type}, but the output matrix (the embedding, when tied)
      * of a quantized file at Q8_0, the weights Vela's CPU runner serves at either quantization.
      */
-    private static GgmlType matrixType(String name, ModelConfig config, GgmlType type) {
+    public static GgmlType matrixType(String name, ModelConfig config, GgmlType type) {
         boolean output = name.equals(Qwen2Tensor.LM_HEAD) || name.equals(Qwen2Tensor.EMBEDDING) && config.tieWordEmbeddings();
         return output && type.weightType().quantized() ? GgmlType.Q8_0 : type;
     }
 
-    /** Copies the tensor's bytes when they are already {@code type}, else converts a chunk at a time. */
-    private static void writeAs(WeightTensor tensor, GgmlType type, FileChannel out) throws IOException {
-        MemorySegment data = tensor.data();
-        if (type.weightType().quantized()) {
-            writeBlocks(tensor, type.weightType(), out);
-            return;
-        }
-        boolean alreadyInType = tensor.type() == WeightTensor.Type.F32 && type == GgmlType.F32
-                || tensor.type() == WeightTensor.Type.BF16 && type == GgmlType.BF16;
-        if (alreadyInType) {
-            for (long at = 0; at < data.byteSize(); at += CHUNK) {
-                GgufWriter.writeFully(out, data.asSlice(at, Math.min(CHUNK, data.byteSize() - at)).asByteBuffer());
-            }
-            return;
-        }
-        ByteBuffer chunk = ByteBuffer.allocateDirect((int) type.bytesOf(CHUNK)).order(ByteOrder.LITTLE_ENDIAN);
-        long elements = tensor.elements();
-        for (long i = 0; i < elements; ) {
+    /** Converts the tensor's values a chunk of rows at a time. */
+    private static void writeAs(SafetensorsWriter.Tensor tensor, GgmlType type, FileChannel out) throws IOException {
+        int row = Math.toIntExact(tensor.shape()[tensor.shape().length - 1]);
+        int rowsPerChunk = Math.max(1, CHUNK / row);
+        long rows = tensor.elements() / row;
+        float[] values = new float[rowsPerChunk * row];
+        ByteBuffer chunk = ByteBuffer.allocateDirect(Math.toIntExact(type.weightType().bytesOf(values.length)))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        MemorySegment blocks = MemorySegment.ofBuffer(chunk);
+        for (long r = 0; r < rows; r += rowsPerChunk) {
+            int n = (int) Math.min(rowsPerChunk, rows - r) * row;
+            tensor.values().next(values, n);
             chunk.clear();
-            for (int n = 0; n < CHUNK && i < elements; n++, i++) {
-                float value = tensor.floatAt(i);
-                if (type == GgmlType.F32) {
-                    chunk.putFloat(value);
-                } else {
-                    chunk.putShort(bfloat16(value));
+            for (int i = 0; i < n; i += type.blockElements()) {
+                switch (type) {
+                    case F32 -> chunk.putFloat(values[i]);
+                    case F16 -> chunk.putShort(Float.floatToFloat16(values[i]));
+                    case BF16 -> chunk.putShort(bfloat16(values[i]));
+                    case Q8_0, Q4_0 -> {
+                        WeightTensor.quantizeBlock(type.weightType(), values, i, blocks, chunk.position());
+                        chunk.position(chunk.position() + type.blockBytes());
+                    }
                 }
             }
             GgufWriter.writeFully(out, chunk.flip());

@@ -1,5 +1,6 @@
-package dev.vela.benchmarks.gguf;
+package dev.vela.adapters.hf.random;
 
+import dev.vela.adapters.hf.GgmlType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -92,6 +93,9 @@ public final class GgufWriter {
                 throw new IllegalArgumentException(name + ": dimensions must be positive");
             }
             elements = Math.multiplyExact(elements, d);
+        }
+        if (dims[0] % type.blockElements() != 0) {
+            throw new IllegalArgumentException(name + ": rows of " + dims[0] + " are not whole " + type + " blocks");
         }
         tensors.add(new Tensor(name, dims.clone(), type, type.bytesOf(elements), data));
         return this;
