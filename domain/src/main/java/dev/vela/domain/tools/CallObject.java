@@ -48,7 +48,7 @@ final class CallObject {
         if (name == null) {
             held.append(text);
         } else {
-            pieces.add(new ToolCallPiece.Arguments(index, text));
+            add(text, pieces);
         }
     }
 
@@ -58,9 +58,19 @@ final class CallObject {
             name = value;
             pieces.add(new ToolCallPiece.CallStart(index, ids.get(), name));
             if (!held.isEmpty()) {
-                pieces.add(new ToolCallPiece.Arguments(index, held.toString()));
+                add(held.toString(), pieces);
                 held.setLength(0);
             }
+        }
+    }
+
+    /** More arguments, joined to the piece before when that one is this call's arguments too. */
+    private void add(String text, List<ToolCallPiece> pieces) {
+        int last = pieces.size() - 1;
+        if (last >= 0 && pieces.get(last) instanceof ToolCallPiece.Arguments a && a.index() == index) {
+            pieces.set(last, new ToolCallPiece.Arguments(index, a.text() + text));
+        } else {
+            pieces.add(new ToolCallPiece.Arguments(index, text));
         }
     }
 }

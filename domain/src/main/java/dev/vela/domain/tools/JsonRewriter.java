@@ -67,9 +67,9 @@ final class JsonRewriter {
         return state == State.DONE;
     }
 
-    /** Ends the text: a number at the top ends here. */
+    /** Ends the text: a number being read ends here. */
     void end() {
-        if (state == State.NUMBER && level == 0) {
+        if (state == State.NUMBER) {
             endNumber();
         }
     }

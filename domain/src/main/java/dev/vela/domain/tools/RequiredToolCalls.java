@@ -80,6 +80,9 @@ public final class RequiredToolCalls implements ToolCallReader {
     @Override
     public List<ToolCallPiece> finish() {
         pieces = new ArrayList<>(1);
+        if (!broken) {
+            rewriter.end();
+        }
         boolean callCut = item != null && item.started();
         if (!callCut && (calls == 0 || broken || rewriter.level() != 0)) {
             String text = calls == 0 ? pending.toString() : pending.substring(lastItemEnd);
