@@ -60,7 +60,7 @@ public final class ToolCallParser implements ToolCallReader {
         };
     }
 
-    /** {@inheritDoc} Often none while a call is open. */
+    /** {@inheritDoc} A call being read whole (not {@code hermes}) sends nothing until it ends. */
     @Override
     public List<ToolCallPiece> next(String text) {
         pending.append(text);
