@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
+import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -60,26 +61,26 @@ class HermesToolParserEndToEndTest {
     }
 
     @Test
-    void aStreamSendsTheTextThenTheCall(TestClient client) {
-        StringBuilder content = new StringBuilder();
-        StringBuilder arguments = new StringBuilder();
-        StringBuilder names = new StringBuilder();
-        String[] finish = new String[1];
+    void aStreamSendsTheTextThenTheCallAccumulatingToTheWholeAnswer(TestClient client) {
+        ChatCompletion whole = client.openai().chat().completions().create(forced());
+        ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
         try (StreamResponse<ChatCompletionChunk> stream = client.openai().chat().completions().createStreaming(forced())) {
-            stream.stream().flatMap(chunk -> chunk.choices().stream()).forEach(c -> {
-                c.delta().content().ifPresent(content::append);
-                c.delta().toolCalls().orElse(List.of()).forEach(call -> {
-                    call.function().flatMap(f -> f.name()).ifPresent(names::append);
-                    call.function().flatMap(f -> f.arguments()).ifPresent(arguments::append);
+            stream.stream().forEach(chunk -> {
+                accumulator.accumulate(chunk);
+                chunk.choices().forEach(c -> c.delta().toolCalls().orElse(List.of()).forEach(call -> {
                     assertEquals(0, call.index());
-                });
-                c.finishReason().ifPresent(reason -> finish[0] = reason.asString());
+                }));
             });
         }
-        assertEquals("Sure", content.toString());
-        assertEquals("f", names.toString());
-        assertEquals("{}", arguments.toString());
-        assertEquals("tool_calls", finish[0]);
+        ChatCompletion.Choice streamed = accumulator.chatCompletion().choices().getFirst();
+        assertEquals("Sure", streamed.message().content().orElseThrow());
+        ChatCompletionMessageFunctionToolCall.Function expected = whole.choices().getFirst().message().toolCalls().orElseThrow()
+                .getFirst().asFunction().function();
+        List<ChatCompletionMessageToolCall> calls = streamed.message().toolCalls().orElseThrow();
+        assertEquals(1, calls.size());
+        assertEquals(expected.name(), calls.getFirst().asFunction().function().name());
+        assertEquals(expected.arguments(), calls.getFirst().asFunction().function().arguments());
+        assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, streamed.finishReason());
     }
 
     /** A request whose greedy answer is {@link #ANSWER}, then EOS. */

@@ -11,6 +11,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
+import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -85,35 +86,40 @@ class ToolCallingEndToEndTest {
     }
 
     @Test
-    void aStreamsToolCallDeltasAddUpToTheWholeAnswersCalls(TestClient client) {
+    void aStreamedRequiredAnswerArrivesPieceByPieceAndAccumulatesToTheWholeAnswersCalls(TestClient client) {
         for (long seed = 0; seed < 4; seed++) {
             ChatCompletionCreateParams params = request(seed)
                     .toolChoice(ChatCompletionToolChoiceOption.ofAuto(ChatCompletionToolChoiceOption.Auto.REQUIRED)).build();
             List<ChatCompletionMessageFunctionToolCall> whole = calls(client.openai().chat().completions().create(params)
                     .choices().getFirst());
-            Map<Long, String[]> streamed = new LinkedHashMap<>();
+            ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
+            Map<Long, Integer> argumentDeltas = new LinkedHashMap<>();
+            Map<Long, Integer> firstDeltas = new LinkedHashMap<>();
             try (StreamResponse<ChatCompletionChunk> stream = client.openai().chat().completions().createStreaming(params)) {
-                stream.stream().flatMap(chunk -> chunk.choices().stream())
-                        .flatMap(c -> c.delta().toolCalls().orElse(List.of()).stream())
-                        .forEach(delta -> {
-                            String[] call = streamed.computeIfAbsent(delta.index(), i -> new String[] {null, null, ""});
-                            if (delta.id().isPresent()) {
-                                assertEquals(null, call[0], "only a call's first delta carries its id");
-                                call[0] = delta.id().get();
-                                call[1] = delta.function().orElseThrow().name().orElseThrow();
-                            }
-                            call[2] += delta.function().flatMap(f -> f.arguments()).orElse("");
-                        });
+                stream.stream().forEach(chunk -> {
+                    accumulator.accumulate(chunk);
+                    chunk.choices().forEach(c -> c.delta().toolCalls().orElse(List.of()).forEach(delta -> {
+                        if (delta.id().isPresent()) {
+                            firstDeltas.merge(delta.index(), 1, Integer::sum);
+                            assertTrue(delta.function().orElseThrow().name().isPresent(), "a call's first delta names it");
+                        }
+                        if (delta.function().flatMap(f -> f.arguments()).filter(a -> !a.isEmpty()).isPresent()) {
+                            argumentDeltas.merge(delta.index(), 1, Integer::sum);
+                        }
+                    }));
+                });
             }
-            assertEquals(whole.size(), streamed.size(), "seed " + seed);
-            List<String> names = new ArrayList<>();
-            List<String> arguments = new ArrayList<>();
-            streamed.values().forEach(call -> {
-                names.add(call[1]);
-                arguments.add(call[2]);
-            });
-            assertEquals(whole.stream().map(c -> c.function().name()).toList(), names, "seed " + seed);
-            assertEquals(whole.stream().map(c -> c.function().arguments()).toList(), arguments, "seed " + seed);
+            List<ChatCompletionMessageFunctionToolCall> accumulated = calls(accumulator.chatCompletion().choices().getFirst());
+            assertEquals(whole.stream().map(c -> c.function().name()).toList(),
+                    accumulated.stream().map(c -> c.function().name()).toList(), "seed " + seed);
+            assertEquals(whole.stream().map(c -> c.function().arguments()).toList(),
+                    accumulated.stream().map(c -> c.function().arguments()).toList(), "seed " + seed);
+            assertTrue(firstDeltas.values().stream().allMatch(n -> n == 1), "only a call's first delta carries its id");
+            assertEquals(whole.size(), firstDeltas.size(), "seed " + seed);
+            for (long index = 0; index < whole.size(); index++) {
+                assertTrue(argumentDeltas.getOrDefault(index, 0) > 1,
+                        "seed " + seed + ": call " + index + " came in " + argumentDeltas.get(index) + " argument deltas");
+            }
         }
     }
 

@@ -26,6 +26,11 @@ final class HermesFormat implements ToolCallFormat {
     }
 
     @Override
+    public String argumentsKey() {
+        return "arguments";
+    }
+
+    @Override
     public Call call(String body) {
         Object parsed;
         try {

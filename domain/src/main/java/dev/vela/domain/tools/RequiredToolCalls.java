@@ -2,28 +2,42 @@ package dev.vela.domain.tools;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * The answer to {@code tool_choice: "required"}: constrained to a JSON array of
- * {@code {"name": ..., "parameters": {...}}} objects, each item is a call, sent as soon as it is
- * whole, with its parameters written as Python's {@code json.dumps} writes them (vLLM's rule).
- * Text that does not make an item (an answer cut off by {@code max_tokens}) is content.
+ * {@code {"name": ..., "parameters": {...}}} objects, each item is a call. A call starts as soon as
+ * its name is read, and its parameters stream as they come, written as Python's {@code json.dumps}
+ * writes them (vLLM's rule for the whole answer). Text that starts no call (an answer cut off by
+ * {@code max_tokens} between items) is content; a call cut off keeps what was sent of it.
  */
 public final class RequiredToolCalls implements ToolCallReader {
 
+    private static final int ITEM_LEVEL = 2;
+
     private final Supplier<String> ids;
     private final StringBuilder pending = new StringBuilder();
-    /** Where the scan of the pending text stopped, and its state there. */
-    private int scanned;
-    private int depth;
-    private boolean inString;
-    private boolean escaped;
-    private int itemStart = -1;
+    private final JsonRewriter rewriter = new JsonRewriter(new JsonRewriter.Listener() {
+        @Override
+        public void written(String text) {
+            if (item != null) {
+                item.written(text, pieces);
+            }
+        }
+
+        @Override
+        public void stringRead(String value) {
+            if (item != null) {
+                item.stringRead(value, pieces);
+            }
+        }
+    });
+    private List<ToolCallPiece> pieces;
+    private CallObject item;
     private int calls;
+    private boolean broken;
+    /** Where the text after the last call begins. */
     private int lastItemEnd;
-    private boolean failed;
 
     public RequiredToolCalls(Supplier<String> ids) {
         this.ids = ids;
@@ -31,31 +45,33 @@ public final class RequiredToolCalls implements ToolCallReader {
 
     @Override
     public List<ToolCallPiece> next(String text) {
-        pending.append(text);
-        List<ToolCallPiece> pieces = new ArrayList<>();
-        while (!failed && scanned < pending.length()) {
-            char c = pending.charAt(scanned++);
-            if (inString) {
-                if (escaped) {
-                    escaped = false;
-                } else if (c == '\\') {
-                    escaped = true;
-                } else if (c == '"') {
-                    inString = false;
+        pieces = new ArrayList<>();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            pending.append(c);
+            if (broken) {
+                continue;
+            }
+            int before = rewriter.level();
+            if (!rewriter.accept(c)) {
+                broken = true;
+                if (item != null && item.started()) {
+                    // a started call keeps what was sent; the text from where it went wrong is content
+                    lastItemEnd = pending.length() - 1;
                 }
-            } else if (c == '"') {
-                inString = true;
-            } else if (c == '{' || c == '[') {
-                if (depth == 1 && c == '{') {
-                    itemStart = scanned - 1;
+                item = null;
+            } else if (before == ITEM_LEVEL - 1 && rewriter.level() == ITEM_LEVEL) {
+                item = new CallObject(rewriter, ITEM_LEVEL, "parameters", calls, ids);
+            } else if (before == ITEM_LEVEL && rewriter.level() == ITEM_LEVEL - 1) {
+                if (item.started()) {
+                    lastItemEnd = pending.length();
+                } else {
+                    broken = true;
                 }
-                depth++;
-            } else if (c == '}' || c == ']') {
-                depth--;
-                if (depth == 1 && itemStart >= 0) {
-                    item(pending.substring(itemStart, scanned), pieces);
-                    itemStart = -1;
-                }
+                item = null;
+            }
+            if (item != null && item.started() && item.index() == calls) {
+                calls++;
             }
         }
         return pieces;
@@ -63,36 +79,17 @@ public final class RequiredToolCalls implements ToolCallReader {
 
     @Override
     public List<ToolCallPiece> finish() {
-        List<ToolCallPiece> pieces = new ArrayList<>(1);
-        if (calls == 0 || failed || depth != 0) {
-            String text = calls == 0 ? pending.toString() : rest();
+        pieces = new ArrayList<>(1);
+        if (!broken) {
+            rewriter.end();
+        }
+        boolean callCut = item != null && item.started();
+        if (!callCut && (calls == 0 || broken || rewriter.level() != 0)) {
+            String text = calls == 0 ? pending.toString() : pending.substring(lastItemEnd);
             if (!text.isBlank()) {
                 pieces.add(new ToolCallPiece.Content(text));
             }
         }
         return pieces;
-    }
-
-    private void item(String text, List<ToolCallPiece> pieces) {
-        Object parsed;
-        try {
-            parsed = JsonText.parse(text);
-        } catch (IllegalArgumentException e) {
-            failed = true;
-            return;
-        }
-        if (!(parsed instanceof Map<?, ?> call) || !(call.get("name") instanceof String name)) {
-            failed = true;
-            return;
-        }
-        int index = calls++;
-        pieces.add(new ToolCallPiece.CallStart(index, ids.get(), name));
-        pieces.add(new ToolCallPiece.Arguments(index, JsonText.pythonDumps(call.get("parameters"))));
-        lastItemEnd = scanned;
-    }
-
-    /** The text after the last whole item. */
-    private String rest() {
-        return pending.substring(lastItemEnd);
     }
 }

@@ -18,6 +18,14 @@ interface ToolCallFormat {
     /** Markers that only group calls; they are not answer text. */
     List<String> groupMarkers();
 
+    /**
+     * The member holding the arguments when a block's body is one JSON object with a {@code name}
+     * member, so that the call can stream as it is read; null when the body is read whole.
+     */
+    default String argumentsKey() {
+        return null;
+    }
+
     /** The call a block's body holds, or null when it is not a well-formed call. */
     Call call(String body);
 

@@ -25,11 +25,33 @@ class ConstrainedToolCallsTest {
     }
 
     @Test
-    void aRequiredAnswerCutOffKeepsItsWholeCallsAndTheRestIsContent() {
-        ParsedToolCalls parsed = ParsedToolCalls.parse(new RequiredToolCalls(ids()),
-                "[{\"name\": \"a\", \"parameters\": {}}, {\"name\": \"b\", \"para");
-        assertEquals(1, parsed.calls().size());
-        assertEquals(", {\"name\": \"b\", \"para", parsed.content());
+    void aRequiredAnswerCutOffKeepsWhatWasSentOfItsCallsAndTextThatStartsNoCallIsContent() {
+        ParsedToolCalls cutInACall = ParsedToolCalls.parse(new RequiredToolCalls(ids()),
+                "[{\"name\": \"a\", \"parameters\": {}}, {\"name\": \"b\", \"parameters\": {\"q\": \"x");
+        assertEquals(List.of(new ToolCall("call-0", "function", "a", "{}"),
+                new ToolCall("call-1", "function", "b", "{\"q\": \"x")), cutInACall.calls());
+        assertNull(cutInACall.content());
+        ParsedToolCalls cutBeforeAName = ParsedToolCalls.parse(new RequiredToolCalls(ids()),
+                "[{\"name\": \"a\", \"parameters\": {}}, {\"na");
+        assertEquals(1, cutBeforeAName.calls().size());
+        assertEquals(", {\"na", cutBeforeAName.content());
+    }
+
+    @Test
+    void aRequiredCallStartsOnItsNameAndItsParametersStreamAsTheyCome() {
+        RequiredToolCalls reader = new RequiredToolCalls(ids());
+        List<ToolCallPiece> pieces = new ArrayList<>(reader.next("[{\"name\":\"f\""));
+        assertEquals(List.of(new ToolCallPiece.CallStart(0, "call-0", "f")), pieces);
+        List<ToolCallPiece> more = reader.next(",\"parameters\":{\"city\":\"Pa");
+        assertEquals(List.of(new ToolCallPiece.Arguments(0, "{\"city\": \"Pa")), more);
+        assertEquals(List.of(new ToolCallPiece.Arguments(0, "ris\"}")), reader.next("ris\"}}"));
+    }
+
+    @Test
+    void parametersReadBeforeTheNameWaitForIt() {
+        assertEquals(List.of(new ToolCall("call-0", "function", "f", "{\"a\": [1, 2.50, 1e+5, true, null]}")),
+                ParsedToolCalls.parse(new RequiredToolCalls(ids()),
+                        "[{\"parameters\":{\"a\":[1,2.50,1E5,true,null]},\"name\":\"f\"}]").calls());
     }
 
     @Test

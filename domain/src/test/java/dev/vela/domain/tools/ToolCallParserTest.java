@@ -70,18 +70,23 @@ class ToolCallParserTest {
     }
 
     @Test
-    void aCallWithBrokenJsonIsReturnedAsText() {
-        String broken = "Hi <tool_call>\n{\"name\": \"f\", \"arguments\": {\"a\": }\n</tool_call>";
+    void aCallThatGoesWrongBeforeItsNameIsReadIsReturnedAsText() {
+        String broken = "Hi <tool_call>\n{\"nam\": oops}\n</tool_call>";
         ParsedToolCalls parsed = whole("hermes", broken);
         assertEquals(broken, parsed.content());
         assertEquals(List.of(), parsed.calls());
+        assertEquals(List.of(), whole("hermes", "<tool_call>{\"arguments\": {}}</tool_call>").calls());
+        assertEquals(List.of(), whole("hermes", "<tool_call>{\"name\": \"\", \"arguments\": {}}</tool_call>").calls());
+        assertEquals(List.of(), whole("hermes", "<tool_call>[1]</tool_call>").calls());
     }
 
     @Test
-    void aCallWithoutANameOrArgumentsIsReturnedAsText() {
-        assertEquals(List.of(), whole("hermes", "<tool_call>{\"arguments\": {}}</tool_call>").calls());
-        assertEquals(List.of(), whole("hermes", "<tool_call>{\"name\": \"f\"}</tool_call>").calls());
-        assertEquals(List.of(), whole("hermes", "<tool_call>[1]</tool_call>").calls());
+    void aCallThatGoesWrongAfterItsNameKeepsWhatWasSentAndTheRestOfItsBlockIsText() {
+        ParsedToolCalls parsed = whole("hermes", "Hi <tool_call>\n{\"name\": \"f\", \"arguments\": {\"a\": }\n</tool_call> ok");
+        assertEquals(List.of(new ToolCall("call-0", "function", "f", "{\"a\": ")), parsed.calls());
+        assertEquals("Hi}ok", parsed.content());
+        assertEquals(List.of(new ToolCall("call-0", "function", "f", "")),
+                whole("hermes", "<tool_call>{\"name\": \"f\"}</tool_call>").calls());
     }
 
     @Test
@@ -92,11 +97,14 @@ class ToolCallParserTest {
     }
 
     @Test
-    void aCallCutOffBeforeItsEndMarkerCountsWhenItsBodyParses() {
+    void aCallCutOffBeforeItsEndMarkerKeepsWhatWasSentOnceItsNameWasRead() {
         assertEquals(1, whole("hermes", "<tool_call>\n{\"name\": \"f\", \"arguments\": {}}\n").calls().size());
-        ParsedToolCalls cut = whole("hermes", "<tool_call>\n{\"name\": \"f\", \"argu");
-        assertEquals(List.of(), cut.calls());
-        assertEquals("<tool_call>\n{\"name\": \"f\", \"argu", cut.content());
+        ParsedToolCalls cutInItsName = whole("hermes", "<tool_call>\n{\"name\": \"f");
+        assertEquals(List.of(), cutInItsName.calls());
+        assertEquals("<tool_call>\n{\"name\": \"f", cutInItsName.content());
+        ParsedToolCalls cutInItsArguments = whole("hermes", "<tool_call>\n{\"name\": \"f\", \"arguments\": {\"a\": [1");
+        assertEquals(List.of(new ToolCall("call-0", "function", "f", "{\"a\": [1")), cutInItsArguments.calls());
+        assertNull(cutInItsArguments.content());
     }
 
     @Test
@@ -130,6 +138,8 @@ class ToolCallParserTest {
         List<String[]> outputs = List.of(new String[] {"hermes", HERMES_NESTED}, new String[] {"hermes", HERMES_TWO},
                 new String[] {"hermes", "Sure.\n" + HERMES_ONE + "\nDone.  "},
                 new String[] {"hermes", "a <tool_call>{bad}</tool_call> b <tool_call>{\"name\": \"f\", \"arguments\": 1}"},
+                new String[] {"hermes", "<tool_call>{\"arguments\": {\"s\": \"</tool_call>\"}, \"name\": \"g\"}</tool_call>"
+                        + "<tool_call>{\"name\": \"f\", \"arguments\": {\"a\": ]}}</tool_call> end"},
                 new String[] {"deepseek_v3", R1_TWO},
                 new String[] {"deepseek_v3", "x<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>f\n{}<｜tool▁call▁end｜> y"});
         for (String[] output : outputs) {
@@ -147,7 +157,7 @@ class ToolCallParserTest {
     }
 
     @Test
-    void aStreamSendsACallsStartBeforeItsArguments() {
+    void aHermesCallStartsOnItsNameAndItsArgumentsStreamAsTheyCome() {
         List<ToolCallPiece> pieces = new ArrayList<>();
         ToolCallParser parser = ToolCallParser.create("hermes", ids());
         for (String chunk : List.of("Hi <tool_", "call>{\"name\": \"f\", \"arguments\": {\"a\"", ": 1}}</tool_call>")) {
@@ -155,7 +165,7 @@ class ToolCallParserTest {
         }
         pieces.addAll(parser.finish());
         assertEquals(List.of(new ToolCallPiece.Content("Hi"), new ToolCallPiece.CallStart(0, "call-0", "f"),
-                new ToolCallPiece.Arguments(0, "{\"a\": 1}")), pieces);
+                new ToolCallPiece.Arguments(0, "{\"a\""), new ToolCallPiece.Arguments(0, ": 1}")), pieces);
     }
 
     private static ParsedToolCalls whole(String parser, String output) {
