@@ -53,7 +53,7 @@ final class TokenMasker {
 
     /**
      * Walks the trie for the states a text meets first, breadth first over bytes from the start,
-     * until {@code budgetNanos} have passed or half the cache is filled: the first steps of every
+     * until {@code budgetNanos} have passed or the cache is full: the first steps of every
      * answer, and every state of a small grammar, then find their masks kept.
      */
     void walkAhead(long budgetNanos) {
@@ -70,7 +70,7 @@ final class TokenMasker {
         queue.add(states.start);
         seen.add(states.start);
         int walked = 0;
-        while (!queue.isEmpty() && walked < CACHED_MASKS / 2 && System.nanoTime() < deadline) {
+        while (!queue.isEmpty() && walked < CACHED_MASKS && System.nanoTime() < deadline) {
             ParseState state = queue.poll();
             CutKey key = key(state);
             if (known(key) == null) {
@@ -140,27 +140,23 @@ final class TokenMasker {
         ParseState[] at = new ParseState[vocabulary.maxDepth + 1];
         boolean[] escaped = new boolean[vocabulary.maxDepth + 1];
         at[0] = start;
-        byte[] nodeByte = vocabulary.nodeByte;
-        int[] nodeDepth = vocabulary.nodeDepth;
+        int[] node = vocabulary.node;
         int[] subtreeEnd = vocabulary.subtreeEnd;
         int[] tokenStart = vocabulary.nodeTokenStart;
         int[] tokens = vocabulary.nodeTokens;
         ParseState dead = states.dead;
-        int n = nodeByte.length;
+        int n = node.length;
         int i = 0;
         while (i < n) {
-            int depth = nodeDepth[i];
+            int depth = node[i] >>> 8;
+            int b = node[i] & 0xFF;
             ParseState parent = at[depth - 1];
             boolean past = uncertain != null && (escaped[depth - 1] || parent.accepting);
-            ParseState next;
-            if (parent.stacks.length == 0) {
-                next = dead;
-            } else {
-                // the transition is nearly always known: read it here, past the call that would find it
-                next = parent.next[nodeByte[i] & 0xFF];
-                if (next == null) {
-                    next = states.advance(parent, nodeByte[i] & 0xFF);
-                }
+            // the transition is nearly always known: read it here, past the call that would find it
+            // (a state without stacks, the dead one included, learns that every byte leads to dead)
+            ParseState next = parent.next[b];
+            if (next == null) {
+                next = states.advance(parent, b);
             }
             if (next == dead && !past) {
                 i = subtreeEnd[i];
