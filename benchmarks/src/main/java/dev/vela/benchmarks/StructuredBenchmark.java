@@ -46,6 +46,8 @@ public final class StructuredBenchmark {
     private static final int DECODE = Integer.getInteger("vela.bench.decode", 32);
     private static final int ROUNDS = Integer.getInteger("vela.bench.rounds", 3);
     private static final int[] STREAMS = Stats.intList("vela.bench.streams", "1,16");
+    private static final Duration WALK_AHEAD = Duration.ofMillis(Long.getLong("vela.bench.walk-ahead-ms",
+            StructuredOutputs.WALK_AHEAD.toMillis()));
 
     private StructuredBenchmark() {
     }
@@ -99,7 +101,7 @@ public final class StructuredBenchmark {
         constraints.put("regex", new OutputConstraint.Regex(
                 "[a-z0-9._%+-]{1,20}@[a-z0-9-]{1,12}\\.(com|org|net)|\\(\\d{3}\\) \\d{3}-\\d{4}", "regex"));
         List<String> rows = new ArrayList<>();
-        Duration[] walkAhead = {Duration.ZERO, StructuredOutputs.WALK_AHEAD};
+        Duration[] walkAhead = {Duration.ZERO, WALK_AHEAD};
         for (Map.Entry<String, OutputConstraint> entry : constraints.entrySet()) {
             for (int round = 0; round < ROUNDS; round++) {
                 for (int k = 0; k < walkAhead.length; k++) {

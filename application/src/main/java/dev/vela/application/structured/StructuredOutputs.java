@@ -21,7 +21,7 @@ public final class StructuredOutputs {
 
     static final int CACHED_GRAMMARS = 32;
     /** How long a compile may walk the trie ahead for its first states ({@link TokenMasker#walkAhead}). */
-    public static final Duration WALK_AHEAD = Duration.ofMillis(100);
+    public static final Duration WALK_AHEAD = Duration.ofMillis(250);
 
     private final Tokenizer tokenizer;
     private final int vocabularySize;
