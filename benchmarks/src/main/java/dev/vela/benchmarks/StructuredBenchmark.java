@@ -20,6 +20,7 @@ import dev.vela.domain.structured.JsonWhitespace;
 import dev.vela.domain.structured.OutputConstraint;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -33,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * alone: for json_object, a nested JSON Schema and a regular expression, the compile time, then the
  * time to mask one row of logits (compute the allowed set and apply it) per token per sequence,
  * p50 and p99, over random walks through the grammar; the first walks meet every state for the
- * first time (cold), the same walks again find their masks kept (warm). Then decode tokens/s of
+ * first time (cold), the same walks again find their masks kept (warm); each grammar compiled with
+ * its masks walked ahead and without, alternating. Then decode tokens/s of
  * the engine on the 0.5B-dimension random model at 1 and 16 streams, with and without the nested
  * schema, alternating in one run. Run: {@code bin/bench structured}.
  */
@@ -44,6 +46,8 @@ public final class StructuredBenchmark {
     private static final int DECODE = Integer.getInteger("vela.bench.decode", 32);
     private static final int ROUNDS = Integer.getInteger("vela.bench.rounds", 3);
     private static final int[] STREAMS = Stats.intList("vela.bench.streams", "1,16");
+    private static final Duration WALK_AHEAD = Duration.ofMillis(Long.getLong("vela.bench.walk-ahead-ms",
+            StructuredOutputs.WALK_AHEAD.toMillis()));
 
     private StructuredBenchmark() {
     }
@@ -97,16 +101,24 @@ public final class StructuredBenchmark {
         constraints.put("regex", new OutputConstraint.Regex(
                 "[a-z0-9._%+-]{1,20}@[a-z0-9-]{1,12}\\.(com|org|net)|\\(\\d{3}\\) \\d{3}-\\d{4}", "regex"));
         List<String> rows = new ArrayList<>();
+        Duration[] walkAhead = {Duration.ZERO, WALK_AHEAD};
         for (Map.Entry<String, OutputConstraint> entry : constraints.entrySet()) {
-            StructuredOutputs outputs = new StructuredOutputs(vocabulary);
-            start = System.nanoTime();
-            CompiledGrammar grammar = outputs.compile(entry.getValue());
-            double compileMillis = (System.nanoTime() - start) / 1e6;
-            double[][] cold = walks(grammar, vocabularySize, eos);
-            double[][] warm = walks(grammar, vocabularySize, eos);
-            rows.add(String.format("%-13s | %10.1f | %6d | %8.1f | %8.1f | %8.1f | %8.1f | %12.1f | %6d", entry.getKey(),
-                    compileMillis, grammar.automatonStates(), Stats.median(cold[0]), Stats.percentile(cold[0], 99),
-                    Stats.median(warm[0]), Stats.percentile(warm[0], 99), Stats.percentile(warm[1], 99), warm[0].length));
+            for (int round = 0; round < ROUNDS; round++) {
+                for (int k = 0; k < walkAhead.length; k++) {
+                    Duration ahead = walkAhead[(round + k) % walkAhead.length];    // each goes first in turn
+                    StructuredOutputs outputs = new StructuredOutputs(vocabulary, ahead);
+                    start = System.nanoTime();
+                    CompiledGrammar grammar = outputs.compile(entry.getValue());
+                    double compileMillis = (System.nanoTime() - start) / 1e6;
+                    double[][] cold = walks(grammar, vocabularySize, eos);
+                    double[][] warm = walks(grammar, vocabularySize, eos);
+                    rows.add(String.format("%-13s | %10s | %10.1f | %6d | %8.1f | %8.1f | %12.1f | %8.1f | %8.1f | %12.1f | %6d",
+                            entry.getKey(), ahead.isZero() ? "on demand" : ahead.toMillis() + " ms", compileMillis,
+                            grammar.automatonStates(), Stats.median(cold[0]), Stats.percentile(cold[0], 99),
+                            Stats.percentile(cold[1], 99), Stats.median(warm[0]), Stats.percentile(warm[0], 99),
+                            Stats.percentile(warm[1], 99), warm[0].length));
+                }
+            }
         }
 
         System.out.println(Machine.describe());
@@ -114,7 +126,10 @@ public final class StructuredBenchmark {
                 vocabulary.tokenCount(), trieMillis);
         System.out.println("mask per token per sequence (compute the allowed set and apply it to a row of logits), µs;"
                 + " random walks, " + WALKS + " x up to " + STEPS + " tokens");
-        System.out.println("constraint    | compile ms | states | cold p50 | cold p99 | warm p50 | warm p99 | warm p99 cpu | tokens");
+        System.out.println("masks walked ahead at compile time (within the budget) or each on demand, alternating, "
+                + ROUNDS + " rounds");
+        System.out.println("constraint    | walk ahead | compile ms | states | cold p50 | cold p99 | cold p99 cpu"
+                + " | warm p50 | warm p99 | warm p99 cpu | tokens");
         rows.forEach(System.out::println);
         if (Boolean.getBoolean("vela.bench.masks-only")) {
             return;

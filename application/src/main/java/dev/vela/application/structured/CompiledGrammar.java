@@ -9,9 +9,13 @@ public final class CompiledGrammar {
     final ParseStates states;
     final TokenMasker masker;
 
-    CompiledGrammar(Grammar grammar, TokenVocabulary vocabulary) {
+    /** Compiles {@code grammar}, then walks the trie ahead for up to {@code walkAheadNanos} ({@link TokenMasker#walkAhead}). */
+    CompiledGrammar(Grammar grammar, TokenVocabulary vocabulary, long walkAheadNanos) {
         this.states = new ParseStates(AutomatonCompiler.compile(grammar));
         this.masker = new TokenMasker(states, vocabulary);
+        if (walkAheadNanos > 0) {
+            masker.walkAhead(walkAheadNanos);
+        }
     }
 
     /** A matcher at the start of a sentence, for one sequence. */

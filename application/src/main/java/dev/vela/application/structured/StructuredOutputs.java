@@ -4,6 +4,7 @@ import dev.vela.application.port.out.Tokenizer;
 import dev.vela.domain.error.InvalidRequestException;
 import dev.vela.domain.structured.OutputConstraint;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +20,13 @@ import java.util.TreeMap;
 public final class StructuredOutputs {
 
     static final int CACHED_GRAMMARS = 32;
+    /** How long a compile may walk the trie ahead for its first states ({@link TokenMasker#walkAhead}). */
+    public static final Duration WALK_AHEAD = Duration.ofMillis(250);
 
     private final Tokenizer tokenizer;
     private final int vocabularySize;
     private volatile TokenVocabulary vocabulary;
+    private final long walkAheadNanos;
     private final Map<String, CompiledGrammar> compiled = new LinkedHashMap<>(CACHED_GRAMMARS, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, CompiledGrammar> eldest) {
@@ -32,14 +36,22 @@ public final class StructuredOutputs {
 
     /** The vocabulary's trie is built on the first constrained request, not at start-up. */
     public StructuredOutputs(Tokenizer tokenizer, int vocabularySize) {
-        this.tokenizer = tokenizer;
-        this.vocabularySize = vocabularySize;
+        this(tokenizer, vocabularySize, WALK_AHEAD);
     }
 
-    /** Over a trie already built (another instance's): an empty cache, the same vocabulary. */
-    public StructuredOutputs(TokenVocabulary vocabulary) {
-        this(null, vocabulary.size);
+    /**
+     * Over a trie already built (another instance's): an empty cache, the same vocabulary, and
+     * {@code walkAhead} for each compile to fill its first masks (zero: every mask on demand).
+     */
+    public StructuredOutputs(TokenVocabulary vocabulary, Duration walkAhead) {
+        this(null, vocabulary.size, walkAhead);
         this.vocabulary = vocabulary;
+    }
+
+    private StructuredOutputs(Tokenizer tokenizer, int vocabularySize, Duration walkAhead) {
+        this.tokenizer = tokenizer;
+        this.vocabularySize = vocabularySize;
+        this.walkAheadNanos = walkAhead.toNanos();
     }
 
     /** @throws InvalidRequestException naming {@code constraint.field()} when it cannot be compiled */
@@ -53,7 +65,7 @@ public final class StructuredOutputs {
         }
         CompiledGrammar grammar;
         try {
-            grammar = new CompiledGrammar(grammarOf(constraint), vocabulary());
+            grammar = new CompiledGrammar(grammarOf(constraint), vocabulary(), walkAheadNanos);
         } catch (GrammarException e) {
             throw new InvalidRequestException("Invalid " + kind(constraint) + " in " + constraint.field() + ": "
                     + e.getMessage(), constraint.field());

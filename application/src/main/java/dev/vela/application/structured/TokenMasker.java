@@ -1,7 +1,10 @@
 package dev.vela.application.structured;
 
+import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which tokens of the vocabulary may come next in a {@link ParseState}, as a bit set over token ids.
@@ -48,21 +51,46 @@ final class TokenMasker {
         this.words = (vocabulary.size + 63) >>> 6;
     }
 
-    /** The tokens allowed next in {@code state} (end-of-sequence excluded); the array may be shared: read only. */
-    long[] allowed(ParseState state) {
-        ParseState cut = states.cut(state, CONTEXT_DEPTH);
-        CutKey key = new CutKey(cut, cut != state);
-        CutMask mask;
-        synchronized (masks) {
-            mask = masks.get(key);
+    /**
+     * Walks the trie for the states a text meets first, breadth first over bytes from the start,
+     * until {@code budgetNanos} have passed or the cache is full: the first steps of every
+     * answer, and every state of a small grammar, then find their masks kept.
+     */
+    void walkAhead(long budgetNanos) {
+        try {
+            walkAheadUntil(System.nanoTime() + budgetNanos);
+        } catch (IllegalStateException tooAmbiguous) {
+            // a sequence that gets there fails alone; until then the grammar serves
         }
-        if (mask == null) {
-            IntList uncertain = key.cut() ? new IntList() : null;
-            mask = new CutMask(walk(cut, uncertain), uncertain == null ? new int[0] : uncertain.toArray());
-            synchronized (masks) {
-                masks.put(key, mask);
+    }
+
+    private void walkAheadUntil(long deadline) {
+        ArrayDeque<ParseState> queue = new ArrayDeque<>();
+        Set<ParseState> seen = new HashSet<>();
+        queue.add(states.start);
+        seen.add(states.start);
+        int walked = 0;
+        while (!queue.isEmpty() && walked < CACHED_MASKS && System.nanoTime() < deadline) {
+            ParseState state = queue.poll();
+            CutKey key = key(state);
+            if (known(key) == null) {
+                walked(key);
+                walked++;
+            }
+            for (int b = 0; b < 256 && state.stacks.length > 0; b++) {
+                ParseState next = states.advance(state, b);
+                if (!next.dead() && seen.add(next)) {
+                    queue.add(next);
+                }
             }
         }
+    }
+
+    /** The tokens allowed next in {@code state} (end-of-sequence excluded); the array may be shared: read only. */
+    long[] allowed(ParseState state) {
+        CutKey key = key(state);
+        CutMask known = known(key);
+        CutMask mask = known != null ? known : walked(key);
         if (mask.uncertain.length == 0) {
             return mask.accepted;
         }
@@ -74,6 +102,27 @@ final class TokenMasker {
             }
         }
         return allowed;
+    }
+
+    private CutKey key(ParseState state) {
+        ParseState cut = states.cut(state, CONTEXT_DEPTH);
+        return new CutKey(cut, cut != state);
+    }
+
+    private CutMask known(CutKey key) {
+        synchronized (masks) {
+            return masks.get(key);
+        }
+    }
+
+    /** Walks the trie for {@code key} and keeps the result. */
+    private CutMask walked(CutKey key) {
+        IntList uncertain = key.cut() ? new IntList() : null;
+        CutMask mask = new CutMask(walk(key.state(), uncertain), uncertain == null ? new int[0] : uncertain.toArray());
+        synchronized (masks) {
+            masks.put(key, mask);
+        }
+        return mask;
     }
 
     /** The bytes of a token in the vocabulary's trie; null for one left out. */
@@ -91,19 +140,24 @@ final class TokenMasker {
         ParseState[] at = new ParseState[vocabulary.maxDepth + 1];
         boolean[] escaped = new boolean[vocabulary.maxDepth + 1];
         at[0] = start;
-        byte[] nodeByte = vocabulary.nodeByte;
-        int[] nodeDepth = vocabulary.nodeDepth;
+        int[] node = vocabulary.node;
         int[] subtreeEnd = vocabulary.subtreeEnd;
         int[] tokenStart = vocabulary.nodeTokenStart;
         int[] tokens = vocabulary.nodeTokens;
         ParseState dead = states.dead;
-        int n = nodeByte.length;
+        int n = node.length;
         int i = 0;
         while (i < n) {
-            int depth = nodeDepth[i];
+            int depth = node[i] >>> 8;
+            int b = node[i] & 0xFF;
             ParseState parent = at[depth - 1];
             boolean past = uncertain != null && (escaped[depth - 1] || parent.accepting);
-            ParseState next = parent.stacks.length == 0 ? dead : states.advance(parent, nodeByte[i] & 0xFF);
+            // the transition is nearly always known: read it here, past the call that would find it
+            // (a state without stacks, the dead one included, learns that every byte leads to dead)
+            ParseState next = parent.next[b];
+            if (next == null) {
+                next = states.advance(parent, b);
+            }
             if (next == dead && !past) {
                 i = subtreeEnd[i];
                 continue;

@@ -14,10 +14,8 @@ public final class TokenVocabulary {
 
     /** How many ids a row of logits has (the model's vocabulary may be larger than the tokenizer's). */
     final int size;
-    /** Per node: the byte that leads to it from its parent. */
-    final byte[] nodeByte;
-    /** Per node: its depth (1 for a first byte). */
-    final int[] nodeDepth;
+    /** Per node: its depth (1 for a first byte) above the low 8 bits, and in them the byte that leads to it. */
+    final int[] node;
     /** Per node: the index after its subtree. */
     final int[] subtreeEnd;
     /** Per node: where its tokens start in {@link #nodeTokens}; {@code nodeTokenStart[n + 1]} ends them. */
@@ -26,11 +24,10 @@ public final class TokenVocabulary {
     final int maxDepth;
     private final byte[][] tokenBytes;
 
-    private TokenVocabulary(int size, byte[] nodeByte, int[] nodeDepth, int[] subtreeEnd, int[] nodeTokenStart,
+    private TokenVocabulary(int size, int[] node, int[] subtreeEnd, int[] nodeTokenStart,
                             int[] nodeTokens, int maxDepth, byte[][] tokenBytes) {
         this.size = size;
-        this.nodeByte = nodeByte;
-        this.nodeDepth = nodeDepth;
+        this.node = node;
         this.subtreeEnd = subtreeEnd;
         this.nodeTokenStart = nodeTokenStart;
         this.nodeTokens = nodeTokens;
@@ -64,8 +61,8 @@ public final class TokenVocabulary {
         for (byte[] b : bytes) {
             capacity += b == null ? 0 : b.length;
         }
-        byte[] nodeByte = new byte[capacity];
-        int[] nodeDepth = new int[capacity];
+        // depth and byte in one int: a walk reads one array per node
+        int[] node = new int[capacity];
         int[] subtreeEnd = new int[capacity];
         int[] nodeTokenStart = new int[capacity + 1];
         int[] nodeTokens = new int[count];
@@ -88,8 +85,7 @@ public final class TokenVocabulary {
                 path = Arrays.copyOf(path, b.length);
             }
             for (int d = common; d < b.length; d++) {
-                nodeByte[nodes] = b[d];
-                nodeDepth[nodes] = d + 1;
+                node[nodes] = (d + 1) << 8 | b[d] & 0xFF;
                 nodeTokenStart[nodes] = tokens;
                 path[depth++] = nodes++;
             }
@@ -102,8 +98,7 @@ public final class TokenVocabulary {
             subtreeEnd[path[--depth]] = nodes;
         }
         nodeTokenStart[nodes] = tokens;
-        return new TokenVocabulary(vocabularySize, Arrays.copyOf(nodeByte, nodes), Arrays.copyOf(nodeDepth, nodes),
-                Arrays.copyOf(subtreeEnd, nodes), Arrays.copyOf(nodeTokenStart, nodes + 1), nodeTokens, maxDepth, bytes);
+        return new TokenVocabulary(vocabularySize, Arrays.copyOf(node, nodes), Arrays.copyOf(subtreeEnd, nodes), Arrays.copyOf(nodeTokenStart, nodes + 1), nodeTokens, maxDepth, bytes);
     }
 
     /** How many tokens the trie holds (the vocabulary less special and empty tokens). */

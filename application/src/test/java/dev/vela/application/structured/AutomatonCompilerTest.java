@@ -45,7 +45,7 @@ class AutomatonCompilerTest {
     void aBranchThatNeverEndsIsDroppedSoNoSequenceCanBeTrappedInIt() {
         ListTokenizer tokenizer = new ListTokenizer(java.util.List.of("a", "b"));
         GrammarMatcher matcher = new CompiledGrammar(GbnfParser.parse("root ::= \"b\" | loop\nloop ::= \"a\" loop"),
-                TokenVocabulary.of(tokenizer, tokenizer.size())).matcher();
+                TokenVocabulary.of(tokenizer, tokenizer.size()), GrammarMatcherTest.WALK_AHEAD).matcher();
         float[] logits = new float[tokenizer.size()];
         matcher.restrict(logits, new int[] {ListTokenizer.EOS});
         assertTrue(logits[tokenizer.id("a")] == Float.NEGATIVE_INFINITY && logits[tokenizer.id("b")] == 0f);

@@ -14,8 +14,11 @@ class GrammarMatcherTest {
 
     private static final int[] EOS = {ListTokenizer.EOS};
 
+    /** Long enough to walk every state of these small grammars ahead. */
+    static final long WALK_AHEAD = 10_000_000_000L;
+
     private static GrammarMatcher matcher(ListTokenizer tokenizer, Grammar grammar) {
-        return new CompiledGrammar(grammar, TokenVocabulary.of(tokenizer, tokenizer.size())).matcher();
+        return new CompiledGrammar(grammar, TokenVocabulary.of(tokenizer, tokenizer.size()), 0).matcher();
     }
 
     /** The ids the matcher leaves finite. */
@@ -133,19 +136,25 @@ class GrammarMatcherTest {
                 list ::= "[" (value ("," value)*)? "]"
                 """);
         ReferenceRecognizer reference = new ReferenceRecognizer(grammar);
-        CompiledGrammar compiled = new CompiledGrammar(grammar, TokenVocabulary.of(tokenizer, tokenizer.size()));
+        CompiledGrammar compiled = new CompiledGrammar(grammar, TokenVocabulary.of(tokenizer, tokenizer.size()), 0);
+        CompiledGrammar walkedAhead = new CompiledGrammar(grammar, TokenVocabulary.of(tokenizer, tokenizer.size()),
+                WALK_AHEAD);
         SplittableRandom random = new SplittableRandom(7);
         int ended = 0;
         for (int walk = 0; walk < 300; walk++) {
             GrammarMatcher matcher = compiled.matcher();
+            GrammarMatcher ahead = walkedAhead.matcher();
             List<Integer> ids = new ArrayList<>();
             for (int step = 0; step < 40 && !matcher.complete(); step++) {
                 List<Integer> options = allowed(matcher, tokenizer);
+                // masks walked when the grammar was compiled are those walked when first needed
+                assertEquals(options, allowed(ahead, tokenizer), ids.toString());
                 int token = options.get(random.nextInt(options.size()));
                 if (token == ListTokenizer.EOS) {
                     break;
                 }
                 matcher.accept(token);
+                ahead.accept(token);
                 ids.add(token);
             }
             if (matcher.canEnd()) {
