@@ -9,7 +9,7 @@ import java.util.function.Supplier;
  * {@code KEY}, written as {@code json.dumps} writes it) follow as they come; arguments read before
  * the name wait for it.
  */
-final class CallObject {
+final class CallObject implements StreamedCall {
 
     private final JsonRewriter rewriter;
     private final int level;
@@ -18,6 +18,8 @@ final class CallObject {
     private final Supplier<String> ids;
     private final StringBuilder held = new StringBuilder();
     private String name;
+    /** Where what this call's own rewriter reads goes (see {@link #block}). */
+    private List<ToolCallPiece> out = List.of();
 
     /**
      * @param level the rewriter's level inside the call object
@@ -31,13 +33,64 @@ final class CallObject {
         this.ids = ids;
     }
 
-    int index() {
+    /** A call that is the whole of its block ({@code hermes}), read by its own rewriter. */
+    private CallObject(String argumentsKey, int index, Supplier<String> ids) {
+        this.rewriter = new JsonRewriter(new JsonRewriter.Listener() {
+            @Override
+            public void written(String text) {
+                CallObject.this.written(text, out);
+            }
+
+            @Override
+            public void stringRead(String value) {
+                CallObject.this.stringRead(value, out);
+            }
+        });
+        this.level = 1;
+        this.argumentsKey = argumentsKey;
+        this.index = index;
+        this.ids = ids;
+    }
+
+    /**
+     * A call written as one JSON object that is the whole of its block.
+     *
+     * @param argumentsKey the member holding the arguments
+     */
+    static CallObject block(String argumentsKey, int index, Supplier<String> ids) {
+        return new CallObject(argumentsKey, index, ids);
+    }
+
+    @Override
+    public boolean accept(char c, List<ToolCallPiece> pieces) {
+        out = pieces;
+        return rewriter.accept(c);
+    }
+
+    @Override
+    public int index() {
         return index;
     }
 
-    /** Whether the call has started (its name was read). */
-    boolean started() {
+    @Override
+    public boolean started() {
         return name != null;
+    }
+
+    @Override
+    public boolean done() {
+        return rewriter.done();
+    }
+
+    @Override
+    public boolean failed() {
+        return rewriter.failed();
+    }
+
+    @Override
+    public void end(List<ToolCallPiece> pieces) {
+        out = pieces;
+        rewriter.end();
     }
 
     /** Takes rewritten text; what it adds to the stream goes to {@code pieces}. */
@@ -48,7 +101,7 @@ final class CallObject {
         if (name == null) {
             held.append(text);
         } else {
-            add(text, pieces);
+            addArguments(index, text, pieces);
         }
     }
 
@@ -58,14 +111,14 @@ final class CallObject {
             name = value;
             pieces.add(new ToolCallPiece.CallStart(index, ids.get(), name));
             if (!held.isEmpty()) {
-                add(held.toString(), pieces);
+                addArguments(index, held.toString(), pieces);
                 held.setLength(0);
             }
         }
     }
 
-    /** More arguments, joined to the piece before when that one is this call's arguments too. */
-    private void add(String text, List<ToolCallPiece> pieces) {
+    /** More arguments of call {@code index}, joined to the piece before when that one is its arguments too. */
+    static void addArguments(int index, String text, List<ToolCallPiece> pieces) {
         int last = pieces.size() - 1;
         if (last >= 0 && pieces.get(last) instanceof ToolCallPiece.Arguments a && a.index() == index) {
             pieces.set(last, new ToolCallPiece.Arguments(index, a.text() + text));

@@ -1,6 +1,7 @@
 package dev.vela.domain.tools;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * vLLM's {@code deepseek_v3} format, which the DeepSeek-R1 chat templates render for assistant
@@ -11,9 +12,9 @@ import java.util.List;
  */
 final class DeepSeekV3Format implements ToolCallFormat {
 
-    private static final String SEPARATOR = "<｜tool▁sep｜>";
-    private static final String FENCE_OPEN = "```json\n";
-    private static final String FENCE_CLOSE = "```";
+    static final String SEPARATOR = "<｜tool▁sep｜>";
+    static final String FENCE_OPEN = "```json\n";
+    static final String FENCE_CLOSE = "```";
 
     @Override
     public String callStart() {
@@ -28,6 +29,11 @@ final class DeepSeekV3Format implements ToolCallFormat {
     @Override
     public List<String> groupMarkers() {
         return List.of("<｜tool▁calls▁begin｜>", "<｜tool▁calls▁end｜>");
+    }
+
+    @Override
+    public StreamedCall stream(int index, Supplier<String> ids) {
+        return new FencedCall(index, ids, callEnd());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.vela.domain.tools;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * vLLM's {@code hermes} format (Qwen2.5, Qwen3, Hermes): one
@@ -26,8 +27,8 @@ final class HermesFormat implements ToolCallFormat {
     }
 
     @Override
-    public String argumentsKey() {
-        return "arguments";
+    public StreamedCall stream(int index, Supplier<String> ids) {
+        return CallObject.block("arguments", index, ids);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.vela.domain.tools;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * How one model family writes tool calls into its output: each call is a block between a start
@@ -19,12 +20,12 @@ interface ToolCallFormat {
     List<String> groupMarkers();
 
     /**
-     * The member holding the arguments when a block's body is one JSON object with a {@code name}
-     * member, so that the call can stream as it is read; null when the body is read whole.
+     * A reader of the next block's body that streams its call as it is read.
+     *
+     * @param index the call's index among the answer's calls
+     * @param ids   the id of each call, in order
      */
-    default String argumentsKey() {
-        return null;
-    }
+    StreamedCall stream(int index, Supplier<String> ids);
 
     /** The call a block's body holds, or null when it is not a well-formed call. */
     Call call(String body);

@@ -8,14 +8,12 @@ import java.util.function.Supplier;
 /**
  * Finds the tool calls in a model's answer as it streams ({@code --tool-call-parser}), one parser
  * per choice. Text outside calls is content; whitespace next to a call is dropped; an end marker
- * inside a JSON string of the call is part of that string. A call whose body is one JSON object
- * ({@code hermes}) starts once its name is read and its arguments stream while the body is a valid
- * JSON prefix; a body that goes wrong before its name is read is the text it is, and one that goes
- * wrong after keeps what was sent, the rest of its block being text. Other calls are sent once their
- * end marker has come and their body parsed. Either way a stream says what the whole answer says:
- * however the output is cut into pieces, the pieces joined are the same. A call whose end marker
- * never comes counts when its body parses at the end of the output, as vLLM's {@code hermes}
- * parser accepts it.
+ * inside a JSON string of the call is part of that string. A call starts once its name is read and
+ * its arguments stream while they are a valid JSON prefix; a block that goes wrong before its name
+ * is read is the text it is, and one that goes wrong after keeps what was sent, the rest of its
+ * block being text. A stream says what the whole answer says: however the output is cut into
+ * pieces, the pieces joined are the same. A call whose end marker never comes counts when its body
+ * parses at the end of the output, as vLLM's {@code hermes} parser accepts it.
  */
 public final class ToolCallParser implements ToolCallReader {
 
@@ -32,14 +30,12 @@ public final class ToolCallParser implements ToolCallReader {
     private int calls;
     /** Where the open call's text may still hold its end marker. */
     private int searchedUpTo;
-    /** The open call's body as it streams (formats with {@link ToolCallFormat#argumentsKey()}). */
-    private JsonRewriter body;
-    private CallObject call;
-    /** How much of the pending text the body has read. */
+    /** The open call as it streams, or null once its block went wrong before it started. */
+    private StreamedCall call;
+    /** How much of the pending text the call has read. */
     private int read;
     /** Where a started call's body went wrong, or -1. */
     private int brokenAt = -1;
-    private List<ToolCallPiece> out;
 
     private ToolCallParser(ToolCallFormat format, Supplier<String> ids) {
         this.format = format;
@@ -60,12 +56,10 @@ public final class ToolCallParser implements ToolCallReader {
         };
     }
 
-    /** {@inheritDoc} A call being read whole (not {@code hermes}) sends nothing until it ends. */
     @Override
     public List<ToolCallPiece> next(String text) {
         pending.append(text);
         List<ToolCallPiece> pieces = new ArrayList<>();
-        out = pieces;
         while (insideCall ? closeCall(pieces) : openCall(pieces)) {
             // each round consumes a marker
         }
@@ -75,12 +69,11 @@ public final class ToolCallParser implements ToolCallReader {
     @Override
     public List<ToolCallPiece> finish() {
         List<ToolCallPiece> pieces = new ArrayList<>();
-        out = pieces;
         if (insideCall && call != null && call.started()) {
             read(pieces);
-            body.end();
+            call.end(pieces);
             insideCall = false;
-            String tail = brokenAt >= 0 ? pending.substring(brokenAt) : body.done() ? pending.substring(read) : "";
+            String tail = brokenAt >= 0 ? pending.substring(brokenAt) : call.done() ? pending.substring(read) : "";
             endStreamedCall(tail, pieces);
             pending.setLength(0);
         }
@@ -121,22 +114,9 @@ public final class ToolCallParser implements ToolCallReader {
         if (marker.equals(format.callStart())) {
             spaceBeforeCall = heldSpace;
             insideCall = true;
-            if (format.argumentsKey() != null) {
-                body = new JsonRewriter(new JsonRewriter.Listener() {
-                    @Override
-                    public void written(String rewritten) {
-                        call.written(rewritten, out);
-                    }
-
-                    @Override
-                    public void stringRead(String value) {
-                        call.stringRead(value, out);
-                    }
-                });
-                call = new CallObject(body, 1, format.argumentsKey(), calls, ids);
-                read = 0;
-                brokenAt = -1;
-            }
+            call = format.stream(calls, ids);
+            read = 0;
+            brokenAt = -1;
         } else {
             afterCall = true;
         }
@@ -151,7 +131,7 @@ public final class ToolCallParser implements ToolCallReader {
         }
         if (call != null && call.started()) {
             int end = pending.indexOf(format.callEnd(), brokenAt >= 0 ? brokenAt : read);
-            if (end < 0 || (brokenAt < 0 && !body.done())) {
+            if (end < 0 || (brokenAt < 0 && !call.done())) {
                 return false;
             }
             String tail = pending.substring(brokenAt >= 0 ? brokenAt : read, end);
@@ -161,7 +141,6 @@ public final class ToolCallParser implements ToolCallReader {
             return true;
         }
         call = null;
-        body = null;
         int end = pending.indexOf(format.callEnd(), searchedUpTo);
         while (end >= 0 && insideString(end)) {
             end = pending.indexOf(format.callEnd(), end + 1);
@@ -180,12 +159,12 @@ public final class ToolCallParser implements ToolCallReader {
     }
 
     /**
-     * Reads the open call's body as far as it has come and as long as it is a valid JSON prefix;
-     * true while the body can still start a call (it may be read whole later otherwise).
+     * Reads the open call's block as far as it has come and as long as it can be a call; true while
+     * the block can still start a call (it is read whole once it cannot).
      */
     private boolean read(List<ToolCallPiece> pieces) {
-        while (read < pending.length() && !body.done() && !body.failed()) {
-            if (!body.accept(pending.charAt(read++)) && call.started()) {
+        while (read < pending.length() && !call.done() && !call.failed()) {
+            if (!call.accept(pending.charAt(read++), pieces) && call.started()) {
                 brokenAt = read - 1;
             }
             if (call.started() && call.index() == calls) {
@@ -194,13 +173,12 @@ public final class ToolCallParser implements ToolCallReader {
                 heldSpace = "";
             }
         }
-        return !call.started() && !body.done() && !body.failed();
+        return !call.started() && !call.done() && !call.failed();
     }
 
     /** A streamed call ends: what was written after its body (when it went wrong) is text. */
     private void endStreamedCall(String tail, List<ToolCallPiece> pieces) {
         call = null;
-        body = null;
         content(tail, pieces);
         afterCall = true;
         heldSpace = "";

@@ -2,6 +2,7 @@ package dev.vela.domain.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vela.domain.chat.ToolCall;
 import java.util.ArrayList;
@@ -23,6 +24,9 @@ class ToolCallParserTest {
     private static final String R1_TWO = "I will call both.<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>get_weather\n"
             + "```json\n{\"city\": \"Beijing\"}\n```<｜tool▁call▁end｜>\n<｜tool▁call▁begin｜>function<｜tool▁sep｜>get_time\n"
             + "```json\n{\"zone\": {\"name\": \"Asia/Shanghai\", \"dst\": false}}\n```<｜tool▁call▁end｜><｜tool▁calls▁end｜>";
+    private static final String R1_STRINGS = "<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜> search \n```json\n"
+            + "  {\"q\": \"<｜tool▁call▁end｜> ```\\\" \", \"k\": [ 1 , {}],\n \"s\": \" \\u00e9 \"}  \n```\n<｜tool▁call▁end｜>"
+            + "<｜tool▁calls▁end｜> after";
 
     @Test
     void aHermesCallIsFoundWithItsArgumentsAsVllmWritesThem() {
@@ -121,16 +125,43 @@ class ToolCallParserTest {
         ParsedToolCalls parsed = whole("deepseek_v3", "<｜tool▁call▁begin｜>function<｜tool▁sep｜>f\n```json\n{\n  \"a\": [1,\n 2]\n}\n```"
                 + "<｜tool▁call▁end｜>");
         assertEquals("{\n  \"a\": [1,\n 2]\n}", parsed.calls().getFirst().arguments());
+        ParsedToolCalls strings = whole("deepseek_v3", R1_STRINGS);
+        assertEquals(List.of(new ToolCall("call-0", "function", "search",
+                "{\"q\": \"<｜tool▁call▁end｜> ```\\\" \", \"k\": [ 1 , {}],\n \"s\": \" \\u00e9 \"}")), strings.calls());
+        assertEquals("after", strings.content());
     }
 
     @Test
-    void aDeepSeekCallWithoutItsFenceOrWithBadJsonIsText() {
+    void aDeepSeekCallWithoutItsFenceIsText() {
         String noFence = "<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>f\n{\"a\": 1}<｜tool▁call▁end｜>";
         assertEquals(List.of(), whole("deepseek_v3", noFence).calls());
         assertEquals("<｜tool▁call▁begin｜>function<｜tool▁sep｜>f\n{\"a\": 1}<｜tool▁call▁end｜>",
                 whole("deepseek_v3", noFence).content());
-        String badJson = "<｜tool▁call▁begin｜>function<｜tool▁sep｜>f\n```json\n{\"a\": \n```<｜tool▁call▁end｜>";
-        assertEquals(List.of(), whole("deepseek_v3", badJson).calls());
+        String noName = "<｜tool▁call▁begin｜>function<｜tool▁sep｜> \n```json\n{}\n```<｜tool▁call▁end｜>";
+        assertEquals(List.of(), whole("deepseek_v3", noName).calls());
+        assertEquals(noName, whole("deepseek_v3", noName).content());
+    }
+
+    @Test
+    void aDeepSeekCallWithBadJsonKeepsWhatWasSentAndTheRestOfItsBlockIsText() {
+        ParsedToolCalls parsed = whole("deepseek_v3",
+                "Hi <｜tool▁call▁begin｜>function<｜tool▁sep｜>f\n```json\n{\"a\": \n```<｜tool▁call▁end｜> ok");
+        assertEquals(List.of(new ToolCall("call-0", "function", "f", "{\"a\":")), parsed.calls());
+        assertEquals("Hi```ok", parsed.content());
+        ParsedToolCalls textAfterTheFence = whole("deepseek_v3",
+                "<｜tool▁call▁begin｜>function<｜tool▁sep｜>f\n```json\n{}\n``` and more<｜tool▁call▁end｜>");
+        assertEquals(List.of(new ToolCall("call-0", "function", "f", "{}")), textAfterTheFence.calls());
+        assertEquals("and more", textAfterTheFence.content());
+    }
+
+    @Test
+    void aDeepSeekCallCutOffKeepsWhatWasSentOnceItsFenceWasRead() {
+        ParsedToolCalls cut = whole("deepseek_v3", "<｜tool▁call▁begin｜>function<｜tool▁sep｜>f\n```json\n{\"a\": [1, ");
+        assertEquals(List.of(new ToolCall("call-0", "function", "f", "{\"a\": [1,")), cut.calls());
+        assertNull(cut.content());
+        ParsedToolCalls cutInItsName = whole("deepseek_v3", "<｜tool▁call▁begin｜>function<｜tool▁sep｜>get_wea");
+        assertEquals(List.of(), cutInItsName.calls());
+        assertEquals("<｜tool▁call▁begin｜>function<｜tool▁sep｜>get_wea", cutInItsName.content());
     }
 
     @Test
@@ -141,7 +172,10 @@ class ToolCallParserTest {
                 new String[] {"hermes", "<tool_call>{\"arguments\": {\"s\": \"</tool_call>\"}, \"name\": \"g\"}</tool_call>"
                         + "<tool_call>{\"name\": \"f\", \"arguments\": {\"a\": ]}}</tool_call> end"},
                 new String[] {"deepseek_v3", R1_TWO},
-                new String[] {"deepseek_v3", "x<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>f\n{}<｜tool▁call▁end｜> y"});
+                new String[] {"deepseek_v3", "x<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>f\n{}<｜tool▁call▁end｜> y"},
+                new String[] {"deepseek_v3", R1_STRINGS},
+                new String[] {"deepseek_v3", "a <｜tool▁call▁begin｜>function<｜tool▁sep｜>f\n```json\n{\"a\": ]}\n```"
+                        + "<｜tool▁call▁end｜> b <｜tool▁call▁begin｜>function<｜tool▁sep｜>g\n```json\n{\"n\": -1.5e3, \"t\": tr"});
         for (String[] output : outputs) {
             ParsedToolCalls expected = whole(output[0], output[1]);
             String text = output[1];
@@ -166,6 +200,33 @@ class ToolCallParserTest {
         pieces.addAll(parser.finish());
         assertEquals(List.of(new ToolCallPiece.Content("Hi"), new ToolCallPiece.CallStart(0, "call-0", "f"),
                 new ToolCallPiece.Arguments(0, "{\"a\""), new ToolCallPiece.Arguments(0, ": 1}")), pieces);
+    }
+
+    @Test
+    void aDeepSeekCallStartsOnItsFenceAndItsArgumentsStreamAsTheModelWroteThem() {
+        List<ToolCallPiece> pieces = new ArrayList<>();
+        ToolCallParser parser = ToolCallParser.create("deepseek_v3", ids());
+        for (String chunk : List.of("Hi<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>f\n``", "`json\n",
+                "{\"a\"", ":  1, ", "\"b\": \"x y\"}\n`", "``<｜tool▁call▁end｜><｜tool▁calls▁end｜>")) {
+            pieces.addAll(parser.next(chunk));
+        }
+        pieces.addAll(parser.finish());
+        assertEquals(List.of(new ToolCallPiece.Content("Hi"), new ToolCallPiece.CallStart(0, "call-0", "f"),
+                new ToolCallPiece.Arguments(0, "{\"a\""), new ToolCallPiece.Arguments(0, ":  1,"),
+                new ToolCallPiece.Arguments(0, " \"b\": \"x y\"}")), pieces);
+    }
+
+    @Test
+    void aLongDeepSeekCallStreamsInManyPiecesThatJoinToItsWholeArguments() {
+        ParsedToolCalls expected = whole("deepseek_v3", R1_TWO);
+        ToolCallParser parser = ToolCallParser.create("deepseek_v3", ids());
+        List<ToolCallPiece> pieces = new ArrayList<>();
+        R1_TWO.codePoints().mapToObj(Character::toString).forEach(c -> pieces.addAll(parser.next(c)));
+        pieces.addAll(parser.finish());
+        long secondCallPieces = pieces.stream()
+                .filter(p -> p instanceof ToolCallPiece.Arguments a && a.index() == 1).count();
+        assertTrue(secondCallPieces > 10, () -> "argument pieces: " + secondCallPieces);
+        assertEquals(expected, ParsedToolCalls.of(pieces));
     }
 
     private static ParsedToolCalls whole(String parser, String output) {
