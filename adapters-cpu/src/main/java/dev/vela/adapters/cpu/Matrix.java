@@ -59,6 +59,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32, BlockMatrix {
     final long groupBytes;
     /** Groups per block of a batched product. */
     private final int blockGroups;
+    private final WeightTensor.Type packedType;
 
     /**
      * Packs {@code tensor} as {@code packedType} (the subclass's {@link #pack} only reads the fields
@@ -68,6 +69,7 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32, BlockMatrix {
      */
     Matrix(WeightTensor tensor, WeightTensor.Type packedType, PackedStore store, WorkerPool pool) {
         this.name = tensor.name();
+        this.packedType = packedType;
         this.rows = Math.toIntExact(tensor.dim(0));
         this.cols = Math.toIntExact(tensor.dim(1));
         this.groups = (rows + GROUP - 1) / GROUP;
@@ -101,7 +103,9 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32, BlockMatrix {
     }
 
     /** The element type of the packed layout. */
-    abstract WeightTensor.Type packedType();
+    final WeightTensor.Type packedType() {
+        return packedType;
+    }
 
     /** Bytes the packed matrix occupies, all read by one product. */
     long bytes() {
@@ -236,11 +240,6 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32, BlockMatrix {
 
         Bf16(WeightTensor tensor, PackedStore store, WorkerPool pool) {
             super(tensor, WeightTensor.Type.BF16, store, pool);
-        }
-
-        @Override
-        WeightTensor.Type packedType() {
-            return WeightTensor.Type.BF16;
         }
 
         @Override
@@ -482,11 +481,6 @@ abstract sealed class Matrix permits Matrix.Bf16, Matrix.F32, BlockMatrix {
 
         F32(WeightTensor tensor, PackedStore store, WorkerPool pool) {
             super(tensor, WeightTensor.Type.F32, store, pool);
-        }
-
-        @Override
-        WeightTensor.Type packedType() {
-            return WeightTensor.Type.F32;
         }
 
         @Override

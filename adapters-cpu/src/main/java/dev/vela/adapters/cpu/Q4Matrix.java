@@ -21,11 +21,6 @@ final class Q4Matrix extends BlockMatrix {
     }
 
     @Override
-    WeightTensor.Type packedType() {
-        return WeightTensor.Type.Q4_0;
-    }
-
-    @Override
     void oneToken(float[] x, int base, int g, int k0, int k1, float[] sums, int at) {
         long group = g * groupBytes;
         for (int b = k0 / BLOCK; b < k1 / BLOCK; b++) {

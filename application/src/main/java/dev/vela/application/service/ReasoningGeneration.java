@@ -2,14 +2,12 @@ package dev.vela.application.service;
 
 import dev.vela.application.port.in.Generation;
 import dev.vela.application.port.in.GenerationEvent;
-import dev.vela.domain.generation.Usage;
 import dev.vela.domain.reasoning.ReasoningSplit;
 import dev.vela.domain.reasoning.StreamingReasoningSplitter;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Queue;
 
 /**
  * A chat generation with DeepSeek-R1's reasoning parser ({@code --reasoning-parser deepseek_r1}):
@@ -17,56 +15,21 @@ import java.util.concurrent.TimeUnit;
  * and each choice's end carries the whole output's split, as an answer that is not streamed shows
  * it. With {@code include_reasoning: false} the reasoning is left out.
  */
-final class ReasoningGeneration implements Generation {
+final class ReasoningGeneration extends RewrittenGeneration {
 
     private static final ReasoningSplit NOTHING = new ReasoningSplit(null, null);
 
-    private final Generation generation;
     private final boolean includeReasoning;
     private final Map<Integer, StreamingReasoningSplitter> splitters = new HashMap<>();
     private final Map<Integer, StringBuilder> outputs = new HashMap<>();
-    private final ArrayDeque<GenerationEvent> ready = new ArrayDeque<>();
 
     ReasoningGeneration(Generation generation, boolean includeReasoning) {
-        this.generation = generation;
+        super(generation);
         this.includeReasoning = includeReasoning;
     }
 
     @Override
-    public List<PromptTokens> prompts() {
-        return generation.prompts();
-    }
-
-    @Override
-    public int choicesPerPrompt() {
-        return generation.choicesPerPrompt();
-    }
-
-    @Override
-    public synchronized GenerationEvent next() throws InterruptedException {
-        while (ready.isEmpty()) {
-            GenerationEvent event = generation.next();
-            if (event == null) {
-                return null;
-            }
-            split(event);
-        }
-        return ready.poll();
-    }
-
-    @Override
-    public synchronized GenerationEvent poll(long timeout, TimeUnit unit) throws InterruptedException {
-        if (ready.isEmpty()) {
-            GenerationEvent event = generation.poll(timeout, unit);
-            if (event == null) {
-                return null;
-            }
-            split(event);
-        }
-        return ready.poll();
-    }
-
-    private void split(GenerationEvent event) {
+    void rewrite(GenerationEvent event, Queue<GenerationEvent> ready) {
         switch (event) {
             case GenerationEvent.Delta d -> {
                 outputs.computeIfAbsent(d.choice(), c -> new StringBuilder()).append(d.text());
@@ -101,20 +64,5 @@ final class ReasoningGeneration implements Generation {
     /** A split as the client sees it: without the reasoning when it asked to leave it out. */
     private ReasoningSplit whole(ReasoningSplit split) {
         return includeReasoning ? split : new ReasoningSplit(null, split.content());
-    }
-
-    @Override
-    public synchronized boolean done() {
-        return ready.isEmpty() && generation.done();
-    }
-
-    @Override
-    public void cancel() {
-        generation.cancel();
-    }
-
-    @Override
-    public Usage usage() {
-        return generation.usage();
     }
 }

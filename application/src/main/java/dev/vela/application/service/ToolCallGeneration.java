@@ -3,15 +3,13 @@ package dev.vela.application.service;
 import dev.vela.application.port.in.Generation;
 import dev.vela.application.port.in.GenerationEvent;
 import dev.vela.domain.generation.FinishReason;
-import dev.vela.domain.generation.Usage;
 import dev.vela.domain.tools.ParsedToolCalls;
 import dev.vela.domain.tools.ToolCallPiece;
 import dev.vela.domain.tools.ToolCallReader;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Queue;
 import java.util.function.Supplier;
 
 /**
@@ -20,14 +18,12 @@ import java.util.function.Supplier;
  * whole content's calls, as an answer that is not streamed shows them. Only the content is read:
  * with a reasoning parser, calls are looked for after the reasoning has ended.
  */
-final class ToolCallGeneration implements Generation {
+final class ToolCallGeneration extends RewrittenGeneration {
 
-    private final Generation generation;
     private final Supplier<ToolCallReader> readers;
     private final boolean callsEndTheAnswer;
     private final Map<Integer, ToolCallReader> streaming = new HashMap<>();
     private final Map<Integer, StringBuilder> outputs = new HashMap<>();
-    private final ArrayDeque<GenerationEvent> ready = new ArrayDeque<>();
 
     /**
      * @param readers           a new reader for each choice, and for each whole answer
@@ -35,46 +31,13 @@ final class ToolCallGeneration implements Generation {
      *                          {@code tool_calls} (vLLM: for parsed and required calls, not for a named tool)
      */
     ToolCallGeneration(Generation generation, Supplier<ToolCallReader> readers, boolean callsEndTheAnswer) {
-        this.generation = generation;
+        super(generation);
         this.readers = readers;
         this.callsEndTheAnswer = callsEndTheAnswer;
     }
 
     @Override
-    public List<PromptTokens> prompts() {
-        return generation.prompts();
-    }
-
-    @Override
-    public int choicesPerPrompt() {
-        return generation.choicesPerPrompt();
-    }
-
-    @Override
-    public synchronized GenerationEvent next() throws InterruptedException {
-        while (ready.isEmpty()) {
-            GenerationEvent event = generation.next();
-            if (event == null) {
-                return null;
-            }
-            read(event);
-        }
-        return ready.poll();
-    }
-
-    @Override
-    public synchronized GenerationEvent poll(long timeout, TimeUnit unit) throws InterruptedException {
-        if (ready.isEmpty()) {
-            GenerationEvent event = generation.poll(timeout, unit);
-            if (event == null) {
-                return null;
-            }
-            read(event);
-        }
-        return ready.poll();
-    }
-
-    private void read(GenerationEvent event) {
+    void rewrite(GenerationEvent event, Queue<GenerationEvent> ready) {
         switch (event) {
             case GenerationEvent.Delta d -> {
                 String content = d.reasoning() != null ? d.reasoning().content() : d.text();
@@ -101,20 +64,5 @@ final class ToolCallGeneration implements Generation {
 
     private ToolCallReader reader(int choice) {
         return streaming.computeIfAbsent(choice, c -> readers.get());
-    }
-
-    @Override
-    public synchronized boolean done() {
-        return ready.isEmpty() && generation.done();
-    }
-
-    @Override
-    public void cancel() {
-        generation.cancel();
-    }
-
-    @Override
-    public Usage usage() {
-        return generation.usage();
     }
 }
