@@ -35,9 +35,11 @@ import java.util.concurrent.TimeUnit;
  * time to mask one row of logits (compute the allowed set and apply it) per token per sequence,
  * p50 and p99, over random walks through the grammar; the first walks meet every state for the
  * first time (cold), the same walks again find their masks kept (warm); each grammar compiled with
- * its masks walked ahead and without, alternating. Then decode tokens/s of
- * the engine on the 0.5B-dimension random model at 1 and 16 streams, with and without the nested
- * schema, alternating in one run. Run: {@code bin/bench structured}.
+ * its masks walked ahead and without, alternating. Then decode on the 0.5B-dimension random model
+ * at 1 and 16 streams, with and without the nested schema, alternating in one run: tokens/s of the
+ * engine, where the free side sends requests as long as the schema side's (whose answers end when
+ * their JSON completes), and the time of the forward passes that decode one token for every stream.
+ * Run: {@code bin/bench structured}.
  */
 public final class StructuredBenchmark {
 
@@ -135,15 +137,29 @@ public final class StructuredBenchmark {
             return;
         }
         HfModelDirectory model = HfModelDirectory.open(BenchModels.model(ModelPreset.QWEN2_5_0_5B, WeightType.BFLOAT16));
-        double[][] rates = decode(model, tokenizer, eos, threads, constraints.get("nested schema"));
-
         System.out.println();
-        System.out.printf("decode, %s, %d threads, %d tokens per stream, best of %d alternating rounds:%n",
+        System.out.printf("decode, %s, %d threads, %d tokens per stream, %d rounds, free and nested schema alternating%n",
                 ModelPreset.QWEN2_5_0_5B.modelName(), threads, DECODE, ROUNDS);
-        System.out.println("streams | free tok/s | nested schema tok/s | schema / free");
+        Decode[] decodes = decode(model, tokenizer, eos, threads, constraints.get("nested schema"));
+        System.out.println("free: free text, end-of-sequence ignored, each stream's requests as long as the schema side's;"
+                + " schema: a stream whose answer completes sends its next request at once");
+        System.out.println("tok/s: generated tokens over the wall time (best round; schema / free also as the median of"
+                + " each round's pair); step ms: forward passes of exactly <streams> sequences decoding one token each,"
+                + " sampling and masks included, p10 and p50 over all rounds");
+        System.out.println("streams | free tok/s | schema tok/s | best / best | median of pairs | steps | free step p10 p50"
+                + " | schema step p10 p50 | free / schema step p10 | p50");
         for (int i = 0; i < STREAMS.length; i++) {
-            System.out.printf("%7d | %10.2f | %19.2f | %13.3f%n", STREAMS[i], rates[i][0], rates[i][1], rates[i][1] / rates[i][0]);
+            Decode d = decodes[i];
+            double[] free = d.steps(FREE);
+            double[] constrained = d.steps(SCHEMA);
+            System.out.printf("%7d | %10.2f | %12.2f | %11.3f | %15.3f | %5d | %8.1f %8.1f | %10.1f %8.1f | %22.3f | %.3f%n",
+                    STREAMS[i], d.best(FREE), d.best(SCHEMA), d.best(SCHEMA) / d.best(FREE), d.medianRatio(), free.length,
+                    Stats.percentile(free, 10), Stats.median(free), Stats.percentile(constrained, 10),
+                    Stats.median(constrained), Stats.percentile(free, 10) / Stats.percentile(constrained, 10),
+                    Stats.median(free) / Stats.median(constrained));
         }
+        System.out.printf("load average after the run: %.2f%n",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.println("reproduce: bin/bench structured   (-Dvela.bench.threads=" + threads + " -Dvela.bench.walks=" + WALKS
                 + " -Dvela.bench.rounds=" + ROUNDS + ")");
     }
@@ -194,60 +210,115 @@ public final class StructuredBenchmark {
         throw new IllegalStateException("no allowed token");
     }
 
-    /** Per stream count: {free tok/s, constrained tok/s}, the best of alternating rounds. */
-    private static double[][] decode(HfModelDirectory model, HfTokenizer tokenizer, int[] eos, int threads,
-                                     OutputConstraint schema) throws InterruptedException {
-        double[][] best = new double[STREAMS.length][2];
+    private static final int FREE = 0;
+    private static final int SCHEMA = 1;
+
+    /** One stream count's decode figures: tok/s per round and side, and the timed steps of each side. */
+    private record Decode(double[][] rates, List<List<Double>> stepMillis) {
+        Decode() {
+            this(new double[ROUNDS][2], List.of(new ArrayList<>(), new ArrayList<>()));
+        }
+
+        double best(int side) {
+            return Arrays.stream(rates).mapToDouble(round -> round[side]).max().orElseThrow();
+        }
+
+        /** The schema side's tok/s over the free side's, round by round (the two ran back to back), median. */
+        double medianRatio() {
+            return Stats.median(Arrays.stream(rates).mapToDouble(round -> round[SCHEMA] / round[FREE]).toArray());
+        }
+
+        double[] steps(int side) {
+            return stepMillis.get(side).stream().mapToDouble(Double::doubleValue).toArray();
+        }
+    }
+
+    /**
+     * Per stream count, decode without and with the schema, alternating round by round. The free
+     * side's requests are as long as the schema side's, so that both pay the same prefills: the
+     * lengths are recorded once, in a warm-up at the widest stream count (a stream's requests have
+     * seeds of their own, and the same seed gives the same answer alone or batched, which every
+     * round of the schema side checks).
+     */
+    private static Decode[] decode(HfModelDirectory model, HfTokenizer tokenizer, int[] eos, int threads,
+                                   OutputConstraint schema) throws InterruptedException {
+        Decode[] decodes = new Decode[STREAMS.length];
+        Arrays.setAll(decodes, i -> new Decode());
+        int widest = Arrays.stream(STREAMS).max().orElseThrow();
         try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles());
-             PanamaModelRunner runner = PanamaModelRunner.load(model.config(), weights, threads);
+             DecodeStepTimer runner = new DecodeStepTimer(PanamaModelRunner.load(model.config(), weights, threads));
              Engine engine = new Engine(runner, tokenizer, EngineConfig.of(1024, 16, 1024), List.of())) {
             PromptTokens prompt = new PromptTokens("Describe a customer as JSON:",
                     tokenizer.encode("Describe a customer as JSON:", true));
-            rate(engine, prompt, eos, 2, null);                    // warm-up
-            rate(engine, prompt, eos, 2, schema);
+            List<List<Integer>> lengths = new ArrayList<>();
+            for (int s = 0; s < widest; s++) {
+                lengths.add(new ArrayList<>());
+            }
+            run(engine, prompt, eos, widest, schema, lengths, null);            // warm-up, recording the lengths
+            run(engine, prompt, eos, widest, null, null, lengths);              // warm-up
+            double[] answers = lengths.stream().flatMap(List::stream).mapToDouble(Integer::doubleValue).toArray();
+            System.out.printf("schema side: %d requests over %d streams; tokens per request min %.0f, median %.0f,"
+                    + " max %.0f (a stream's last request is cut where its %d tokens are reached)%n", answers.length,
+                    widest, Stats.min(answers), Stats.median(answers), Stats.max(answers), DECODE);
             for (int round = 0; round < ROUNDS; round++) {
                 for (int i = 0; i < STREAMS.length; i++) {
                     for (int k = 0; k < 2; k++) {
-                        int which = (round + k) % 2;    // each goes first in every other round
-                        best[i][which] = Math.max(best[i][which],
-                                rate(engine, prompt, eos, STREAMS[i], which == 0 ? null : schema));
+                        int side = (round + k) % 2;    // each goes first in every other round
+                        runner.time(STREAMS[i]);
+                        decodes[i].rates[round][side] = run(engine, prompt, eos, STREAMS[i],
+                                side == SCHEMA ? schema : null, null, lengths);
+                        for (double step : runner.steps()) {
+                            decodes[i].stepMillis.get(side).add(step);
+                        }
                     }
                 }
             }
         }
-        return best;
+        return decodes;
     }
 
     /**
      * Generated tokens per second of {@code streams} clients at once, each sending requests one after
-     * the other until it has {@link #DECODE} tokens: a constrained answer may end early, and its
-     * client then asks again, so the batch stays {@code streams} wide, as it does without a schema.
+     * the other until it has {@link #DECODE} tokens. With a {@code constraint}, an answer may end
+     * early and its client then asks again, so the batch stays {@code streams} wide; its lengths
+     * are added to {@code record} when given, else must equal {@code lengths}. Without one, each
+     * request is as long as {@code lengths} says (end-of-sequence ignored).
      */
-    private static double rate(Engine engine, PromptTokens prompt, int[] eos, int streams, OutputConstraint constraint)
-            throws InterruptedException {
+    private static double run(Engine engine, PromptTokens prompt, int[] eos, int streams, OutputConstraint constraint,
+                              List<List<Integer>> record, List<List<Integer>> lengths) throws InterruptedException {
         java.util.concurrent.atomic.AtomicLong tokens = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
         List<Thread> clients = new ArrayList<>();
         long start = System.nanoTime();
         for (int s = 0; s < streams; s++) {
-            long seed = s;
+            int stream = s;
             clients.add(Thread.ofVirtual().start(() -> {
                 int produced = 0;
                 for (int request = 0; produced < DECODE && failure.get() == null; request++) {
-                    SamplingParams params = SamplingParams.builder().temperature(1.0).seed(seed * 1000 + request)
-                            .maxTokens(DECODE - produced).ignoreEos(constraint == null).structuredOutput(constraint).build();
+                    int maxTokens = constraint == null ? lengths.get(stream).get(request) : DECODE - produced;
+                    SamplingParams params = SamplingParams.builder().temperature(1.0).seed(stream * 1000L + request)
+                            .maxTokens(maxTokens).ignoreEos(constraint == null).structuredOutput(constraint).build();
                     Generation generation = engine.submit(List.of(new Engine.PromptRequest(prompt, params)), 1, eos, false);
+                    int length = 0;
                     try {
                         GenerationEvent event;
                         while ((event = generation.poll(600, TimeUnit.SECONDS)) != null) {
                             if (event instanceof GenerationEvent.Finished finished) {
-                                produced += finished.completionTokens();
+                                length = finished.completionTokens();
                             } else if (event instanceof GenerationEvent.Failed failed) {
                                 failure.set(failed.error());
                             }
                         }
                     } catch (InterruptedException e) {
                         failure.set(e);
+                    }
+                    produced += length;
+                    if (record != null) {
+                        record.get(stream).add(length);
+                    } else if (constraint != null && lengths.get(stream).get(request) != length) {
+                        failure.compareAndSet(null, new IllegalStateException("stream " + stream + "'s request " + request
+                                + " gave " + length + " tokens, not the " + lengths.get(stream).get(request)
+                                + " it gave with the same seed before"));
                     }
                 }
                 tokens.addAndGet(produced);
