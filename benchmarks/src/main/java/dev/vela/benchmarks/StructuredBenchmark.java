@@ -158,6 +158,17 @@ public final class StructuredBenchmark {
                     Stats.median(constrained), Stats.percentile(free, 10) / Stats.percentile(constrained, 10),
                     Stats.median(free) / Stats.median(constrained));
         }
+        System.out.println("sink: the CPU time of handling every row of a timed step (masks and sampling; the rows are"
+                + " shared over " + threads + " threads), median; what the schema adds, as a share of the free step's p10"
+                + " if spread evenly over the threads");
+        System.out.println("streams | free sink ms/step | schema sink ms/step | schema adds | of a step");
+        for (int i = 0; i < STREAMS.length; i++) {
+            Decode d = decodes[i];
+            double added = Stats.median(d.sinkCpu(SCHEMA)) - Stats.median(d.sinkCpu(FREE));
+            System.out.printf("%7d | %17.3f | %19.3f | %8.3f ms | %8.2f %%%n", STREAMS[i], Stats.median(d.sinkCpu(FREE)),
+                    Stats.median(d.sinkCpu(SCHEMA)), added,
+                    100 * added / Math.min(STREAMS[i], threads) / Stats.percentile(d.steps(FREE), 10));
+        }
         System.out.printf("load average after the run: %.2f%n",
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.println("reproduce: bin/bench structured   (-Dvela.bench.threads=" + threads + " -Dvela.bench.walks=" + WALKS
@@ -214,9 +225,10 @@ public final class StructuredBenchmark {
     private static final int SCHEMA = 1;
 
     /** One stream count's decode figures: tok/s per round and side, and the timed steps of each side. */
-    private record Decode(double[][] rates, List<List<Double>> stepMillis) {
+    private record Decode(double[][] rates, List<List<Double>> stepMillis, List<List<Double>> sinkCpuMillis) {
         Decode() {
-            this(new double[ROUNDS][2], List.of(new ArrayList<>(), new ArrayList<>()));
+            this(new double[ROUNDS][2], List.of(new ArrayList<>(), new ArrayList<>()), List.of(new ArrayList<>(),
+                    new ArrayList<>()));
         }
 
         double best(int side) {
@@ -230,6 +242,10 @@ public final class StructuredBenchmark {
 
         double[] steps(int side) {
             return stepMillis.get(side).stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        double[] sinkCpu(int side) {
+            return sinkCpuMillis.get(side).stream().mapToDouble(Double::doubleValue).toArray();
         }
     }
 
@@ -269,6 +285,9 @@ public final class StructuredBenchmark {
                                 side == SCHEMA ? schema : null, null, lengths);
                         for (double step : runner.steps()) {
                             decodes[i].stepMillis.get(side).add(step);
+                        }
+                        for (double cpu : runner.sinkCpu()) {
+                            decodes[i].sinkCpuMillis.get(side).add(cpu);
                         }
                     }
                 }

@@ -13,6 +13,10 @@ public final class GrammarMatcher {
     private ParseState state;
     /** The allowed logits of one 64-token word while the word is wiped. */
     private final float[] saved = new float[64];
+    /** Allowed tokens beyond the cached mask's bit set, their logits, and the end ids' logits, while the row is wiped. */
+    private final IntList more = new IntList();
+    private float[] moreLogits = new float[16];
+    private float[] ends = new float[2];
 
     GrammarMatcher(CompiledGrammar grammar) {
         this.grammar = grammar;
@@ -37,13 +41,22 @@ public final class GrammarMatcher {
      *                               continued with this vocabulary's tokens)
      */
     public void restrict(float[] logits, int[] endIds) {
-        long[] allowed = grammar.masker.allowed(state);
-        float[] ends = new float[endIds.length];
-        for (int i = 0; i < endIds.length; i++) {
-            ends[i] = endIds[i] < logits.length ? logits[endIds[i]] : Float.NEGATIVE_INFINITY;
-        }
-        boolean any = state.accepting && endIds.length > 0;
+        more.size = 0;
+        long[] allowed = grammar.masker.allowed(state, more);
         int n = logits.length;
+        if (moreLogits.length < more.size) {
+            moreLogits = new float[more.values.length];
+        }
+        for (int i = 0; i < more.size; i++) {
+            moreLogits[i] = logits[more.values[i]];
+        }
+        if (ends.length < endIds.length) {
+            ends = new float[endIds.length];
+        }
+        for (int i = 0; i < endIds.length; i++) {
+            ends[i] = endIds[i] < n ? logits[endIds[i]] : Float.NEGATIVE_INFINITY;
+        }
+        boolean any = state.accepting && endIds.length > 0 || more.size > 0;
         for (int w = 0; w < allowed.length && w << 6 < n; w++) {
             long bits = allowed[w];
             if (bits == -1L) {
@@ -77,6 +90,9 @@ public final class GrammarMatcher {
         if (!any) {
             throw new IllegalStateException("The structured output cannot be continued: no token of the vocabulary "
                     + "fits the grammar after the text generated so far");
+        }
+        for (int i = 0; i < more.size; i++) {
+            logits[more.values[i]] = moreLogits[i];
         }
         for (int i = 0; i < endIds.length; i++) {
             if (endIds[i] < n) {

@@ -86,22 +86,23 @@ final class TokenMasker {
         }
     }
 
-    /** The tokens allowed next in {@code state} (end-of-sequence excluded); the array may be shared: read only. */
-    long[] allowed(ParseState state) {
+    /**
+     * The tokens allowed next in {@code state} (end-of-sequence excluded): those set in the bit set
+     * returned, which is shared (read only), and those added to {@code more}, the few that close
+     * more nested rules than a cached mask knows of (checked against the whole stacks, without
+     * copying the bit set).
+     */
+    long[] allowed(ParseState state, IntList more) {
         CutKey key = key(state);
         CutMask known = known(key);
         CutMask mask = known != null ? known : walked(key);
-        if (mask.uncertain.length == 0) {
-            return mask.accepted;
-        }
-        long[] allowed = mask.accepted.clone();
         for (int token : mask.uncertain) {
             byte[] bytes = vocabulary.bytes(token);
             if (!states.advance(state, bytes, 0, bytes.length).dead()) {
-                allowed[token >>> 6] |= 1L << token;
+                more.add(token);
             }
         }
-        return allowed;
+        return mask.accepted;
     }
 
     private CutKey key(ParseState state) {

@@ -97,6 +97,32 @@ class GrammarMatcherTest {
     }
 
     @Test
+    void aTokenAllowedOnlyByTheFramesBelowTheCachedOnesKeepsItsLogit() {
+        ListTokenizer tokenizer = new ListTokenizer(List.of("[", "]", "]]]]]]", "1", ","));
+        GrammarMatcher matcher = matcher(tokenizer, GbnfParser.parse("""
+                root ::= list
+                list ::= "[" (item ("," item)*)? "]"
+                item ::= "1" | list
+                """));
+        for (int i = 0; i < 6; i++) {
+            matcher.accept(tokenizer.id("["));
+        }
+        matcher.accept(tokenizer.id("1"));
+        float[] logits = new float[tokenizer.size()];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = i + 0.5f;
+        }
+
+        matcher.restrict(logits, EOS);
+
+        // closing all six lists runs deeper than the frames a cached mask keeps
+        int closeAll = tokenizer.id("]]]]]]");
+        assertEquals(closeAll + 0.5f, logits[closeAll]);
+        assertEquals(Float.NEGATIVE_INFINITY, logits[tokenizer.id("[")]);
+        assertEquals(tokenizer.id("]") + 0.5f, logits[tokenizer.id("]")]);
+    }
+
+    @Test
     void atTheOutermostLevelNothingMayFollowTheEnd() {
         ListTokenizer tokenizer = new ListTokenizer(List.of("[", "]", "],", "]]", "1", ","));
         GrammarMatcher matcher = matcher(tokenizer, GbnfParser.parse("""
