@@ -13,9 +13,9 @@ public final class GrammarMatcher {
     private ParseState state;
     /** The allowed logits of one 64-token word while the word is wiped. */
     private final float[] saved = new float[64];
-    /** Allowed tokens beyond the cached mask's bit set, their logits, and the end ids' logits, while the row is wiped. */
+    /** Allowed tokens beyond the cached mask; the logits of the tokens a mask lists and of the end ids, while the row is wiped. */
     private final IntList more = new IntList();
-    private float[] moreLogits = new float[16];
+    private float[] kept = new float[16];
     private float[] ends = new float[2];
 
     GrammarMatcher(CompiledGrammar grammar) {
@@ -42,13 +42,18 @@ public final class GrammarMatcher {
      */
     public void restrict(float[] logits, int[] endIds) {
         more.size = 0;
-        long[] allowed = grammar.masker.allowed(state, more);
+        TokenMasker.CutMask mask = grammar.masker.allowed(state, more);
+        int[] ids = mask.ids();
         int n = logits.length;
-        if (moreLogits.length < more.size) {
-            moreLogits = new float[more.values.length];
+        int keep = ids.length + more.size;
+        if (kept.length < keep) {
+            kept = new float[keep];
+        }
+        for (int i = 0; i < ids.length; i++) {
+            kept[i] = logits[ids[i]];
         }
         for (int i = 0; i < more.size; i++) {
-            moreLogits[i] = logits[more.values[i]];
+            kept[ids.length + i] = logits[more.values[i]];
         }
         if (ends.length < endIds.length) {
             ends = new float[endIds.length];
@@ -56,7 +61,33 @@ public final class GrammarMatcher {
         for (int i = 0; i < endIds.length; i++) {
             ends[i] = endIds[i] < n ? logits[endIds[i]] : Float.NEGATIVE_INFINITY;
         }
-        boolean any = state.accepting && endIds.length > 0 || more.size > 0;
+        boolean any = state.accepting && endIds.length > 0 || keep > 0;
+        if (mask.bits() == null) {
+            Arrays.fill(logits, Float.NEGATIVE_INFINITY);
+        } else {
+            any |= wipe(logits, mask.bits());
+        }
+        if (!any) {
+            throw new IllegalStateException("The structured output cannot be continued: no token of the vocabulary "
+                    + "fits the grammar after the text generated so far");
+        }
+        for (int i = 0; i < ids.length; i++) {
+            logits[ids[i]] = kept[i];
+        }
+        for (int i = 0; i < more.size; i++) {
+            logits[more.values[i]] = kept[ids.length + i];
+        }
+        for (int i = 0; i < endIds.length; i++) {
+            if (endIds[i] < n) {
+                logits[endIds[i]] = state.accepting ? ends[i] : Float.NEGATIVE_INFINITY;
+            }
+        }
+    }
+
+    /** Sets the logits {@code allowed} leaves out to -inf, 64-token word by word; true when it allows any. */
+    private boolean wipe(float[] logits, long[] allowed) {
+        boolean any = false;
+        int n = logits.length;
         for (int w = 0; w < allowed.length && w << 6 < n; w++) {
             long bits = allowed[w];
             if (bits == -1L) {
@@ -87,18 +118,7 @@ public final class GrammarMatcher {
                 }
             }
         }
-        if (!any) {
-            throw new IllegalStateException("The structured output cannot be continued: no token of the vocabulary "
-                    + "fits the grammar after the text generated so far");
-        }
-        for (int i = 0; i < more.size; i++) {
-            logits[more.values[i]] = moreLogits[i];
-        }
-        for (int i = 0; i < endIds.length; i++) {
-            if (endIds[i] < n) {
-                logits[endIds[i]] = state.accepting ? ends[i] : Float.NEGATIVE_INFINITY;
-            }
-        }
+        return any;
     }
 
     /**

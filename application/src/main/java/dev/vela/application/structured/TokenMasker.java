@@ -2,37 +2,39 @@ package dev.vela.application.structured;
 
 import java.util.ArrayDeque;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * Which tokens of the vocabulary may come next in a {@link ParseState}, as a bit set over token ids.
+ * Which tokens of the vocabulary may come next in a {@link ParseState}: a bit set over token ids,
+ * or the list of their ids where few fit.
  *
  * <p>xgrammar's split between what a state decides alone and what depends on its context: the
  * stacks are cut to their top {@link #CONTEXT_DEPTH} frames, and one walk of the vocabulary's trie
  * from that cut state sorts every token into accepted (consumed within the frames kept, whatever
  * lies below), rejected, or uncertain (it runs past the cut, so what follows depends on the frames
  * cut away). The walk prunes a prefix's whole subtree at the first byte nothing can take, and its
- * result is kept by cut state in an LRU: the same few cut states come back at every depth of a
- * nested answer. A step then takes the accepted set and checks only the uncertain tokens (those
+ * result is kept by cut state in an LRU bounded by bytes ({@link #CACHE_BYTES}): the same few cut
+ * states come back at every depth of a nested answer. A step then takes the accepted set and checks only the uncertain tokens (those
  * that close more than {@link #CONTEXT_DEPTH} nested rules at once) against the full stacks.
  */
 final class TokenMasker {
 
     /** Frames of each stack kept when masks are computed and cached. */
     static final int CONTEXT_DEPTH = 4;
-    static final int CACHED_MASKS = 512;
+    /**
+     * What a grammar's cached masks may take: 512 bit sets over a 152k vocabulary, or thousands of
+     * the short lists of ids most states of a JSON schema have.
+     */
+    static final long CACHE_BYTES = 10L << 20;
 
     private final ParseStates states;
     private final TokenVocabulary vocabulary;
     final int words;
-    private final Map<CutKey, CutMask> masks = new LinkedHashMap<>(CACHED_MASKS, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<CutKey, CutMask> eldest) {
-            return size() > CACHED_MASKS;
-        }
-    };
+    /** Least recently used first; guarded by itself, as is {@link #cachedBytes}. */
+    private final LinkedHashMap<CutKey, CutMask> masks = new LinkedHashMap<>(256, 0.75f, true);
+    private long cachedBytes;
 
     /**
      * A state whose stacks were cut (where the end of a stack means "ask the frames below"), or
@@ -41,8 +43,16 @@ final class TokenMasker {
     private record CutKey(ParseState state, boolean cut) {
     }
 
-    /** What a cut state accepts alone, and the tokens that depend on the frames cut away. */
-    private record CutMask(long[] accepted, int[] uncertain) {
+    /**
+     * What a cut state accepts alone, as a bit set over token ids ({@code bits}) or, when fewer
+     * than one token in 64 fits (a key, a number, punctuation), as their ids ({@code bits} null);
+     * and the tokens that depend on the frames cut away.
+     */
+    record CutMask(long[] bits, int[] ids, int[] uncertain) {
+
+        long bytes() {
+            return 8L * (bits == null ? 0 : bits.length) + 4L * (ids.length + uncertain.length) + 64;
+        }
     }
 
     TokenMasker(ParseStates states, TokenVocabulary vocabulary) {
@@ -69,13 +79,11 @@ final class TokenMasker {
         Set<ParseState> seen = new HashSet<>();
         queue.add(states.start);
         seen.add(states.start);
-        int walked = 0;
-        while (!queue.isEmpty() && walked < CACHED_MASKS && System.nanoTime() < deadline) {
+        while (!queue.isEmpty() && !full() && System.nanoTime() < deadline) {
             ParseState state = queue.poll();
             CutKey key = key(state);
             if (known(key) == null) {
                 walked(key);
-                walked++;
             }
             for (int b = 0; b < 256 && state.stacks.length > 0; b++) {
                 ParseState next = states.advance(state, b);
@@ -87,12 +95,12 @@ final class TokenMasker {
     }
 
     /**
-     * The tokens allowed next in {@code state} (end-of-sequence excluded): those set in the bit set
-     * returned, which is shared (read only), and those added to {@code more}, the few that close
+     * The tokens allowed next in {@code state} (end-of-sequence excluded): those the mask returned
+     * accepts, which is shared (read only), and those added to {@code more}, the few that close
      * more nested rules than a cached mask knows of (checked against the whole stacks, without
-     * copying the bit set).
+     * copying the mask).
      */
-    long[] allowed(ParseState state, IntList more) {
+    CutMask allowed(ParseState state, IntList more) {
         CutKey key = key(state);
         CutMask known = known(key);
         CutMask mask = known != null ? known : walked(key);
@@ -102,7 +110,13 @@ final class TokenMasker {
                 more.add(token);
             }
         }
-        return mask.accepted;
+        return mask;
+    }
+
+    private boolean full() {
+        synchronized (masks) {
+            return cachedBytes >= CACHE_BYTES;
+        }
     }
 
     private CutKey key(ParseState state) {
@@ -116,12 +130,32 @@ final class TokenMasker {
         }
     }
 
-    /** Walks the trie for {@code key} and keeps the result. */
+    /** Walks the trie for {@code key} and keeps the result, forgetting the least recently used masks beyond {@link #CACHE_BYTES}. */
     private CutMask walked(CutKey key) {
         IntList uncertain = key.cut() ? new IntList() : null;
-        CutMask mask = new CutMask(walk(key.state(), uncertain), uncertain == null ? new int[0] : uncertain.toArray());
+        long[] accepted = walk(key.state(), uncertain);
+        int count = 0;
+        for (long word : accepted) {
+            count += Long.bitCount(word);
+        }
+        int[] ids = new int[count < words ? count : 0];
+        if (count < words) {
+            for (int w = 0, k = 0; w < words; w++) {
+                for (long bits = accepted[w]; bits != 0; bits &= bits - 1) {
+                    ids[k++] = (w << 6) + Long.numberOfTrailingZeros(bits);
+                }
+            }
+        }
+        CutMask mask = new CutMask(count < words ? null : accepted, ids,
+                uncertain == null ? new int[0] : uncertain.toArray());
         synchronized (masks) {
-            masks.put(key, mask);
+            CutMask replaced = masks.put(key, mask);
+            cachedBytes += mask.bytes() - (replaced == null ? 0 : replaced.bytes());
+            Iterator<CutMask> eldest = masks.values().iterator();
+            while (cachedBytes > CACHE_BYTES && masks.size() > 1) {
+                cachedBytes -= eldest.next().bytes();
+                eldest.remove();
+            }
         }
         return mask;
     }

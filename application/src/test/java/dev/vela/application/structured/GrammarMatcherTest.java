@@ -123,6 +123,27 @@ class GrammarMatcherTest {
     }
 
     @Test
+    void aMaskKeptAsAFewIdsLeavesTheirLogitsAndWipesTheRest() {
+        ListTokenizer tokenizer = ListTokenizer.bytesAnd(List.of("ab", "abc"));
+        GrammarMatcher matcher = matcher(tokenizer, RegexParser.parse("abc"));
+        float[] logits = new float[tokenizer.size()];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = i + 0.5f;
+        }
+
+        matcher.restrict(logits, EOS);
+
+        List<Integer> allowed = new ArrayList<>();
+        for (int i = 0; i < logits.length; i++) {
+            if (logits[i] != Float.NEGATIVE_INFINITY) {
+                assertEquals(i + 0.5f, logits[i]);
+                allowed.add(i);
+            }
+        }
+        assertEquals(List.of(tokenizer.id("a"), tokenizer.id("ab"), tokenizer.id("abc")), allowed);
+    }
+
+    @Test
     void atTheOutermostLevelNothingMayFollowTheEnd() {
         ListTokenizer tokenizer = new ListTokenizer(List.of("[", "]", "],", "]]", "1", ","));
         GrammarMatcher matcher = matcher(tokenizer, GbnfParser.parse("""
