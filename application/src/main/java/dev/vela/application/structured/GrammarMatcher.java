@@ -13,9 +13,11 @@ public final class GrammarMatcher {
     private ParseState state;
     /** The allowed logits of one 64-token word while the word is wiped. */
     private final float[] saved = new float[64];
-    /** Allowed tokens beyond the cached mask; the logits of the tokens a mask lists and of the end ids, while the row is wiped. */
+    /** Allowed tokens the cached mask leaves out (they close rules below its frames). */
     private final IntList more = new IntList();
-    private float[] kept = new float[16];
+    /** The logits of the tokens a mask lists, then of {@link #more}, kept aside while the row is wiped. */
+    private float[] keptLogits = new float[16];
+    /** The end ids' logits, kept aside while the row is wiped. */
     private float[] ends = new float[2];
 
     GrammarMatcher(CompiledGrammar grammar) {
@@ -46,14 +48,14 @@ public final class GrammarMatcher {
         int[] ids = mask.ids();
         int n = logits.length;
         int keep = ids.length + more.size;
-        if (kept.length < keep) {
-            kept = new float[keep];
+        if (keptLogits.length < keep) {
+            keptLogits = new float[keep];
         }
         for (int i = 0; i < ids.length; i++) {
-            kept[i] = logits[ids[i]];
+            keptLogits[i] = logits[ids[i]];
         }
         for (int i = 0; i < more.size; i++) {
-            kept[ids.length + i] = logits[more.values[i]];
+            keptLogits[ids.length + i] = logits[more.values[i]];
         }
         if (ends.length < endIds.length) {
             ends = new float[endIds.length];
@@ -72,10 +74,10 @@ public final class GrammarMatcher {
                     + "fits the grammar after the text generated so far");
         }
         for (int i = 0; i < ids.length; i++) {
-            logits[ids[i]] = kept[i];
+            logits[ids[i]] = keptLogits[i];
         }
         for (int i = 0; i < more.size; i++) {
-            logits[more.values[i]] = kept[ids.length + i];
+            logits[more.values[i]] = keptLogits[ids.length + i];
         }
         for (int i = 0; i < endIds.length; i++) {
             if (endIds[i] < n) {

@@ -16,8 +16,9 @@ import java.util.Set;
  * lies below), rejected, or uncertain (it runs past the cut, so what follows depends on the frames
  * cut away). The walk prunes a prefix's whole subtree at the first byte nothing can take, and its
  * result is kept by cut state in an LRU bounded by bytes ({@link #CACHE_BYTES}): the same few cut
- * states come back at every depth of a nested answer. A step then takes the accepted set and checks only the uncertain tokens (those
- * that close more than {@link #CONTEXT_DEPTH} nested rules at once) against the full stacks.
+ * states come back at every depth of a nested answer. A step then takes the accepted set and
+ * checks only the uncertain tokens (those that close more than {@link #CONTEXT_DEPTH} nested rules
+ * at once) against the full stacks.
  */
 final class TokenMasker {
 
@@ -130,7 +131,10 @@ final class TokenMasker {
         }
     }
 
-    /** Walks the trie for {@code key} and keeps the result, forgetting the least recently used masks beyond {@link #CACHE_BYTES}. */
+    /**
+     * Walks the trie for {@code key} and keeps the result, forgetting the least recently used
+     * masks beyond {@link #CACHE_BYTES}.
+     */
     private CutMask walked(CutKey key) {
         IntList uncertain = key.cut() ? new IntList() : null;
         long[] accepted = walk(key.state(), uncertain);
