@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * its masks walked ahead and without, alternating. Then decode on the 0.5B-dimension random model
  * at 1 and 16 streams, with and without the nested schema, alternating in one run: tokens/s of the
  * engine, where the free side sends requests as long as the schema side's (whose answers end when
- * their JSON completes), and the time of the forward passes that decode one token for every stream.
+ * their JSON completes), and the time between two tokens of a stream.
  * Run: {@code bin/bench structured}.
  */
 public final class StructuredBenchmark {
@@ -144,30 +144,19 @@ public final class StructuredBenchmark {
         System.out.println("free: free text, end-of-sequence ignored, each stream's requests as long as the schema side's;"
                 + " schema: a stream whose answer completes sends its next request at once");
         System.out.println("tok/s: generated tokens over the wall time (best round; schema / free also as the median of"
-                + " each round's pair); step ms: forward passes of exactly <streams> sequences decoding one token each,"
-                + " sampling and masks included, p10 and p50 over all rounds");
-        System.out.println("streams | free tok/s | schema tok/s | best / best | median of pairs | steps | free step p10 p50"
-                + " | schema step p10 p50 | free / schema step p10 | p50");
+                + " each round's pair); inter-token ms: between two tokens of a stream as its client receives them (one"
+                + " engine step, masks and sampling included), p10 and p50 over all streams and rounds");
+        System.out.println("streams | free tok/s | schema tok/s | best / best | median of pairs | intervals"
+                + " | free inter-token p10 p50 | schema inter-token p10 p50 | free / schema p10 | p50");
         for (int i = 0; i < STREAMS.length; i++) {
             Decode d = decodes[i];
-            double[] free = d.steps(FREE);
-            double[] constrained = d.steps(SCHEMA);
-            System.out.printf("%7d | %10.2f | %12.2f | %11.3f | %15.3f | %5d | %8.1f %8.1f | %10.1f %8.1f | %22.3f | %.3f%n",
+            double[] free = d.intervals(FREE);
+            double[] constrained = d.intervals(SCHEMA);
+            System.out.printf("%7d | %10.2f | %12.2f | %11.3f | %15.3f | %9d | %11.1f %11.1f | %13.1f %12.1f | %17.3f | %.3f%n",
                     STREAMS[i], d.best(FREE), d.best(SCHEMA), d.best(SCHEMA) / d.best(FREE), d.medianRatio(), free.length,
                     Stats.percentile(free, 10), Stats.median(free), Stats.percentile(constrained, 10),
                     Stats.median(constrained), Stats.percentile(free, 10) / Stats.percentile(constrained, 10),
                     Stats.median(free) / Stats.median(constrained));
-        }
-        System.out.println("sink: the CPU time of handling every row of a timed step (masks and sampling; the rows are"
-                + " shared over " + threads + " threads), median; what the schema adds, as a share of the free step's p10"
-                + " if spread evenly over the threads");
-        System.out.println("streams | free sink ms/step | schema sink ms/step | schema adds | of a step");
-        for (int i = 0; i < STREAMS.length; i++) {
-            Decode d = decodes[i];
-            double added = Stats.median(d.sinkCpu(SCHEMA)) - Stats.median(d.sinkCpu(FREE));
-            System.out.printf("%7d | %17.3f | %19.3f | %8.3f ms | %8.2f %%%n", STREAMS[i], Stats.median(d.sinkCpu(FREE)),
-                    Stats.median(d.sinkCpu(SCHEMA)), added,
-                    100 * added / Math.min(STREAMS[i], threads) / Stats.percentile(d.steps(FREE), 10));
         }
         System.out.printf("load average after the run: %.2f%n",
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -224,11 +213,10 @@ public final class StructuredBenchmark {
     private static final int FREE = 0;
     private static final int SCHEMA = 1;
 
-    /** One stream count's decode figures: tok/s per round and side, and the timed steps of each side. */
-    private record Decode(double[][] rates, List<List<Double>> stepMillis, List<List<Double>> sinkCpuMillis) {
+    /** One stream count's decode figures: tok/s per round and side, and the inter-token intervals of each side. */
+    private record Decode(double[][] rates, List<List<Double>> intervalMillis) {
         Decode() {
-            this(new double[ROUNDS][2], List.of(new ArrayList<>(), new ArrayList<>()), List.of(new ArrayList<>(),
-                    new ArrayList<>()));
+            this(new double[ROUNDS][2], List.of(new ArrayList<>(), new ArrayList<>()));
         }
 
         double best(int side) {
@@ -240,12 +228,8 @@ public final class StructuredBenchmark {
             return Stats.median(Arrays.stream(rates).mapToDouble(round -> round[SCHEMA] / round[FREE]).toArray());
         }
 
-        double[] steps(int side) {
-            return stepMillis.get(side).stream().mapToDouble(Double::doubleValue).toArray();
-        }
-
-        double[] sinkCpu(int side) {
-            return sinkCpuMillis.get(side).stream().mapToDouble(Double::doubleValue).toArray();
+        double[] intervals(int side) {
+            return intervalMillis.get(side).stream().mapToDouble(Double::doubleValue).toArray();
         }
     }
 
@@ -262,7 +246,7 @@ public final class StructuredBenchmark {
         Arrays.setAll(decodes, i -> new Decode());
         int widest = Arrays.stream(STREAMS).max().orElseThrow();
         try (SafetensorsModelWeights weights = SafetensorsModelWeights.open(model.modelFiles());
-             DecodeStepTimer runner = new DecodeStepTimer(PanamaModelRunner.load(model.config(), weights, threads));
+             PanamaModelRunner runner = PanamaModelRunner.load(model.config(), weights, threads);
              Engine engine = new Engine(runner, tokenizer, EngineConfig.of(1024, 16, 1024), List.of())) {
             PromptTokens prompt = new PromptTokens("Describe a customer as JSON:",
                     tokenizer.encode("Describe a customer as JSON:", true));
@@ -270,8 +254,8 @@ public final class StructuredBenchmark {
             for (int s = 0; s < widest; s++) {
                 lengths.add(new ArrayList<>());
             }
-            run(engine, prompt, eos, widest, schema, lengths, null);            // warm-up, recording the lengths
-            run(engine, prompt, eos, widest, null, null, lengths);              // warm-up
+            run(engine, prompt, eos, widest, schema, lengths, null, new ArrayList<>());     // warm-up, recording the lengths
+            run(engine, prompt, eos, widest, null, null, lengths, new ArrayList<>());       // warm-up
             double[] answers = lengths.stream().flatMap(List::stream).mapToDouble(Integer::doubleValue).toArray();
             System.out.printf("schema side: %d requests over %d streams; tokens per request min %.0f, median %.0f,"
                     + " max %.0f (a stream's last request is cut where its %d tokens are reached)%n", answers.length,
@@ -280,15 +264,8 @@ public final class StructuredBenchmark {
                 for (int i = 0; i < STREAMS.length; i++) {
                     for (int k = 0; k < 2; k++) {
                         int side = (round + k) % 2;    // each goes first in every other round
-                        runner.time(STREAMS[i]);
                         decodes[i].rates[round][side] = run(engine, prompt, eos, STREAMS[i],
-                                side == SCHEMA ? schema : null, null, lengths);
-                        for (double step : runner.steps()) {
-                            decodes[i].stepMillis.get(side).add(step);
-                        }
-                        for (double cpu : runner.sinkCpu()) {
-                            decodes[i].sinkCpuMillis.get(side).add(cpu);
-                        }
+                                side == SCHEMA ? schema : null, null, lengths, decodes[i].intervalMillis.get(side));
                     }
                 }
             }
@@ -301,10 +278,12 @@ public final class StructuredBenchmark {
      * the other until it has {@link #DECODE} tokens. With a {@code constraint}, an answer may end
      * early and its client then asks again, so the batch stays {@code streams} wide; its lengths
      * are added to {@code record} when given, else must equal {@code lengths}. Without one, each
-     * request is as long as {@code lengths} says (end-of-sequence ignored).
+     * request is as long as {@code lengths} says (end-of-sequence ignored). The milliseconds between
+     * two single-token pieces of a request, as its client receives them, are added to {@code intervals}.
      */
     private static double run(Engine engine, PromptTokens prompt, int[] eos, int streams, OutputConstraint constraint,
-                              List<List<Integer>> record, List<List<Integer>> lengths) throws InterruptedException {
+                              List<List<Integer>> record, List<List<Integer>> lengths, List<Double> intervals)
+            throws InterruptedException {
         java.util.concurrent.atomic.AtomicLong tokens = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
         List<Thread> clients = new ArrayList<>();
@@ -319,10 +298,19 @@ public final class StructuredBenchmark {
                             .maxTokens(maxTokens).ignoreEos(constraint == null).structuredOutput(constraint).build();
                     Generation generation = engine.submit(List.of(new Engine.PromptRequest(prompt, params)), 1, eos, false);
                     int length = 0;
+                    long previous = 0;
                     try {
                         GenerationEvent event;
                         while ((event = generation.poll(600, TimeUnit.SECONDS)) != null) {
-                            if (event instanceof GenerationEvent.Finished finished) {
+                            if (event instanceof GenerationEvent.Delta delta) {
+                                long now = System.nanoTime();
+                                if (previous != 0 && delta.tokenIds().length == 1) {
+                                    synchronized (intervals) {
+                                        intervals.add((now - previous) / 1e6);
+                                    }
+                                }
+                                previous = now;
+                            } else if (event instanceof GenerationEvent.Finished finished) {
                                 length = finished.completionTokens();
                             } else if (event instanceof GenerationEvent.Failed failed) {
                                 failure.set(failed.error());
