@@ -121,9 +121,12 @@ public final class QuantizationQualityBenchmark {
             if (baseProblem.isEmpty()) {
                 System.out.println(sameWindows(base, tokens));
             }
+            String fileEmbedding = model.config().tieWordEmbeddings()
+                    ? "the tied embedding, which is also the output matrix, at Q8_0"
+                    : "the embedding at the format and the output matrix at Q8_0";
             System.out.println("tensors: Vela's --quantization keeps the embedding as stored (bf16) and quantizes the lm_head to"
-                    + " Q8_0; the GGUFs (read by llama.cpp and by Vela's GGUF path) hold the tied embedding, which is also the"
-                    + " output matrix, at Q8_0; every layer matrix is at the format; norms and biases are f32 everywhere");
+                    + " Q8_0; the GGUFs (read by llama.cpp and by Vela's GGUF path) hold " + fileEmbedding
+                    + "; every layer matrix is at the format; norms and biases are f32 everywhere");
             for (int f = 0; f < formats.size(); f++) {
                 String llama = baseProblem;
                 if (baseProblem.isEmpty()) {
