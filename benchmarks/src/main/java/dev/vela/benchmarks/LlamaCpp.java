@@ -84,9 +84,18 @@ final class LlamaCpp {
                 list.append(list.isEmpty() ? "" : ",").append(b);
                 context = Math.max(context, b * (prompt + tokens));
             }
-            String out = run(List.of(tool.binary().toString(), "-m", tool.gguf().toString(), "-t", Integer.toString(threads),
+            List<String> command = List.of(tool.binary().toString(), "-m", tool.gguf().toString(), "-t", Integer.toString(threads),
                     "-npp", Integer.toString(prompt), "-ntg", Integer.toString(tokens), "-npl", list.toString(),
-                    "-c", Integer.toString(context), "--output-format", "jsonl"));
+                    "-c", Integer.toString(context), "--output-format", "jsonl");
+            String out;
+            String repacking = "";
+            try {
+                out = run(command);
+            } catch (IOException failed) {
+                // repacked blocks go to its AMX kernels where the CPU has AMX, and those crash under some hypervisors
+                out = run(java.util.stream.Stream.concat(command.stream(), java.util.stream.Stream.of("--no-repack")).toList());
+                repacking = ", without repacking (it failed with repacking)";
+            }
             Map<Integer, Double> rates = new TreeMap<>();
             Map<Integer, Double> prefill = new TreeMap<>();
             for (String line : out.split("\n")) {
@@ -100,7 +109,7 @@ final class LlamaCpp {
                 }
             }
             return new BatchResult(rates, prefill, rates.isEmpty() ? "llama-batched-bench printed no results: " + out.strip()
-                    : "llama.cpp " + tool.binary() + ", " + tool.describe());
+                    : "llama.cpp " + tool.binary() + ", " + tool.describe() + repacking);
         } catch (IOException e) {
             return new BatchResult(Map.of(), Map.of(), e.getMessage());
         }

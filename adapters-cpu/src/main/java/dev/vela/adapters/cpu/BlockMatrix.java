@@ -15,17 +15,19 @@ import jdk.incubator.vector.VectorSpecies;
  * no float copy of the weights.
  *
  * <p>Packed layout: for each group of {@link #GROUP} rows, for each block of 32 columns, the
- * group's {@code GROUP} fp16 scales as {@link #L} pairs (row {@code i} then row {@code L + i}), then for each quant byte {@code i} of a llama.cpp
- * block ({@code 32} for Q8_0, {@code 16} for Q4_0) the {@code GROUP} rows' byte {@code i} (row
- * order). It is the group's llama.cpp blocks transposed, so one load of {@link #L} bytes gives
- * {@code L} rows' quants of one column (Q4_0: of two columns, {@code i} and {@code i + 16}). Blocks
- * from a file of that type are copied unchanged; float weights are quantized by
- * {@link WeightTensor#quantizeBlock} as they are packed.
+ * group's {@code GROUP} fp16 scales as {@link #L} pairs (row {@code i} then row {@code L + i}),
+ * then the group's quants of the block ({@link #quantAt}): Q8_0 column by column, the
+ * {@code GROUP} rows' signed bytes of a column in row order, so that one load of {@code L} bytes
+ * gives {@code L} rows' weights of one column; Q4_0 four bytes of a row as one int (eight nibbles:
+ * columns {@code i} and {@code i + 16} for four {@code i}), the group's ints of the same four bytes
+ * as two vectors, the first {@code L} rows' then the last {@code L} rows'. Blocks from a file of
+ * that type are copied unchanged; float weights are quantized by {@link WeightTensor#quantizeBlock}
+ * as they are packed.
  *
  * <p>Each output is, block after block, {@code total = fma(acc, d, total)} with {@code acc} the
  * block's chain of fused multiply-adds of the quants (as floats) by the activations, from zero, in
- * column order (Q4_0: {@code i}, {@code i + 16} for {@code i = 0..15}); every kernel and tile does
- * exactly that, so a sequence's logits do not depend on the batch.
+ * column order (Q4_0: {@code i}, {@code i + 16} for {@code i = 0..15}); every kernel and tile
+ * does exactly that, so a sequence's logits do not depend on the batch.
  */
 abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
 
@@ -76,7 +78,7 @@ abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
                     if (r >= rows) {
                         packed.set(SHORT, scaleAt, (short) 0);
                         for (int i = 0; i < quants; i++) {
-                            packed.set(ValueLayout.JAVA_BYTE, at + quantAt(lane, i), (byte) 0);
+                            packed.set(ValueLayout.JAVA_BYTE, at + quantAt(type, lane, i), (byte) 0);
                         }
                         continue;
                     }
@@ -90,20 +92,18 @@ abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
                     }
                     packed.set(SHORT, scaleAt, block.get(SHORT, 0));
                     for (int i = 0; i < quants; i++) {
-                        byte quant = block.get(ValueLayout.JAVA_BYTE, 2 + i);
-                        packed.set(ValueLayout.JAVA_BYTE, at + quantAt(lane, i), type == WeightTensor.Type.Q8_0 ? (byte) (quant ^ 0x80) : quant);
+                        packed.set(ValueLayout.JAVA_BYTE, at + quantAt(type, lane, i), block.get(ValueLayout.JAVA_BYTE, 2 + i));
                     }
                 }
             }
         }
     }
 
-    /**
-     * Where quant byte {@code i} of row {@code lane} of a group lies in a packed block: each four
-     * bytes of a row are one int, and the group's ints of bytes {@code [4c, 4c + 4)} are two
-     * vectors, the first {@link #L} rows' then the last {@code L} rows'.
-     */
-    static long quantAt(int lane, int i) {
+    /** Where quant byte {@code i} of row {@code lane} of a group lies in a packed block of {@code type}. */
+    static long quantAt(WeightTensor.Type type, int lane, int i) {
+        if (type == WeightTensor.Type.Q8_0) {
+            return 2L * GROUP + (long) i * GROUP + lane;
+        }
         return 2L * GROUP + ((long) (i / 4 * 2 + lane / L) * L + lane % L) * 4 + i % 4;
     }
 

@@ -55,7 +55,7 @@ final class PackedStore implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("dev.vela.adapters.cpu");
     /** Changes whenever the packed layout does, so that old files are never read as new ones. */
-    private static final String LAYOUT = "vela-packed-1";
+    private static final String LAYOUT = "vela-packed-2";
     private static final long IO_CHUNK = 1L << 30;
 
     private final Arena arena = Arena.ofShared();

@@ -1,15 +1,17 @@
 package dev.vela.adapters.cpu;
 
 import dev.vela.application.port.out.WeightTensor;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
-/** Q8_0 weights ({@link BlockMatrix}): a quant is a byte of an int lane, widened to a float in that lane. */
+/**
+ * Q8_0 weights ({@link BlockMatrix}): a block holds, column after column, the group's rows' quants
+ * as signed bytes, so one load of {@link #L} bytes sign-extended to floats gives {@code L} rows'
+ * weights of one column.
+ */
 final class Q8Matrix extends BlockMatrix {
-
-    /** 2^23 + 128: the float of a quant stored plus 128 under {@link #MAGIC}'s bits, less the quant. */
-    private static final float OFFSET = 8388608f + 128f;
 
     Q8Matrix(WeightTensor tensor, PackedStore store, WorkerPool pool) {
         super(tensor, WeightTensor.Type.Q8_0, store, pool);
@@ -24,17 +26,13 @@ final class Q8Matrix extends BlockMatrix {
             int k = base + b * BLOCK;
             FloatVector low0 = FloatVector.zero(F);
             FloatVector high0 = low0;
-            for (int c = 0; c < 8; c++) {
-                long at4 = q + c * 8L * L;
-                IntVector lowRows = IntVector.fromMemorySegment(I, packed, at4, LE);
-                IntVector highRows = IntVector.fromMemorySegment(I, packed, at4 + 4L * L, LE);
-                for (int j = 0; j < 4; j++) {
-                    FloatVector lowQuants = lowRows.lanewise(VectorOperators.LSHR, 8 * j).and(0xFF).or(MAGIC).reinterpretAsFloats().sub(OFFSET);
-                    FloatVector highQuants = highRows.lanewise(VectorOperators.LSHR, 8 * j).and(0xFF).or(MAGIC).reinterpretAsFloats().sub(OFFSET);
-                    FloatVector v0 = FloatVector.broadcast(F, x[k + 4 * c + j]);
-                    low0 = lowQuants.fma(v0, low0);
-                    high0 = highQuants.fma(v0, high0);
-                }
+            for (int i = 0; i < BLOCK; i++) {
+                long column = q + (long) i * GROUP;
+                FloatVector lowQuants = (FloatVector) ByteVector.fromMemorySegment(B, packed, column, LE).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector highQuants = (FloatVector) ByteVector.fromMemorySegment(B, packed, column + L, LE).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector v0 = FloatVector.broadcast(F, x[k + i]);
+                low0 = lowQuants.fma(v0, low0);
+                high0 = highQuants.fma(v0, high0);
             }
             IntVector halves = IntVector.fromMemorySegment(I, packed, block, LE);
             IntVector upper = halves.lanewise(VectorOperators.LSHR, 16);
@@ -62,26 +60,22 @@ final class Q8Matrix extends BlockMatrix {
             FloatVector high2 = low0;
             FloatVector low3 = low0;
             FloatVector high3 = low0;
-            for (int c = 0; c < 8; c++) {
-                long at4 = q + c * 8L * L;
-                IntVector lowRows = IntVector.fromMemorySegment(I, packed, at4, LE);
-                IntVector highRows = IntVector.fromMemorySegment(I, packed, at4 + 4L * L, LE);
-                for (int j = 0; j < 4; j++) {
-                    FloatVector lowQuants = lowRows.lanewise(VectorOperators.LSHR, 8 * j).and(0xFF).or(MAGIC).reinterpretAsFloats().sub(OFFSET);
-                    FloatVector highQuants = highRows.lanewise(VectorOperators.LSHR, 8 * j).and(0xFF).or(MAGIC).reinterpretAsFloats().sub(OFFSET);
-                    FloatVector v0 = FloatVector.broadcast(F, x[k + 4 * c + j]);
-                    low0 = lowQuants.fma(v0, low0);
-                    high0 = highQuants.fma(v0, high0);
-                    FloatVector v1 = FloatVector.broadcast(F, x[k + stride + 4 * c + j]);
-                    low1 = lowQuants.fma(v1, low1);
-                    high1 = highQuants.fma(v1, high1);
-                    FloatVector v2 = FloatVector.broadcast(F, x[k + 2 * stride + 4 * c + j]);
-                    low2 = lowQuants.fma(v2, low2);
-                    high2 = highQuants.fma(v2, high2);
-                    FloatVector v3 = FloatVector.broadcast(F, x[k + 3 * stride + 4 * c + j]);
-                    low3 = lowQuants.fma(v3, low3);
-                    high3 = highQuants.fma(v3, high3);
-                }
+            for (int i = 0; i < BLOCK; i++) {
+                long column = q + (long) i * GROUP;
+                FloatVector lowQuants = (FloatVector) ByteVector.fromMemorySegment(B, packed, column, LE).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector highQuants = (FloatVector) ByteVector.fromMemorySegment(B, packed, column + L, LE).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector v0 = FloatVector.broadcast(F, x[k + i]);
+                low0 = lowQuants.fma(v0, low0);
+                high0 = highQuants.fma(v0, high0);
+                FloatVector v1 = FloatVector.broadcast(F, x[k + stride + i]);
+                low1 = lowQuants.fma(v1, low1);
+                high1 = highQuants.fma(v1, high1);
+                FloatVector v2 = FloatVector.broadcast(F, x[k + 2 * stride + i]);
+                low2 = lowQuants.fma(v2, low2);
+                high2 = highQuants.fma(v2, high2);
+                FloatVector v3 = FloatVector.broadcast(F, x[k + 3 * stride + i]);
+                low3 = lowQuants.fma(v3, low3);
+                high3 = highQuants.fma(v3, high3);
             }
             IntVector halves = IntVector.fromMemorySegment(I, packed, block, LE);
             IntVector upper = halves.lanewise(VectorOperators.LSHR, 16);
@@ -119,32 +113,28 @@ final class Q8Matrix extends BlockMatrix {
             FloatVector high4 = low0;
             FloatVector low5 = low0;
             FloatVector high5 = low0;
-            for (int c = 0; c < 8; c++) {
-                long at4 = q + c * 8L * L;
-                IntVector lowRows = IntVector.fromMemorySegment(I, packed, at4, LE);
-                IntVector highRows = IntVector.fromMemorySegment(I, packed, at4 + 4L * L, LE);
-                for (int j = 0; j < 4; j++) {
-                    FloatVector lowQuants = lowRows.lanewise(VectorOperators.LSHR, 8 * j).and(0xFF).or(MAGIC).reinterpretAsFloats().sub(OFFSET);
-                    FloatVector highQuants = highRows.lanewise(VectorOperators.LSHR, 8 * j).and(0xFF).or(MAGIC).reinterpretAsFloats().sub(OFFSET);
-                    FloatVector v0 = FloatVector.broadcast(F, x[k + 4 * c + j]);
-                    low0 = lowQuants.fma(v0, low0);
-                    high0 = highQuants.fma(v0, high0);
-                    FloatVector v1 = FloatVector.broadcast(F, x[k + stride + 4 * c + j]);
-                    low1 = lowQuants.fma(v1, low1);
-                    high1 = highQuants.fma(v1, high1);
-                    FloatVector v2 = FloatVector.broadcast(F, x[k + 2 * stride + 4 * c + j]);
-                    low2 = lowQuants.fma(v2, low2);
-                    high2 = highQuants.fma(v2, high2);
-                    FloatVector v3 = FloatVector.broadcast(F, x[k + 3 * stride + 4 * c + j]);
-                    low3 = lowQuants.fma(v3, low3);
-                    high3 = highQuants.fma(v3, high3);
-                    FloatVector v4 = FloatVector.broadcast(F, x[k + 4 * stride + 4 * c + j]);
-                    low4 = lowQuants.fma(v4, low4);
-                    high4 = highQuants.fma(v4, high4);
-                    FloatVector v5 = FloatVector.broadcast(F, x[k + 5 * stride + 4 * c + j]);
-                    low5 = lowQuants.fma(v5, low5);
-                    high5 = highQuants.fma(v5, high5);
-                }
+            for (int i = 0; i < BLOCK; i++) {
+                long column = q + (long) i * GROUP;
+                FloatVector lowQuants = (FloatVector) ByteVector.fromMemorySegment(B, packed, column, LE).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector highQuants = (FloatVector) ByteVector.fromMemorySegment(B, packed, column + L, LE).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector v0 = FloatVector.broadcast(F, x[k + i]);
+                low0 = lowQuants.fma(v0, low0);
+                high0 = highQuants.fma(v0, high0);
+                FloatVector v1 = FloatVector.broadcast(F, x[k + stride + i]);
+                low1 = lowQuants.fma(v1, low1);
+                high1 = highQuants.fma(v1, high1);
+                FloatVector v2 = FloatVector.broadcast(F, x[k + 2 * stride + i]);
+                low2 = lowQuants.fma(v2, low2);
+                high2 = highQuants.fma(v2, high2);
+                FloatVector v3 = FloatVector.broadcast(F, x[k + 3 * stride + i]);
+                low3 = lowQuants.fma(v3, low3);
+                high3 = highQuants.fma(v3, high3);
+                FloatVector v4 = FloatVector.broadcast(F, x[k + 4 * stride + i]);
+                low4 = lowQuants.fma(v4, low4);
+                high4 = highQuants.fma(v4, high4);
+                FloatVector v5 = FloatVector.broadcast(F, x[k + 5 * stride + i]);
+                low5 = lowQuants.fma(v5, low5);
+                high5 = highQuants.fma(v5, high5);
             }
             IntVector halves = IntVector.fromMemorySegment(I, packed, block, LE);
             IntVector upper = halves.lanewise(VectorOperators.LSHR, 16);
@@ -183,27 +173,17 @@ final class Q8Matrix extends BlockMatrix {
             FloatVector high2 = low0;
             FloatVector low3 = low0;
             FloatVector high3 = low0;
-            for (int c = 0; c < 8; c++) {
-                long at4 = q + c * 8L * L;
-                IntVector lowRows0 = IntVector.fromMemorySegment(I, packed, at4, LE);
-                IntVector highRows0 = IntVector.fromMemorySegment(I, packed, at4 + 4L * L, LE);
-                IntVector lowRows1 = IntVector.fromMemorySegment(I, packed, at4 + groupBytes, LE);
-                IntVector highRows1 = IntVector.fromMemorySegment(I, packed, at4 + groupBytes + 4L * L, LE);
-                IntVector lowRows2 = IntVector.fromMemorySegment(I, packed, at4 + 2 * groupBytes, LE);
-                IntVector highRows2 = IntVector.fromMemorySegment(I, packed, at4 + 2 * groupBytes + 4L * L, LE);
-                IntVector lowRows3 = IntVector.fromMemorySegment(I, packed, at4 + 3 * groupBytes, LE);
-                IntVector highRows3 = IntVector.fromMemorySegment(I, packed, at4 + 3 * groupBytes + 4L * L, LE);
-                for (int j = 0; j < 4; j++) {
-                    FloatVector v0 = FloatVector.broadcast(F, x[k + 4 * c + j]);
-                    low0 = lowRows0.lanewise(VectorOperators.LSHR, 8 * j).and(0xFF).or(MAGIC).reinterpretAsFloats().sub(OFFSET).fma(v0, low0);
-                    high0 = highRows0.lanewise(VectorOperators.LSHR, 8 * j).and(0xFF).or(MAGIC).reinterpretAsFloats().sub(OFFSET).fma(v0, high0);
-                    low1 = lowRows1.lanewise(VectorOperators.LSHR, 8 * j).and(0xFF).or(MAGIC).reinterpretAsFloats().sub(OFFSET).fma(v0, low1);
-                    high1 = highRows1.lanewise(VectorOperators.LSHR, 8 * j).and(0xFF).or(MAGIC).reinterpretAsFloats().sub(OFFSET).fma(v0, high1);
-                    low2 = lowRows2.lanewise(VectorOperators.LSHR, 8 * j).and(0xFF).or(MAGIC).reinterpretAsFloats().sub(OFFSET).fma(v0, low2);
-                    high2 = highRows2.lanewise(VectorOperators.LSHR, 8 * j).and(0xFF).or(MAGIC).reinterpretAsFloats().sub(OFFSET).fma(v0, high2);
-                    low3 = lowRows3.lanewise(VectorOperators.LSHR, 8 * j).and(0xFF).or(MAGIC).reinterpretAsFloats().sub(OFFSET).fma(v0, low3);
-                    high3 = highRows3.lanewise(VectorOperators.LSHR, 8 * j).and(0xFF).or(MAGIC).reinterpretAsFloats().sub(OFFSET).fma(v0, high3);
-                }
+            for (int i = 0; i < BLOCK; i++) {
+                long column = q + (long) i * GROUP;
+                FloatVector v = FloatVector.broadcast(F, x[k + i]);
+                low0 = ((FloatVector) ByteVector.fromMemorySegment(B, packed, column, LE).convertShape(VectorOperators.B2F, F, 0)).fma(v, low0);
+                high0 = ((FloatVector) ByteVector.fromMemorySegment(B, packed, column + L, LE).convertShape(VectorOperators.B2F, F, 0)).fma(v, high0);
+                low1 = ((FloatVector) ByteVector.fromMemorySegment(B, packed, column + groupBytes, LE).convertShape(VectorOperators.B2F, F, 0)).fma(v, low1);
+                high1 = ((FloatVector) ByteVector.fromMemorySegment(B, packed, column + groupBytes + L, LE).convertShape(VectorOperators.B2F, F, 0)).fma(v, high1);
+                low2 = ((FloatVector) ByteVector.fromMemorySegment(B, packed, column + 2 * groupBytes, LE).convertShape(VectorOperators.B2F, F, 0)).fma(v, low2);
+                high2 = ((FloatVector) ByteVector.fromMemorySegment(B, packed, column + 2 * groupBytes + L, LE).convertShape(VectorOperators.B2F, F, 0)).fma(v, high2);
+                low3 = ((FloatVector) ByteVector.fromMemorySegment(B, packed, column + 3 * groupBytes, LE).convertShape(VectorOperators.B2F, F, 0)).fma(v, low3);
+                high3 = ((FloatVector) ByteVector.fromMemorySegment(B, packed, column + 3 * groupBytes + L, LE).convertShape(VectorOperators.B2F, F, 0)).fma(v, high3);
             }
             IntVector halves0 = IntVector.fromMemorySegment(I, packed, g0 + block, LE);
             IntVector upper0 = halves0.lanewise(VectorOperators.LSHR, 16);
