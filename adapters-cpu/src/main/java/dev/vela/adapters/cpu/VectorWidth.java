@@ -26,6 +26,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorWidth {
 
     private static final System.Logger LOG = System.getLogger("dev.vela.adapters.cpu");
+    /** How much faster 512-bit vectors must stream to be chosen. */
+    private static final double WIDER_BY = 1.05;
     /** The longest start-up waits for the measurement's JVM (its own budget is about two seconds). */
     private static final long PROBE_TIMEOUT_SECONDS = 30;
 
@@ -93,11 +95,31 @@ final class VectorWidth {
                     + "; vela.cpu.vector-bits=512 would set the widest");
             return 256;
         }
-        int bits = rates.at512() > rates.at256() ? 512 : 256;
+        int bits = decide(rates);
         LOG.log(System.Logger.Level.INFO, String.format("CPU kernels use %d-bit vectors: measured at start-up, a decode product "
-                + "streams %.1f GB/s with 512-bit vectors and %.1f GB/s with 256-bit ones on one core", bits, rates.at512(),
-                rates.at256()));
+                + "streams %.1f GB/s with 512-bit vectors and %.1f GB/s with 256-bit ones on one core%s", bits, rates.at512(),
+                rates.at256(), plausible(rates) ? "" : " (one width far slower: the JIT had not finished that loop, so the"
+                + " measurement is not trusted)"));
         return bits;
+    }
+
+    /**
+     * 512 bits where they streamed at least {@link #WIDER_BY} faster in a plausible measurement,
+     * else 256: where the widths tie (as on CPUs that run 512-bit vectors on full-width units) the
+     * narrower costs nothing, and where 512 bits lose (as on CPUs that split them in two) it is the
+     * right choice.
+     */
+    static int decide(VectorWidthProbe.Rates rates) {
+        return plausible(rates) && rates.at512() >= WIDER_BY * rates.at256() ? 512 : 256;
+    }
+
+    /**
+     * Whether neither width streamed at under a third of the other's rate: no CPU's vectors differ
+     * that much by width, but a loop still running as the JIT first compiled it, not yet
+     * vectorized, does.
+     */
+    static boolean plausible(VectorWidthProbe.Rates rates) {
+        return Math.min(rates.at256(), rates.at512()) * 3 >= Math.max(rates.at256(), rates.at512());
     }
 
     /** Runs {@link VectorWidthProbe} in a JVM of its own, on this one's class path, and returns what it printed. */

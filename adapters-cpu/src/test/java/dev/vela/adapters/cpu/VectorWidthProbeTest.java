@@ -22,4 +22,19 @@ class VectorWidthProbeTest {
         assertNull(VectorWidthProbe.Rates.parse("rates one two"));
         assertNull(VectorWidthProbe.Rates.parse(""));
     }
+
+    @Test
+    void wideVectorsAreChosenOnlyWhereTheyStreamClearlyFaster() {
+        assertEquals(512, VectorWidth.decide(new VectorWidthProbe.Rates(20.0, 24.0)));
+        assertEquals(256, VectorWidth.decide(new VectorWidthProbe.Rates(21.1, 21.7)));     // a tie costs nothing at 256
+        assertEquals(256, VectorWidth.decide(new VectorWidthProbe.Rates(30.8, 15.0)));     // split 512-bit units
+    }
+
+    @Test
+    void aWidthMeasuredBeforeTheJitVectorizedItIsNotTrusted() {
+        VectorWidthProbe.Rates unfinished = new VectorWidthProbe.Rates(1.8, 7.5);
+
+        assertEquals(false, VectorWidth.plausible(unfinished));
+        assertEquals(256, VectorWidth.decide(unfinished));
+    }
 }
