@@ -93,7 +93,9 @@ final class LlamaCpp {
                 out = run(command);
             } catch (IOException failed) {
                 // repacked blocks go to its AMX kernels where the CPU has AMX, and those crash under some hypervisors
-                out = run(java.util.stream.Stream.concat(command.stream(), java.util.stream.Stream.of("--no-repack")).toList());
+                List<String> withoutRepacking = new ArrayList<>(command);
+                withoutRepacking.add("--no-repack");
+                out = run(withoutRepacking);
                 repacking = ", without repacking (it failed with repacking)";
             }
             Map<Integer, Double> rates = new TreeMap<>();

@@ -78,7 +78,7 @@ abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
                     if (r >= rows) {
                         packed.set(SHORT, scaleAt, (short) 0);
                         for (int i = 0; i < quants; i++) {
-                            packed.set(ValueLayout.JAVA_BYTE, at + quantAt(type, lane, i), (byte) 0);
+                            packed.set(ValueLayout.JAVA_BYTE, at + quantAt(lane, i), (byte) 0);
                         }
                         continue;
                     }
@@ -92,23 +92,18 @@ abstract sealed class BlockMatrix extends Matrix permits Q8Matrix, Q4Matrix {
                     }
                     packed.set(SHORT, scaleAt, block.get(SHORT, 0));
                     for (int i = 0; i < quants; i++) {
-                        packed.set(ValueLayout.JAVA_BYTE, at + quantAt(type, lane, i), block.get(ValueLayout.JAVA_BYTE, 2 + i));
+                        packed.set(ValueLayout.JAVA_BYTE, at + quantAt(lane, i), block.get(ValueLayout.JAVA_BYTE, 2 + i));
                     }
                 }
             }
         }
     }
 
-    /** Where quant byte {@code i} of row {@code lane} of a group lies in a packed block of {@code type}. */
-    static long quantAt(WeightTensor.Type type, int lane, int i) {
-        if (type == WeightTensor.Type.Q8_0) {
-            return 2L * GROUP + (long) i * GROUP + lane;
-        }
-        return 2L * GROUP + ((long) (i / 4 * 2 + lane / L) * L + lane % L) * 4 + i % 4;
-    }
-
-    /** 2^23: an int {@code u < 2^23} with this float's bits set is the float {@code 2^23 + u}. */
-    static final int MAGIC = 0x4B000000;
+    /**
+     * Where quant byte {@code i} of row {@code lane} of a group lies in a packed block. Called while
+     * the constructor packs, so it may read only constants.
+     */
+    abstract long quantAt(int lane, int i);
 
     @Override
     final void twoTokens(float[] x, int base, int stride, int g, int k0, int k1, float[] sums, int at) {

@@ -13,11 +13,22 @@ import jdk.incubator.vector.VectorOperators;
 final class Q4Matrix extends BlockMatrix {
 
     private static final int HALF = BLOCK / 2;
+    /** 2^23: an int {@code u < 2^23} with this float's bits set is the float {@code 2^23 + u}. */
+    private static final int MAGIC = 0x4B000000;
     /** 2^23 + 8: the float of a nibble under {@link #MAGIC}'s bits, less {@code q - 8}. */
     private static final float OFFSET = 8388608f + 8f;
 
     Q4Matrix(WeightTensor tensor, PackedStore store, WorkerPool pool) {
         super(tensor, WeightTensor.Type.Q4_0, store, pool);
+    }
+
+    /**
+     * Each four bytes of a row are one int, and the group's ints of bytes {@code [4c, 4c + 4)} are
+     * two vectors, the first {@link #L} rows' then the last {@code L} rows'.
+     */
+    @Override
+    long quantAt(int lane, int i) {
+        return 2L * GROUP + ((long) (i / 4 * 2 + lane / L) * L + lane % L) * 4 + i % 4;
     }
 
     @Override

@@ -17,6 +17,12 @@ final class Q8Matrix extends BlockMatrix {
         super(tensor, WeightTensor.Type.Q8_0, store, pool);
     }
 
+    /** Column by column: the group's rows' bytes of column {@code i} in row order. */
+    @Override
+    long quantAt(int lane, int i) {
+        return 2L * GROUP + (long) i * GROUP + lane;
+    }
+
     @Override
     void oneToken(float[] x, int base, int g, int k0, int k1, float[] sums, int at) {
         long group = g * groupBytes;
